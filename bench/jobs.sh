@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Load test of the job pages (SPEC §8). Builds the release binary, generates
+# the data set (100,000 jobs, 20,000 seekers, 200,000 applicants) into a
+# temporary SQLite file and into a fresh PostgreSQL database, serves each on
+# loopback and runs wrk with 64 connections against:
+#   list      /jobs, the first page
+#   search    /jobs?q=… (12 searches in turn)
+#   filtered  /jobs?q=…&remote=…&type=… (8 filtered searches in turn)
+#   deep      the last pages one can reach (page 50), listed and searched
+#   cold      random word pairs and filters: nearly every request misses the
+#             result cache, so this is the cost of the queries themselves
+# and prints requests/s, p50 and p99 for each. Everything it starts is stopped
+# and removed at the end. Settings (environment): JOBS, SEEKERS, APPLICANTS,
+# CONNECTIONS (64), THREADS (2), DURATION (15s), BACKENDS ("sqlite postgres"),
+# SCENARIOS, PORT (18111), PG_URL (a PostgreSQL server to create the database on).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JOBS=${JOBS:-100000}
+SEEKERS=${SEEKERS:-20000}
+APPLICANTS=${APPLICANTS:-200000}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-3s}
+BACKENDS=${BACKENDS:-"sqlite postgres"}
+SCENARIOS=${SCENARIOS:-"list search filtered deep cold"}
+PORT=${PORT:-18111}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobconnect-target}"
+
+command -v wrk >/dev/null || { echo "bench/jobs.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+
+echo "== building the release binary"
+cargo build --release --quiet
+BIN="$CARGO_TARGET_DIR/release/jobconnect"
+
+WORK=$(mktemp -d /tmp/jobconnect-bench.XXXXXX)
+PG_DB="jc_bench_$$"
+SERVER_PID=""
+RESULTS="$WORK/results.txt"
+
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+
+cleanup() {
+  stop_server
+  if [[ " $BACKENDS " == *" postgres "* ]]; then
+    psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+run_backend() {
+  local backend=$1 url
+  case "$backend" in
+    sqlite) url="sqlite://$WORK/bench.db" ;;
+    postgres)
+      psql "$PG_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
+      url="${PG_URL%/*}/$PG_DB"
+      ;;
+    *) echo "unknown backend $backend" >&2; exit 1 ;;
+  esac
+
+  echo "== $backend: generating $JOBS jobs, $SEEKERS seekers, $APPLICANTS applicants"
+  DATA_DIR="$WORK" DATABASE_URL="$url" RUST_LOG=warn "$BIN" gen-data \
+    --jobs "$JOBS" --seekers "$SEEKERS" --applicants "$APPLICANTS" | head -n 1
+
+  echo "== $backend: serving on 127.0.0.1:$PORT"
+  DATA_DIR="$WORK" DATABASE_URL="$url" BIND="127.0.0.1:$PORT" RUST_LOG=warn \
+    "$BIN" serve >"$WORK/server-$backend.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; cat "$WORK/server-$backend.log" >&2; exit 1; }
+
+  for scenario in $SCENARIOS; do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/jobs.lua "http://127.0.0.1:$PORT" -- "$scenario" >/dev/null
+    local line
+    line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s bench/jobs.lua "http://127.0.0.1:$PORT" -- "$scenario" | grep '^RESULT')
+    printf '%-9s %-9s %s\n' "$backend" "$scenario" "${line#RESULT }" | tee -a "$RESULTS"
+  done
+  stop_server
+}
+
+echo "== machine: $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for backend in $BACKENDS; do
+  run_backend "$backend"
+done
+echo
+echo "== results ($CONNECTIONS connections, $THREADS wrk threads, $DURATION each)"
+cat "$RESULTS"

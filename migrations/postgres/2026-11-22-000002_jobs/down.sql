@@ -1,0 +1,3 @@
+DROP TABLE job_alerts;
+DROP TABLE saved_jobs;
+DROP TABLE jobs;

@@ -1,0 +1,2 @@
+DROP TABLE resumes;
+DROP TABLE seeker_preferences;

@@ -1,0 +1,12 @@
+DROP INDEX IF EXISTS applicants_stage_order;
+DROP INDEX IF EXISTS applicants_updated;
+DROP INDEX IF EXISTS applicants_name;
+DROP INDEX IF EXISTS applicants_assignee_list;
+DROP INDEX IF EXISTS applicants_job_list;
+DROP INDEX IF EXISTS applicants_company_filter;
+DROP INDEX IF EXISTS applicants_company_stage_order;
+DROP INDEX IF EXISTS applicants_company_updated;
+DROP INDEX IF EXISTS applicants_company_name;
+DROP INDEX IF EXISTS applicants_company_list;
+CREATE INDEX applicants_assignee ON applicants (assignee_id);
+CREATE INDEX applicants_company_recent ON applicants (company_id, created_at DESC, id DESC);

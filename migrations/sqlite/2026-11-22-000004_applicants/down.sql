@@ -1,0 +1,3 @@
+DROP TABLE applicant_events;
+DROP TABLE applicant_notes;
+DROP TABLE applicants;

@@ -1,0 +1,18 @@
+DROP TRIGGER jobs_version_company;
+DROP TRIGGER jobs_version_delete;
+DROP TRIGGER jobs_version_update;
+DROP TRIGGER jobs_version_insert;
+DROP TABLE jobs_version;
+DROP INDEX saved_jobs_recent;
+DROP INDEX jobs_to_close;
+DROP INDEX jobs_listing_company;
+DROP INDEX jobs_listing_category;
+DROP INDEX jobs_listing_type;
+DROP INDEX jobs_listing_remote;
+DROP INDEX jobs_listing;
+CREATE INDEX jobs_open_recent ON jobs (status, published_at DESC, id DESC);
+DROP TRIGGER companies_fts_rename;
+DROP TRIGGER jobs_fts_delete;
+DROP TRIGGER jobs_fts_update;
+DROP TRIGGER jobs_fts_insert;
+DROP TABLE jobs_fts;

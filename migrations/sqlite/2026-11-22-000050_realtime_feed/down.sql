@@ -1,0 +1,10 @@
+DROP TABLE live_presence;
+DROP INDEX notifications_unread;
+DROP INDEX messages_sender;
+DROP INDEX messages_unread_by_seeker;
+DROP INDEX messages_unread_by_company;
+DROP INDEX messages_seeker_feed;
+DROP INDEX messages_company_feed;
+ALTER TABLE messages DROP COLUMN from_seeker;
+ALTER TABLE messages DROP COLUMN seeker_id;
+ALTER TABLE messages DROP COLUMN company_id;

@@ -1,0 +1,237 @@
+//! The session cookie and the user behind it.
+//!
+//! The cookie (signed and encrypted) holds the user id and the user's session
+//! epoch at log-in. Every request compares that epoch with the database, so
+//! logging out, changing the password or being deactivated ends every session
+//! of that user on every instance at once.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::{Deserialize, Serialize};
+
+use crate::db::users::{self, User};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+
+const USER_ID: &str = "uid";
+const EPOCH: &str = "epoch";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlashKind {
+    Success,
+    Info,
+    Error,
+}
+
+/// A one-time message shown on the next page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub text: String,
+}
+
+impl Flash {
+    pub fn css_class(&self) -> &'static str {
+        match self.kind {
+            FlashKind::Success => "flash flash-success",
+            FlashKind::Info => "flash flash-info",
+            FlashKind::Error => "flash flash-error",
+        }
+    }
+}
+
+/// The session with typed accessors; the only place that knows its keys.
+pub struct TypedSession(Session);
+
+impl TypedSession {
+    pub fn from_request(req: &HttpRequest) -> Self {
+        TypedSession(req.get_session())
+    }
+
+    /// Starts a fresh session for the user (a new id and a new CSRF token).
+    pub fn log_in(&self, user: &User) -> Result<(), AppError> {
+        self.0.renew();
+        self.0.clear();
+        self.insert(USER_ID, user.id)?;
+        self.insert(EPOCH, user.session_epoch)?;
+        self.insert(CSRF, new_token())?;
+        Ok(())
+    }
+
+    /// Keeps this session alive after the user's epoch moved on (password change).
+    pub fn set_epoch(&self, epoch: i32) -> Result<(), AppError> {
+        self.insert(EPOCH, epoch)
+    }
+
+    pub fn log_out(&self) {
+        self.0.purge();
+    }
+
+    fn user_ref(&self) -> Option<(i64, i32)> {
+        let id = self.0.get::<i64>(USER_ID).ok().flatten()?;
+        let epoch = self.0.get::<i32>(EPOCH).ok().flatten()?;
+        Some((id, epoch))
+    }
+
+    /// The session's CSRF token, made on first use.
+    pub fn csrf_token(&self) -> Result<String, AppError> {
+        if let Some(token) = self.0.get::<String>(CSRF).ok().flatten() {
+            return Ok(token);
+        }
+        let token = new_token();
+        self.insert(CSRF, &token)?;
+        Ok(token)
+    }
+
+    /// The token without making one (a request with no session has none).
+    pub fn existing_csrf_token(&self) -> Option<String> {
+        self.0.get::<String>(CSRF).ok().flatten()
+    }
+
+    pub fn flash(&self, kind: FlashKind, text: impl Into<String>) {
+        let mut list = self.0.get::<Vec<Flash>>(FLASH).ok().flatten().unwrap_or_default();
+        list.push(Flash { kind, text: text.into() });
+        let _ = self.0.insert(FLASH, list);
+    }
+
+    pub fn take_flashes(&self) -> Vec<Flash> {
+        self.0.remove_as::<Vec<Flash>>(FLASH).and_then(Result::ok).unwrap_or_default()
+    }
+
+    fn insert(&self, key: &str, value: impl Serialize) -> Result<(), AppError> {
+        self.0.insert(key, value).map_err(AppError::internal)
+    }
+}
+
+fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// A logged-in, active user whose session is current.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(Arc<User>);
+
+impl Deref for CurrentUser {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.0
+    }
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The user's role is one of `roles`; anything else is a 404, so pages of
+    /// other roles are not even confirmed to exist.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+
+    /// The company an employer belongs to (404 for anyone else).
+    pub fn employer_company(&self) -> Result<i64, AppError> {
+        match (self.role, self.company_id) {
+            (Role::Employer, Some(id)) => Ok(id),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// The user if one is logged in (cached per request).
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+#[derive(Clone)]
+struct Loaded(Option<CurrentUser>);
+
+/// Loads the session's user once per request; a stale or revoked session is purged.
+pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(Loaded(user)) = req.extensions().get::<Loaded>() {
+        return Ok(user.clone());
+    }
+    let session = TypedSession::from_request(req);
+    let user = match session.user_ref() {
+        None => None,
+        Some((id, epoch)) => {
+            let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
+            let found = state.db.run(move |c| users::find(c, id)).await;
+            match found {
+                Ok(user) if user.is_active && user.session_epoch == epoch => Some(CurrentUser(Arc::new(user))),
+                Ok(_) | Err(AppError::NotFound) => {
+                    session.log_out();
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    req.extensions_mut().insert(Loaded(user.clone()));
+    Ok(user)
+}
+
+type Fut<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeUser(load_user(&req).await?)) })
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Fut<Self>;
+
+    /// Visitors are sent to the log-in page, and back here afterwards.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            load_user(&req).await?.ok_or_else(|| AppError::LoginRequired {
+                next: if req.method() == actix_web::http::Method::GET {
+                    req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into())
+                } else {
+                    "/".into()
+                },
+            })
+        })
+    }
+}
+
+/// An admin. Everyone else, visitors included, gets a 404: admin pages are
+/// not advertised.
+pub struct Admin(pub CurrentUser);
+
+impl Deref for Admin {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match load_user(&req).await? {
+                Some(user) if user.is_admin() => Ok(Admin(user)),
+                _ => Err(AppError::NotFound),
+            }
+        })
+    }
+}

@@ -1,0 +1,196 @@
+//! Settings from the environment (and `.env`), typed and with defaults.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: String,
+    /// Public address of the site, used in e-mails and to check WebSocket `Origin`.
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub upload_dir: PathBuf,
+    pub mail_dir: PathBuf,
+    /// 64 bytes that sign and encrypt session cookies.
+    pub session_key: Vec<u8>,
+    pub cookie_secure: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub max_upload_bytes: u64,
+    pub max_image_bytes: u64,
+    pub max_form_bytes: usize,
+    pub bcrypt_cost: u32,
+    pub db_pool_size: u32,
+    pub workers: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Run background workers (outbox, job closing) in this process.
+    pub background_workers: bool,
+    /// How the outbox worker sends: retries, batch size, parallel connections.
+    pub mail_delivery: MailDelivery,
+}
+
+/// Tuning of the outbox worker (`MAIL_*` variables).
+#[derive(Debug, Clone)]
+pub struct MailDelivery {
+    /// Attempts before an e-mail is marked failed (`MAIL_MAX_ATTEMPTS`).
+    pub max_attempts: u32,
+    /// Wait after the first failed attempt; doubled after each (`MAIL_RETRY_BASE_SECS`).
+    pub retry_base: std::time::Duration,
+    /// Longest wait between two attempts (`MAIL_RETRY_MAX_SECS`).
+    pub retry_max: std::time::Duration,
+    /// E-mails claimed at once (`MAIL_BATCH_SIZE`).
+    pub batch_size: u32,
+    /// E-mails sent at the same time, and SMTP connections kept open (`MAIL_CONCURRENCY`).
+    pub concurrency: u32,
+    /// How often the worker looks for due e-mails when nothing woke it.
+    pub poll_interval: std::time::Duration,
+}
+
+impl Default for MailDelivery {
+    fn default() -> Self {
+        MailDelivery {
+            max_attempts: 10,
+            retry_base: std::time::Duration::from_secs(30),
+            retry_max: std::time::Duration::from_secs(3600),
+            batch_size: 100,
+            concurrency: 8,
+            poll_interval: std::time::Duration::from_secs(1),
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url)
+            .field("data_dir", &self.data_dir)
+            .field("upload_dir", &self.upload_dir)
+            .field("session_key", &"<secret>")
+            .field("cookie_secure", &self.cookie_secure)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("mail_dir", &self.mail_dir)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("bcrypt_cost", &self.bcrypt_cost)
+            .field("db_pool_size", &self.db_pool_size)
+            .field("workers", &self.workers)
+            .field("mail_delivery", &self.mail_delivery)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of `scheme://user:password@host`.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e| anyhow::anyhow!("{name}={v:?} is not valid: {e}")),
+    }
+}
+
+impl Settings {
+    /// Reads `.env` (if present) and the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let _ = dotenvy::dotenv();
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let bind = var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let base_url = var("BASE_URL").unwrap_or_else(|| default_base_url(&bind));
+        let upload_dir = var("UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads"));
+        let mail_dir = var("MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail"));
+        let database_url =
+            var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("jobconnect.db").display()));
+        let session_key = match var("SESSION_KEY") {
+            Some(k) => decode_key(&k).context("SESSION_KEY must be at least 64 bytes, hex-encoded (128 hex digits)")?,
+            None => load_or_create_key(&data_dir)?,
+        };
+        let settings = Settings {
+            database_url,
+            cookie_secure: parse_var("COOKIE_SECURE", base_url.starts_with("https://"))?,
+            bind,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            data_dir,
+            upload_dir,
+            mail_dir,
+            session_key,
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| "JobConnect <no-reply@jobconnect.local>".into()),
+            max_upload_bytes: parse_var("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)?,
+            max_image_bytes: parse_var("MAX_IMAGE_BYTES", 2 * 1024 * 1024)?,
+            max_form_bytes: parse_var("MAX_FORM_BYTES", 256 * 1024)?,
+            bcrypt_cost: parse_var("BCRYPT_COST", bcrypt::DEFAULT_COST)?,
+            db_pool_size: parse_var("DB_POOL_SIZE", 16)?,
+            workers: parse_var("WORKERS", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))?,
+            trust_proxy: parse_var("TRUST_PROXY", false)?,
+            background_workers: parse_var("BACKGROUND_WORKERS", true)?,
+            mail_delivery: MailDelivery {
+                max_attempts: parse_var("MAIL_MAX_ATTEMPTS", 10u32)?.max(1),
+                retry_base: std::time::Duration::from_secs(parse_var("MAIL_RETRY_BASE_SECS", 30u64)?.max(1)),
+                retry_max: std::time::Duration::from_secs(parse_var("MAIL_RETRY_MAX_SECS", 3600u64)?.max(1)),
+                batch_size: parse_var("MAIL_BATCH_SIZE", 100u32)?.clamp(1, 1000),
+                concurrency: parse_var("MAIL_CONCURRENCY", 8u32)?.clamp(1, 64),
+                poll_interval: std::time::Duration::from_secs(1),
+            },
+        };
+        if !(4..=31).contains(&settings.bcrypt_cost) {
+            bail!("BCRYPT_COST must be between 4 and 31");
+        }
+        // A mistyped mail server or sender fails at start, not at the first e-mail.
+        crate::mail::transport::check_settings(&settings)?;
+        Ok(settings)
+    }
+}
+
+fn default_base_url(bind: &str) -> String {
+    let bind = bind.replace("0.0.0.0", "localhost");
+    format!("http://{bind}")
+}
+
+fn decode_key(hex_key: &str) -> anyhow::Result<Vec<u8>> {
+    let key = hex::decode(hex_key.trim())?;
+    if key.len() < 64 {
+        bail!("key too short");
+    }
+    Ok(key)
+}
+
+/// Sessions survive restarts without configuration: the key is generated once
+/// and kept (readable only by its owner) in the data directory.
+fn load_or_create_key(data_dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("session.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return decode_key(&existing)
+            .with_context(|| format!("{} is corrupt; delete it to make a new one", path.display()));
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let key: [u8; 64] = rand::random();
+    let tmp = path.with_extension("key.tmp");
+    std::fs::write(&tmp, hex::encode(key))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    Ok(key.to_vec())
+}

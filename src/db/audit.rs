@@ -1,0 +1,46 @@
+//! The audit log: who did what to which record, when, from where.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::AnyConnection;
+use super::schema::audit_log;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<i64>,
+    pub detail: String,
+    pub ip: String,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// One privileged action. Write it with the change, in the same transaction.
+#[derive(Debug, Clone)]
+pub struct AuditRecord<'a> {
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: Option<i64>,
+    pub detail: String,
+    pub ip: &'a str,
+}
+
+pub fn record(conn: &mut AnyConnection, entry: AuditRecord) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::actor_id.eq(entry.actor_id),
+            audit_log::action.eq(entry.action),
+            audit_log::target_type.eq(entry.target_type),
+            audit_log::target_id.eq(entry.target_id),
+            audit_log::detail.eq(entry.detail),
+            audit_log::ip.eq(entry.ip),
+            audit_log::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,543 @@
+//! The e-mail outbox: every e-mail is a row first, inserted in the transaction
+//! of the change that causes it; the mail worker sends it later.
+//!
+//! A row's life: `queued` → `sending` (claimed by one worker until
+//! `locked_until`) → `sent`, or back to `retrying` (with `next_attempt_at` and
+//! `last_error`) until the attempts run out and it is `failed`. A row left in
+//! `sending` by a crashed worker is claimed again once its lease is over.
+//! Also here: the companies' e-mail templates and the password-reset tokens.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::AnyConnection;
+use super::schema::outbox;
+
+/// An e-mail to send. Recipient and subject must not hold line breaks
+/// (validated before it gets here; the worker refuses them too).
+#[derive(Debug, Clone)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub to_name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub applicant_id: Option<i64>,
+}
+
+/// Queues an e-mail and returns its outbox id.
+pub fn enqueue(conn: &mut AnyConnection, email: &OutgoingEmail) -> QueryResult<i64> {
+    enqueue_from(conn, email, &Sender::default())
+}
+
+/// Who an e-mail appears to come from, beyond `MAIL_FROM`: a display name
+/// (the company) and an address that replies go to (the employer).
+#[derive(Debug, Clone, Default)]
+pub struct Sender<'a> {
+    pub name: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+}
+
+/// Queues an e-mail with a sender name and a reply address.
+pub fn enqueue_from(conn: &mut AnyConnection, email: &OutgoingEmail, sender: &Sender) -> QueryResult<i64> {
+    let now = super::now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient.eq(&email.to),
+            outbox::recipient_name.eq(&email.to_name),
+            outbox::subject.eq(&email.subject),
+            outbox::body_text.eq(&email.text),
+            outbox::body_html.eq(&email.html),
+            outbox::state.eq(MailState::Queued),
+            outbox::next_attempt_at.eq(now),
+            outbox::applicant_id.eq(email.applicant_id),
+            outbox::created_at.eq(now),
+            outbox::from_name.eq(sender.name),
+            outbox::reply_to.eq(sender.reply_to),
+        ))
+        .returning(outbox::id)
+        .get_result(conn)
+}
+
+crate::text_enum! {
+    /// Where an e-mail of the outbox stands.
+    MailState {
+        Queued => "queued", "Queued";
+        Sending => "sending", "Sending";
+        Retrying => "retrying", "Waiting to retry";
+        Sent => "sent", "Sent";
+        Failed => "failed", "Failed";
+    }
+}
+
+impl MailState {
+    /// The badge of the design system that shows this state.
+    pub fn badge_class(&self) -> &'static str {
+        match self {
+            MailState::Queued | MailState::Sending => "badge badge-primary",
+            MailState::Retrying => "badge badge-warning",
+            MailState::Sent => "badge badge-success",
+            MailState::Failed => "badge badge-danger",
+        }
+    }
+
+    /// Still on its way (neither sent nor given up).
+    pub fn is_pending(&self) -> bool {
+        matches!(self, MailState::Queued | MailState::Sending | MailState::Retrying)
+    }
+}
+
+/// One row of the outbox (fields in the order of the schema).
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub recipient: String,
+    pub recipient_name: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub state: MailState,
+    /// Attempts started so far (counted when a worker claims the row).
+    pub attempts: i32,
+    pub next_attempt_at: PrimitiveDateTime,
+    pub locked_until: Option<PrimitiveDateTime>,
+    pub last_error: Option<String>,
+    pub applicant_id: Option<i64>,
+    pub created_at: PrimitiveDateTime,
+    pub sent_at: Option<PrimitiveDateTime>,
+    pub from_name: Option<String>,
+    pub reply_to: Option<String>,
+}
+
+/// How long a claim holds a row. A worker stops starting sends of a batch
+/// well before (half of it), so a live worker's row is never claimed twice.
+pub const LEASE: time::Duration = time::Duration::minutes(5);
+
+/// PostgreSQL: rows locked by another instance's claim are skipped, not waited for.
+const CLAIM_POSTGRES: &str = "UPDATE outbox SET state = 'sending', locked_until = $1, attempts = attempts + 1 \
+     WHERE id IN (SELECT id FROM outbox \
+         WHERE (state IN ('queued', 'retrying') AND next_attempt_at <= $2) \
+            OR (state = 'sending' AND locked_until < $2) \
+         ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+     RETURNING *";
+
+/// Claims up to `limit` due e-mails for this worker: queued ones, retries whose
+/// time has come, and rows whose claim expired (their worker died).
+/// PostgreSQL uses `FOR UPDATE SKIP LOCKED`, so instances never share a row;
+/// SQLite takes the write lock first (`BEGIN IMMEDIATE`).
+pub fn claim_due(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    let now = super::now();
+    let until = now + LEASE;
+    if let AnyConnection::Postgresql(pg) = conn {
+        use diesel::sql_types::{BigInt, Timestamp};
+        let mut rows: Vec<OutboxRow> = diesel::sql_query(CLAIM_POSTGRES)
+            .bind::<Timestamp, _>(until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(pg)?;
+        rows.sort_by_key(|r| (r.next_attempt_at, r.id));
+        return Ok(rows);
+    }
+    super::transaction(conn, |c| {
+        let ids: Vec<i64> = outbox::table
+            .filter(
+                outbox::state
+                    .eq_any([MailState::Queued, MailState::Retrying])
+                    .and(outbox::next_attempt_at.le(now))
+                    .or(outbox::state.eq(MailState::Sending).and(outbox::locked_until.lt(now))),
+            )
+            .order((outbox::next_attempt_at, outbox::id))
+            .limit(limit)
+            .select(outbox::id)
+            .load(c)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rows: Vec<OutboxRow> = diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((
+                outbox::state.eq(MailState::Sending),
+                outbox::locked_until.eq(until),
+                outbox::attempts.eq(outbox::attempts + 1),
+            ))
+            .returning(outbox::all_columns)
+            .get_results(c)?;
+        rows.sort_by_key(|r| (r.next_attempt_at, r.id));
+        Ok(rows)
+    })
+}
+
+/// What came of one claimed row.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Sent,
+    /// Try again at this time.
+    Retry {
+        error: String,
+        at: PrimitiveDateTime,
+    },
+    /// Given up: out of attempts, or the e-mail itself is unsendable.
+    Failed {
+        error: String,
+    },
+    /// Not attempted (shutting down): back to the queue, the attempt not counted.
+    Released,
+}
+
+/// A claimed row and what came of it. `attempts` is the row's count at the
+/// claim: it fences the update, so a worker whose claim expired and was taken
+/// over cannot overwrite the newer claim's result.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub id: i64,
+    pub attempts: i32,
+    pub had_error: bool,
+    pub outcome: Outcome,
+}
+
+/// Writes the results of a batch in one transaction.
+pub fn record_attempts(conn: &mut AnyConnection, results: &[Attempt]) -> QueryResult<()> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    super::transaction(conn, |c| {
+        let now = super::now();
+        for attempt in results {
+            let mine = outbox::table.filter(
+                outbox::id
+                    .eq(attempt.id)
+                    .and(outbox::state.eq(MailState::Sending))
+                    .and(outbox::attempts.eq(attempt.attempts)),
+            );
+            match &attempt.outcome {
+                Outcome::Sent => diesel::update(mine)
+                    .set((
+                        outbox::state.eq(MailState::Sent),
+                        outbox::sent_at.eq(Some(now)),
+                        outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                        outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(c)?,
+                Outcome::Retry { error, at } => diesel::update(mine)
+                    .set((
+                        outbox::state.eq(MailState::Retrying),
+                        outbox::next_attempt_at.eq(at),
+                        outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                        outbox::last_error.eq(Some(error)),
+                    ))
+                    .execute(c)?,
+                Outcome::Failed { error } => diesel::update(mine)
+                    .set((
+                        outbox::state.eq(MailState::Failed),
+                        outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                        outbox::last_error.eq(Some(error)),
+                    ))
+                    .execute(c)?,
+                Outcome::Released => diesel::update(mine)
+                    .set((
+                        outbox::state.eq(if attempt.had_error { MailState::Retrying } else { MailState::Queued }),
+                        outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                        outbox::attempts.eq(outbox::attempts - 1),
+                    ))
+                    .execute(c)?,
+            };
+        }
+        Ok(())
+    })
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<OutboxRow> {
+    outbox::table.find(id).select(OutboxRow::as_select()).first(conn)
+}
+
+/// A page of the outbox, newest first, optionally of one state.
+pub fn list(
+    conn: &mut AnyConnection,
+    state: Option<MailState>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<OutboxRow>, i64)> {
+    let mut query = outbox::table.select(OutboxRow::as_select()).into_boxed();
+    let mut count = outbox::table.count().into_boxed();
+    if let Some(state) = state {
+        query = query.filter(outbox::state.eq(state));
+        count = count.filter(outbox::state.eq(state));
+    }
+    let total = count.get_result(conn)?;
+    let rows = query.order(outbox::id.desc()).offset(offset).limit(limit).load(conn)?;
+    Ok((rows, total))
+}
+
+/// How many e-mails are in each state (every state listed, zeros included):
+/// the admin dashboard's outbox figure.
+pub fn counts_by_state(conn: &mut AnyConnection) -> QueryResult<Vec<(MailState, i64)>> {
+    let found: Vec<(MailState, i64)> =
+        outbox::table.group_by(outbox::state).select((outbox::state, diesel::dsl::count_star())).load(conn)?;
+    Ok(MailState::ALL.iter().map(|s| (*s, found.iter().find(|(f, _)| f == s).map(|(_, n)| *n).unwrap_or(0))).collect())
+}
+
+/// The e-mails written to an applicant, newest first.
+pub fn for_applicant(conn: &mut AnyConnection, applicant_id: i64, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::applicant_id.eq(applicant_id))
+        .select(OutboxRow::as_select())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Delivery state of outbox rows (an applicant's timeline shows them beside
+/// its `email` events): `(id, state, last_error)`.
+pub fn delivery_states(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, MailState, Option<String>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    outbox::table.filter(outbox::id.eq_any(ids)).select((outbox::id, outbox::state, outbox::last_error)).load(conn)
+}
+
+/// Puts a failed e-mail back in the queue, due now, with its attempts reset.
+/// Returns false when the row is not failed (sent, or still on its way).
+pub fn retry_failed(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+    let changed = diesel::update(outbox::table.filter(outbox::id.eq(id).and(outbox::state.eq(MailState::Failed))))
+        .set((
+            outbox::state.eq(MailState::Queued),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(super::now()),
+            outbox::locked_until.eq(None::<PrimitiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// An applicant as a recipient of a written e-mail, with what the
+/// placeholders need.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// The job applied for, else the position the applicant was added for.
+    pub job: String,
+    pub company_id: i64,
+    pub company: String,
+}
+
+/// The applicants among `ids` that a user may write to: those of `company`,
+/// or any when `company` is None (admins). Sorted by name; unknown ids and
+/// other companies' applicants are left out.
+pub fn recipients(conn: &mut AnyConnection, company: Option<i64>, ids: &[i64]) -> QueryResult<Vec<Recipient>> {
+    use super::applicants::Applicant;
+    use super::schema::{applicants, companies, jobs};
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = applicants::table.filter(applicants::id.eq_any(ids)).select(Applicant::as_select()).into_boxed();
+    if let Some(company) = company {
+        query = query.filter(applicants::company_id.eq(company));
+    }
+    let found: Vec<Applicant> = query.order((applicants::name, applicants::id)).load(conn)?;
+    let job_ids: Vec<i64> = found.iter().filter_map(|a| a.job_id).collect();
+    let titles: Vec<(i64, String)> =
+        jobs::table.filter(jobs::id.eq_any(&job_ids)).select((jobs::id, jobs::title)).load(conn)?;
+    let company_ids: Vec<i64> = found.iter().map(|a| a.company_id).collect();
+    let names: Vec<(i64, String)> = companies::table
+        .filter(companies::id.eq_any(&company_ids))
+        .select((companies::id, companies::name))
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|a| {
+            let title = a.job_id.and_then(|j| titles.iter().find(|(id, _)| *id == j)).map(|(_, t)| t.clone());
+            Recipient {
+                id: a.id,
+                job: title.unwrap_or_else(|| a.position.clone()),
+                company: names.iter().find(|(id, _)| *id == a.company_id).map(|(_, n)| n.clone()).unwrap_or_default(),
+                company_id: a.company_id,
+                name: a.name,
+                email: a.email,
+            }
+        })
+        .collect())
+}
+
+/// A company's saved e-mails with placeholders (`{{name}}`, `{{job}}`, `{{company}}`).
+pub mod templates {
+    use diesel::prelude::*;
+    use time::PrimitiveDateTime;
+
+    use crate::db::AnyConnection;
+    use crate::db::schema::email_templates;
+
+    #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+    #[diesel(table_name = email_templates)]
+    pub struct EmailTemplate {
+        pub id: i64,
+        pub company_id: i64,
+        pub name: String,
+        pub subject: String,
+        pub body: String,
+        pub created_at: PrimitiveDateTime,
+        pub updated_at: PrimitiveDateTime,
+    }
+
+    pub fn list(conn: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<EmailTemplate>> {
+        email_templates::table
+            .filter(email_templates::company_id.eq(company_id))
+            .select(EmailTemplate::as_select())
+            .order((email_templates::name, email_templates::id))
+            .load(conn)
+    }
+
+    /// A template of this company (NotFound for another company's).
+    pub fn find(conn: &mut AnyConnection, company_id: i64, id: i64) -> QueryResult<EmailTemplate> {
+        email_templates::table
+            .filter(email_templates::id.eq(id).and(email_templates::company_id.eq(company_id)))
+            .select(EmailTemplate::as_select())
+            .first(conn)
+    }
+
+    pub fn create(
+        conn: &mut AnyConnection,
+        company_id: i64,
+        name: &str,
+        subject: &str,
+        body: &str,
+    ) -> QueryResult<EmailTemplate> {
+        let now = crate::db::now();
+        diesel::insert_into(email_templates::table)
+            .values((
+                email_templates::company_id.eq(company_id),
+                email_templates::name.eq(name),
+                email_templates::subject.eq(subject),
+                email_templates::body.eq(body),
+                email_templates::created_at.eq(now),
+                email_templates::updated_at.eq(now),
+            ))
+            .returning(email_templates::all_columns)
+            .get_result(conn)
+    }
+
+    /// Updates a template of this company; NotFound when it is not one.
+    pub fn update(
+        conn: &mut AnyConnection,
+        company_id: i64,
+        id: i64,
+        name: &str,
+        subject: &str,
+        body: &str,
+    ) -> QueryResult<()> {
+        let changed = diesel::update(
+            email_templates::table.filter(email_templates::id.eq(id).and(email_templates::company_id.eq(company_id))),
+        )
+        .set((
+            email_templates::name.eq(name),
+            email_templates::subject.eq(subject),
+            email_templates::body.eq(body),
+            email_templates::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+        if changed == 1 { Ok(()) } else { Err(diesel::result::Error::NotFound) }
+    }
+
+    /// Deletes a template of this company; NotFound when it is not one.
+    pub fn delete(conn: &mut AnyConnection, company_id: i64, id: i64) -> QueryResult<()> {
+        let changed = diesel::delete(
+            email_templates::table.filter(email_templates::id.eq(id).and(email_templates::company_id.eq(company_id))),
+        )
+        .execute(conn)?;
+        if changed == 1 { Ok(()) } else { Err(diesel::result::Error::NotFound) }
+    }
+}
+
+/// One-time password-reset tokens. Only the SHA-256 of a token is stored, so
+/// a copy of the database opens no account.
+pub mod resets {
+    use diesel::prelude::*;
+    use sha2::{Digest, Sha256};
+    use time::PrimitiveDateTime;
+
+    use crate::db::AnyConnection;
+    use crate::db::schema::{audit_log, password_resets};
+
+    /// A link works for an hour.
+    pub const VALID_FOR: time::Duration = time::Duration::hours(1);
+    /// The audit action written for every request (also what the per-address limit counts).
+    pub const REQUESTED: &str = "password.reset_requested";
+
+    pub fn hash(token: &str) -> String {
+        hex::encode(Sha256::digest(token.as_bytes()))
+    }
+
+    /// Stores a new token for the user, valid for an hour from now.
+    pub fn create(conn: &mut AnyConnection, user_id: i64, token: &str) -> QueryResult<()> {
+        let now = crate::db::now();
+        diesel::insert_into(password_resets::table)
+            .values((
+                password_resets::user_id.eq(user_id),
+                password_resets::token_hash.eq(hash(token)),
+                password_resets::expires_at.eq(now + VALID_FOR),
+                password_resets::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Tokens made for the user since `since` (the per-account limit).
+    pub fn made_since(conn: &mut AnyConnection, user_id: i64, since: PrimitiveDateTime) -> QueryResult<i64> {
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id).and(password_resets::created_at.gt(since)))
+            .count()
+            .get_result(conn)
+    }
+
+    /// Reset requests from an address since `since` (the per-address limit),
+    /// counted from the audit log every request writes.
+    pub fn requests_from(conn: &mut AnyConnection, ip: &str, since: PrimitiveDateTime) -> QueryResult<i64> {
+        audit_log::table
+            .filter(audit_log::action.eq(REQUESTED).and(audit_log::ip.eq(ip)).and(audit_log::created_at.gt(since)))
+            .count()
+            .get_result(conn)
+    }
+
+    /// The user a token belongs to, when it is unused and not expired.
+    pub fn valid_user(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<i64>> {
+        password_resets::table
+            .filter(
+                password_resets::token_hash
+                    .eq(hash(token))
+                    .and(password_resets::used_at.is_null())
+                    .and(password_resets::expires_at.gt(crate::db::now())),
+            )
+            .select(password_resets::user_id)
+            .first(conn)
+            .optional()
+    }
+
+    /// Uses the token up (once only: the update is conditional) and voids the
+    /// user's other open tokens. Returns the user, or None when the token was
+    /// not valid. Call it inside the transaction that sets the password.
+    pub fn consume(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<i64>> {
+        let now = crate::db::now();
+        let user_id: Option<i64> = diesel::update(
+            password_resets::table.filter(
+                password_resets::token_hash
+                    .eq(hash(token))
+                    .and(password_resets::used_at.is_null())
+                    .and(password_resets::expires_at.gt(now)),
+            ),
+        )
+        .set(password_resets::used_at.eq(Some(now)))
+        .returning(password_resets::user_id)
+        .get_result(conn)
+        .optional()?;
+        if let Some(user_id) = user_id {
+            diesel::update(
+                password_resets::table
+                    .filter(password_resets::user_id.eq(user_id).and(password_resets::used_at.is_null())),
+            )
+            .set(password_resets::used_at.eq(Some(now)))
+            .execute(conn)?;
+        }
+        Ok(user_id)
+    }
+}

@@ -1,0 +1,297 @@
+//! CRM values: how the applicant list is sorted and filtered, the search
+//! words, and the checked fields of an applicant added or edited by hand.
+
+use std::str::FromStr;
+
+use super::{ApplicantStatus, DisplayText, Email, EmploymentType, Stage};
+
+/// The order of the applicant list (`sort=` in the URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApplicantSort {
+    #[default]
+    Newest,
+    Oldest,
+    /// By name, A to Z.
+    Name,
+    /// By pipeline stage (applied first), newest first within a stage.
+    Stage,
+    /// Most recently changed first.
+    Updated,
+}
+
+impl ApplicantSort {
+    pub const ALL: &'static [ApplicantSort] = &[
+        ApplicantSort::Newest,
+        ApplicantSort::Oldest,
+        ApplicantSort::Name,
+        ApplicantSort::Stage,
+        ApplicantSort::Updated,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ApplicantSort::Newest => "newest",
+            ApplicantSort::Oldest => "oldest",
+            ApplicantSort::Name => "name",
+            ApplicantSort::Stage => "stage",
+            ApplicantSort::Updated => "updated",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            ApplicantSort::Newest => "Newest first",
+            ApplicantSort::Oldest => "Oldest first",
+            ApplicantSort::Name => "Name (A–Z)",
+            ApplicantSort::Stage => "Pipeline stage",
+            ApplicantSort::Updated => "Recently updated",
+        }
+    }
+}
+
+impl FromStr for ApplicantSort {
+    type Err = super::UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ApplicantSort::ALL.iter().copied().find(|v| v.as_str() == s).ok_or(super::UnknownValue("sort order"))
+    }
+}
+
+/// Whose applicants (`assignee=` in the URL): anyone's, nobody's, or one user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssigneeFilter {
+    #[default]
+    Any,
+    Nobody,
+    User(i64),
+}
+
+/// The words of a search box, split the way both full-text indexes split
+/// text: letters and digits only, lower-case. Each term (what the user
+/// separated with spaces) is a list of tokens (`ann.lee@x.com` gives four),
+/// matched as a phrase. Empty when nothing searchable was typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTerms(Vec<Vec<String>>);
+
+impl SearchTerms {
+    pub const MAX_CHARS: usize = 200;
+    const MAX_TERMS: usize = 8;
+
+    /// None when the text holds nothing to search for.
+    pub fn parse(raw: &str) -> Option<SearchTerms> {
+        let raw: String = raw.chars().take(Self::MAX_CHARS).collect();
+        let terms: Vec<Vec<String>> = raw
+            .split_whitespace()
+            .map(|term| {
+                term.split(|c: char| !c.is_alphanumeric())
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.to_lowercase())
+                    .take(8)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|tokens| !tokens.is_empty())
+            .take(Self::MAX_TERMS)
+            .collect();
+        if terms.is_empty() { None } else { Some(SearchTerms(terms)) }
+    }
+
+    pub fn terms(&self) -> &[Vec<String>] {
+        &self.0
+    }
+}
+
+/// A phone number as people write it: digits, spaces, `+ - ( ) . /`.
+pub fn parse_phone(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    if value.chars().count() > 40 {
+        return Err("Use at most 40 characters for a phone number.".into());
+    }
+    if !value.chars().all(|c| c.is_ascii_digit() || " +-().,/x".contains(c))
+        || !value.chars().any(|c| c.is_ascii_digit())
+    {
+        return Err("Enter a phone number with digits, spaces and + - ( ) only.".into());
+    }
+    Ok(value.to_string())
+}
+
+/// Years of experience: empty, or a whole number from 0 to 70.
+pub fn parse_years(raw: &str) -> Result<Option<i32>, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match value.parse::<i32>() {
+        Ok(n) if (0..=70).contains(&n) => Ok(Some(n)),
+        _ => Err("Enter a whole number of years from 0 to 70.".into()),
+    }
+}
+
+/// An optional single-line text of at most `max` characters.
+pub fn parse_optional_text(raw: &str, max: usize) -> Result<String, String> {
+    if raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    DisplayText::parse(raw, 1, max).map(DisplayText::into_inner)
+}
+
+/// The body of a note: 1 to 5,000 characters, line breaks allowed.
+pub fn parse_note(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err("Write something before adding the note.".into());
+    }
+    if value.chars().count() > 5000 {
+        return Err("A note has at most 5,000 characters.".into());
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err("The note contains characters that are not allowed.".into());
+    }
+    Ok(value.replace("\r\n", "\n"))
+}
+
+/// The checked fields of an applicant added or edited by hand.
+#[derive(Debug, Clone)]
+pub struct ApplicantFields {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub current_company: String,
+    pub position: String,
+    pub location: String,
+    pub years_experience: Option<i32>,
+    pub status: ApplicantStatus,
+    pub employment_type: EmploymentType,
+}
+
+/// The raw text of those fields, as a form sends them.
+pub struct RawApplicantFields<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub current_company: &'a str,
+    pub position: &'a str,
+    pub location: &'a str,
+    pub years_experience: &'a str,
+    pub status: &'a str,
+    pub employment_type: &'a str,
+}
+
+impl ApplicantFields {
+    /// Checks every field and reports each bad one by its form name.
+    pub fn parse(raw: &RawApplicantFields) -> Result<ApplicantFields, Vec<(&'static str, String)>> {
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
+        let mut check = |field: &'static str, r: Result<String, String>| match r {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push((field, e));
+                String::new()
+            }
+        };
+        let name = check("name", DisplayText::parse(raw.name, 1, 120).map(DisplayText::into_inner));
+        let email = check(
+            "email",
+            if raw.email.trim().is_empty() {
+                Ok(String::new())
+            } else {
+                Email::parse(raw.email).map(|e| e.as_str().to_string()).map_err(String::from)
+            },
+        );
+        let phone = check("phone", parse_phone(raw.phone));
+        let current_company = check("current_company", parse_optional_text(raw.current_company, 120));
+        let position = check("position", parse_optional_text(raw.position, 120));
+        let location = check("location", parse_optional_text(raw.location, 120));
+        let years_experience = match parse_years(raw.years_experience) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(("years_experience", e));
+                None
+            }
+        };
+        let status = raw.status.parse::<ApplicantStatus>().map_err(|_| ());
+        if status.is_err() {
+            errors.push(("status", "Choose open, pending or closed.".into()));
+        }
+        let employment_type = raw.employment_type.parse::<EmploymentType>().map_err(|_| ());
+        if employment_type.is_err() {
+            errors.push(("employment_type", "Choose an employment type.".into()));
+        }
+        match (status, employment_type) {
+            (Ok(status), Ok(employment_type)) if errors.is_empty() => Ok(ApplicantFields {
+                name,
+                email,
+                phone,
+                current_company,
+                position,
+                location,
+                years_experience,
+                status,
+                employment_type,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Where a stage sits in the pipeline, for sorting (applied = 0 … rejected = 5).
+pub fn stage_rank(stage: Stage) -> usize {
+    Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_split_like_the_indexes() {
+        assert_eq!(SearchTerms::parse("   "), None);
+        assert_eq!(SearchTerms::parse("\"*'()"), None);
+        let t = SearchTerms::parse("Ann.Lee@Example.com  Rust\"* OR").unwrap();
+        assert_eq!(
+            t.terms(),
+            &[
+                vec!["ann".to_string(), "lee".into(), "example".into(), "com".into()],
+                vec!["rust".into()],
+                vec!["or".into()]
+            ]
+        );
+    }
+
+    #[test]
+    fn phone_and_years_are_checked() {
+        assert_eq!(parse_phone(" +49 (30) 123-456 ").unwrap(), "+49 (30) 123-456");
+        assert!(parse_phone("call me").is_err());
+        assert!(parse_phone("=1+2").is_err());
+        assert_eq!(parse_years("").unwrap(), None);
+        assert_eq!(parse_years("12").unwrap(), Some(12));
+        assert!(parse_years("-1").is_err());
+        assert!(parse_years("71").is_err());
+        assert!(parse_years("ten").is_err());
+    }
+
+    #[test]
+    fn notes_keep_line_breaks_but_not_control_characters() {
+        assert_eq!(parse_note(" a\r\nb ").unwrap(), "a\nb");
+        assert!(parse_note("  ").is_err());
+        assert!(parse_note("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn fields_report_every_bad_one() {
+        let raw = RawApplicantFields {
+            name: "",
+            email: "nope",
+            phone: "x",
+            current_company: "",
+            position: "",
+            location: "",
+            years_experience: "200",
+            status: "bogus",
+            employment_type: "full_time",
+        };
+        let errors = ApplicantFields::parse(&raw).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["name", "email", "phone", "years_experience", "status"]);
+    }
+}

@@ -1,0 +1,71 @@
+use crate::text_enum;
+
+text_enum! {
+    /// What a user may do. Chosen at sign-up only between seeker and employer.
+    Role {
+        Seeker => "seeker", "Job seeker";
+        Employer => "employer", "Employer";
+        Admin => "admin", "Admin";
+    }
+}
+
+text_enum! {
+    JobStatus {
+        Draft => "draft", "Draft";
+        Open => "open", "Open";
+        Closed => "closed", "Closed";
+    }
+}
+
+text_enum! {
+    RemoteMode {
+        Onsite => "onsite", "On-site";
+        Hybrid => "hybrid", "Hybrid";
+        Remote => "remote", "Remote";
+    }
+}
+
+text_enum! {
+    EmploymentType {
+        FullTime => "full_time", "Full-time";
+        PartTime => "part_time", "Part-time";
+        Contract => "contract", "Contract";
+        Internship => "internship", "Internship";
+        Temporary => "temporary", "Temporary";
+    }
+}
+
+text_enum! {
+    SalaryPeriod {
+        Year => "year", "per year";
+        Month => "month", "per month";
+        Hour => "hour", "per hour";
+    }
+}
+
+text_enum! {
+    /// Where an applicant is in the hiring pipeline.
+    Stage {
+        Applied => "applied", "Applied";
+        Screening => "screening", "Screening";
+        Interview => "interview", "Interview";
+        Offer => "offer", "Offer";
+        Hired => "hired", "Hired";
+        Rejected => "rejected", "Rejected";
+    }
+}
+
+text_enum! {
+    ApplicantStatus {
+        Open => "open", "Open";
+        Pending => "pending", "Pending";
+        Closed => "closed", "Closed";
+    }
+}
+
+text_enum! {
+    ApplicantSource {
+        Portal => "portal", "Portal";
+        Manual => "manual", "Added by hand";
+    }
+}

@@ -1,0 +1,115 @@
+//! Job-alert digests: once a day per alert, the jobs posted since the last
+//! one that match the saved search, in one e-mail (none when nothing is new).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::QueryResult;
+use time::PrimitiveDateTime;
+
+use super::notices::{self, DigestJob, JobAlertDigest};
+use crate::config::Settings;
+use crate::db::{self, AnyConnection, alerts, jobs, users};
+use crate::routes::jobs::browse::ListParams;
+use crate::startup::AppState;
+
+/// Jobs listed in one digest (the e-mail links to the rest).
+const JOBS_PER_DIGEST: i64 = 10;
+/// Alerts handled per round.
+const BATCH: i64 = 200;
+const ROUND: Duration = Duration::from_secs(600);
+
+/// Sends the digests that are due at `now`; returns how many were queued.
+pub fn send_due(c: &mut AnyConnection, settings: &Settings, now: PrimitiveDateTime) -> QueryResult<usize> {
+    let mut queued = 0;
+    for alert in alerts::due(c, now, BATCH)? {
+        queued += db::transaction(c, |c| digest_one(c, settings, now, &alert))?;
+    }
+    Ok(queued)
+}
+
+/// One alert, in one transaction: claim it (so no other instance sends it
+/// too), find what is new, queue the e-mail.
+fn digest_one(
+    c: &mut AnyConnection,
+    settings: &Settings,
+    now: PrimitiveDateTime,
+    alert: &alerts::JobAlert,
+) -> QueryResult<usize> {
+    let newest = jobs::max_id(c)?;
+    if !alerts::claim(c, alert.id, now, newest)? {
+        return Ok(0);
+    }
+    let user = users::find(c, alert.user_id)?;
+    if !user.is_active {
+        return Ok(0);
+    }
+    let params = ListParams::parse(&alert.query);
+    let mut search = params.to_search(JOBS_PER_DIGEST);
+    search.after_id = Some(alert.last_job_id);
+    let found = jobs::search(c, &search, now)?;
+    if found.jobs.is_empty() {
+        return Ok(0);
+    }
+    let base = settings.base_url.trim_end_matches('/');
+    let digest = JobAlertDigest {
+        name: user.name().to_string(),
+        search: describe(&params),
+        jobs: found
+            .jobs
+            .iter()
+            .map(|card| DigestJob {
+                title: card.job.title.clone(),
+                company: card.company_name.clone(),
+                location: card.job.location.clone(),
+                link: format!("{base}/jobs/{}", card.job.id),
+            })
+            .collect(),
+        total: found.total,
+        search_link: format!("{base}{}", params.url(1, "")),
+        alerts_link: format!("{base}/alerts"),
+    };
+    notices::job_alert_digest(c, settings, &user, &digest)?;
+    Ok(1)
+}
+
+/// A saved search in words, for people: "rust · Berlin · Remote".
+pub fn describe(params: &ListParams) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for text in [&params.q, &params.location] {
+        if !text.is_empty() {
+            parts.push(text.clone());
+        }
+    }
+    if let Some(r) = params.remote() {
+        parts.push(r.label().into());
+    }
+    if let Some(t) = params.employment_type() {
+        parts.push(t.label().into());
+    }
+    if let Some(c) = params.category() {
+        parts.push(c.into());
+    }
+    if let Some(min) = params.salary_min() {
+        parts.push(format!("from {}", crate::routes::format::thousands(&min)));
+    }
+    if parts.is_empty() { "all jobs".into() } else { parts.join(" · ") }
+}
+
+/// Checks for due digests every ten minutes.
+pub fn spawn(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        loop {
+            let settings = state.settings.clone();
+            match state.db.run(move |c| send_due(c, &settings, db::now())).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(digests = n, "job-alert digests queued");
+                    state.outbox.wake();
+                }
+                Err(e) => tracing::warn!(error = %e, "job-alert digests failed; will retry"),
+            }
+            tokio::time::sleep(ROUND).await;
+        }
+    });
+}

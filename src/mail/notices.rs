@@ -1,0 +1,345 @@
+//! The portal's own e-mails. Each has a text and an HTML part (askama,
+//! `templates/email/<name>.txt` and `.html`), and a function that queues it.
+//!
+//! The functions take the caller's connection, so the e-mail is queued in the
+//! same transaction as the change that causes it, and plain ids, so callers
+//! need to gather nothing. They return the outbox ids. After the commit,
+//! `state.outbox.wake()` sends at once (otherwise within a second).
+//!
+//! Adding an e-mail (a job-alert digest, say): a data struct, two templates
+//! extending `email/layout.html` / plain text, two template structs via
+//! `notice!`, and a function that loads the data and calls `queue`.
+
+use askama::Template;
+use diesel::prelude::*;
+
+use crate::config::Settings;
+use crate::db::mail::{self, OutgoingEmail};
+use crate::db::schema::{companies, jobs, messages, users};
+use crate::db::{AnyConnection, applicants::Applicant, users::User};
+use crate::domain::{Role, Stage};
+
+/// What every HTML part's layout shows.
+pub struct Site<'a> {
+    pub base_url: &'a str,
+}
+
+/// Declares the text and HTML template structs of one e-mail over its data struct.
+macro_rules! notice {
+    ($data:ident, $text:ident, $html:ident, $text_path:literal, $html_path:literal) => {
+        #[derive(Template)]
+        #[template(path = $text_path)]
+        struct $text<'a> {
+            m: &'a $data,
+        }
+
+        #[derive(Template)]
+        #[template(path = $html_path)]
+        struct $html<'a> {
+            m: &'a $data,
+            site: Site<'a>,
+        }
+    };
+}
+
+/// A template that failed to render is a bug; it aborts the caller's transaction.
+fn render_error(e: askama::Error) -> diesel::result::Error {
+    tracing::error!(error = %e, "an e-mail template failed to render");
+    diesel::result::Error::QueryBuilderError(Box::new(e))
+}
+
+/// One line, safe for a subject: control characters become spaces.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
+}
+
+fn queue(
+    c: &mut AnyConnection,
+    to: &str,
+    to_name: &str,
+    subject: &str,
+    text: Result<String, askama::Error>,
+    html: Result<String, askama::Error>,
+    applicant_id: Option<i64>,
+) -> QueryResult<i64> {
+    let email = OutgoingEmail {
+        to: one_line(to),
+        to_name: one_line(to_name),
+        subject: one_line(subject),
+        text: text.map_err(render_error)?,
+        html: Some(html.map_err(render_error)?),
+        applicant_id,
+    };
+    mail::enqueue(c, &email)
+}
+
+fn site(settings: &Settings) -> Site<'_> {
+    Site { base_url: settings.base_url.trim_end_matches('/') }
+}
+
+/// The title of the applicant's job, or the position they were added for.
+fn job_title(c: &mut AnyConnection, applicant: &Applicant) -> QueryResult<String> {
+    let title = match applicant.job_id {
+        Some(id) => jobs::table.find(id).select(jobs::title).first::<String>(c).optional()?,
+        None => None,
+    };
+    Ok(title.unwrap_or_else(|| {
+        if applicant.position.is_empty() { "a position".into() } else { applicant.position.clone() }
+    }))
+}
+
+fn company_name(c: &mut AnyConnection, company_id: i64) -> QueryResult<String> {
+    companies::table.find(company_id).select(companies::name).first(c)
+}
+
+/// The active employers of a company.
+fn employers_of(c: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::company_id.eq(company_id).and(users::role.eq(Role::Employer)).and(users::is_active.eq(true)))
+        .select(User::as_select())
+        .order(users::id)
+        .load(c)
+}
+
+/// The seeker's account behind an application, when it is active.
+fn seeker_of(c: &mut AnyConnection, applicant: &Applicant) -> QueryResult<Option<User>> {
+    let Some(id) = applicant.seeker_id else { return Ok(None) };
+    let user = users::table.find(id).select(User::as_select()).first(c).optional()?;
+    Ok(user.filter(|u| u.is_active))
+}
+
+// ---- application received -------------------------------------------------
+
+pub struct ReceivedBySeeker {
+    pub name: String,
+    pub job: String,
+    pub company: String,
+    pub link: String,
+}
+notice!(
+    ReceivedBySeeker,
+    ReceivedBySeekerText,
+    ReceivedBySeekerHtml,
+    "email/application_received_seeker.txt",
+    "email/application_received_seeker.html"
+);
+
+pub struct ReceivedByEmployer {
+    pub name: String,
+    pub applicant: String,
+    pub job: String,
+    pub company: String,
+    pub link: String,
+}
+notice!(
+    ReceivedByEmployer,
+    ReceivedByEmployerText,
+    ReceivedByEmployerHtml,
+    "email/application_received_employer.txt",
+    "email/application_received_employer.html"
+);
+
+/// A new application: a confirmation to the seeker (applications made on the
+/// portal) and a notice to each active employer of the company.
+pub fn application_received(c: &mut AnyConnection, settings: &Settings, applicant_id: i64) -> QueryResult<Vec<i64>> {
+    let applicant = crate::db::applicants::find(c, applicant_id)?;
+    let job = job_title(c, &applicant)?;
+    let company = company_name(c, applicant.company_id)?;
+    let mut queued = Vec::new();
+    if let Some(seeker) = seeker_of(c, &applicant)? {
+        let m = ReceivedBySeeker {
+            name: seeker.name().to_string(),
+            job: job.clone(),
+            company: company.clone(),
+            link: format!("{}/applications", site(settings).base_url),
+        };
+        let subject = format!("Your application for {} at {}", m.job, m.company);
+        let text = ReceivedBySeekerText { m: &m }.render();
+        let html = ReceivedBySeekerHtml { m: &m, site: site(settings) }.render();
+        queued.push(queue(c, &seeker.email, seeker.name(), &subject, text, html, Some(applicant.id))?);
+    }
+    for employer in employers_of(c, applicant.company_id)? {
+        let m = ReceivedByEmployer {
+            name: employer.name().to_string(),
+            applicant: applicant.name.clone(),
+            job: job.clone(),
+            company: company.clone(),
+            link: format!("{}/applicants/{}", site(settings).base_url, applicant.id),
+        };
+        let subject = format!("New application: {} for {}", m.applicant, m.job);
+        let text = ReceivedByEmployerText { m: &m }.render();
+        let html = ReceivedByEmployerHtml { m: &m, site: site(settings) }.render();
+        queued.push(queue(c, &employer.email, employer.name(), &subject, text, html, None)?);
+    }
+    Ok(queued)
+}
+
+// ---- stage changed ----------------------------------------------------------
+
+pub struct StageChanged {
+    pub name: String,
+    pub job: String,
+    pub company: String,
+    pub stage: Stage,
+    pub link: String,
+}
+notice!(StageChanged, StageChangedText, StageChangedHtml, "email/stage_changed.txt", "email/stage_changed.html");
+
+/// The application moved to `stage`: tells the seeker (only applications made
+/// on the portal have one; candidates added by hand get nothing). Returns the
+/// outbox id, or None when no e-mail was due.
+pub fn stage_changed(
+    c: &mut AnyConnection,
+    settings: &Settings,
+    applicant_id: i64,
+    stage: Stage,
+) -> QueryResult<Option<i64>> {
+    let applicant = crate::db::applicants::find(c, applicant_id)?;
+    let Some(seeker) = seeker_of(c, &applicant)? else { return Ok(None) };
+    let m = StageChanged {
+        name: seeker.name().to_string(),
+        job: job_title(c, &applicant)?,
+        company: company_name(c, applicant.company_id)?,
+        stage,
+        link: format!("{}/applications", site(settings).base_url),
+    };
+    let subject = match stage {
+        Stage::Rejected => format!("Your application for {} at {}", m.job, m.company),
+        _ => format!("Your application for {}: {}", m.job, stage.label()),
+    };
+    let text = StageChangedText { m: &m }.render();
+    let html = StageChangedHtml { m: &m, site: site(settings) }.render();
+    queue(c, &seeker.email, seeker.name(), &subject, text, html, Some(applicant.id)).map(Some)
+}
+
+// ---- new message while offline ---------------------------------------------
+
+pub struct NewMessage {
+    pub name: String,
+    pub sender: String,
+    pub job: String,
+    pub company: String,
+    pub excerpt: String,
+    pub link: String,
+}
+notice!(NewMessage, NewMessageText, NewMessageHtml, "email/new_message.txt", "email/new_message.html");
+
+/// Longest part of a message quoted in the e-mail.
+const EXCERPT_CHARS: usize = 400;
+
+/// A message of an application's thread for `recipient_id`, who is not online
+/// (the caller decides who the other party is and whether they are offline).
+/// Returns None when the recipient has no active account.
+pub fn new_message(
+    c: &mut AnyConnection,
+    settings: &Settings,
+    message_id: i64,
+    recipient_id: i64,
+) -> QueryResult<Option<i64>> {
+    let (applicant_id, sender_id, body): (i64, Option<i64>, String) = messages::table
+        .find(message_id)
+        .select((messages::applicant_id, messages::sender_id, messages::body))
+        .first(c)?;
+    let Some(recipient) = users::table.find(recipient_id).select(User::as_select()).first(c).optional()? else {
+        return Ok(None);
+    };
+    if !recipient.is_active {
+        return Ok(None);
+    }
+    let applicant = crate::db::applicants::find(c, applicant_id)?;
+    let company = company_name(c, applicant.company_id)?;
+    let sender = match sender_id {
+        Some(id) => users::table.find(id).select(User::as_select()).first(c).optional()?,
+        None => None,
+    };
+    let sender = match sender {
+        Some(u) if u.role == Role::Seeker => u.name().to_string(),
+        Some(u) => format!("{} ({company})", u.name()),
+        None => company.clone(),
+    };
+    let mut excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
+    if body.chars().count() > EXCERPT_CHARS {
+        excerpt.push('…');
+    }
+    let m = NewMessage {
+        name: recipient.name().to_string(),
+        sender,
+        job: job_title(c, &applicant)?,
+        company,
+        excerpt,
+        link: match applicant.seeker_id == Some(recipient.id) {
+            true => format!("{}/applications/{applicant_id}/messages", site(settings).base_url),
+            false => format!("{}/applicants/{applicant_id}/messages", site(settings).base_url),
+        },
+    };
+    let subject = format!("New message from {} about {}", m.sender, m.job);
+    let text = NewMessageText { m: &m }.render();
+    let html = NewMessageHtml { m: &m, site: site(settings) }.render();
+    // Tied to the applicant only when the e-mail goes to the applicant.
+    let to_applicant = applicant.seeker_id == Some(recipient.id);
+    queue(c, &recipient.email, recipient.name(), &subject, text, html, to_applicant.then_some(applicant.id)).map(Some)
+}
+
+// ---- password reset -----------------------------------------------------------
+
+pub struct PasswordReset {
+    pub name: String,
+    pub link: String,
+    pub minutes: i64,
+}
+notice!(PasswordReset, PasswordResetText, PasswordResetHtml, "email/password_reset.txt", "email/password_reset.html");
+
+/// The one-time link for `token` (stored hashed by the caller).
+pub fn password_reset(c: &mut AnyConnection, settings: &Settings, user: &User, token: &str) -> QueryResult<i64> {
+    let m = PasswordReset {
+        name: user.name().to_string(),
+        link: format!("{}/password/reset/{token}", site(settings).base_url),
+        minutes: mail::resets::VALID_FOR.whole_minutes(),
+    };
+    let text = PasswordResetText { m: &m }.render();
+    let html = PasswordResetHtml { m: &m, site: site(settings) }.render();
+    queue(c, &user.email, user.name(), "Reset your JobConnect password", text, html, None)
+}
+
+// ---- job-alert digest -----------------------------------------------------------
+
+pub struct DigestJob {
+    pub title: String,
+    pub company: String,
+    pub location: String,
+    pub link: String,
+}
+
+pub struct JobAlertDigest {
+    pub name: String,
+    /// The search in words ("rust, remote").
+    pub search: String,
+    pub jobs: Vec<DigestJob>,
+    /// How many new jobs match in all (the e-mail lists the first few).
+    pub total: i64,
+    pub search_link: String,
+    pub alerts_link: String,
+}
+notice!(JobAlertDigest, JobAlertDigestText, JobAlertDigestHtml, "email/job_alert.txt", "email/job_alert.html");
+
+impl JobAlertDigest {
+    pub fn more(&self) -> i64 {
+        self.total - self.jobs.len() as i64
+    }
+}
+
+/// New jobs for a seeker's saved search.
+pub fn job_alert_digest(
+    c: &mut AnyConnection,
+    settings: &Settings,
+    user: &User,
+    m: &JobAlertDigest,
+) -> QueryResult<i64> {
+    let subject = match m.total {
+        1 => format!("1 new job for “{}”", m.search),
+        n => format!("{n} new jobs for “{}”", m.search),
+    };
+    let text = JobAlertDigestText { m }.render();
+    let html = JobAlertDigestHtml { m, site: site(settings) }.render();
+    queue(c, &user.email, user.name(), &subject, text, html, None)
+}

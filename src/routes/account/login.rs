@@ -1,0 +1,157 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::landing_for;
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip, password};
+use crate::db::audit::{self, AuditRecord};
+use crate::db::{throttle, users};
+use crate::error::AppResult;
+use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
+use crate::startup::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    pub login: String,
+    pub password: String,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+struct LoginPage {
+    page: Page,
+    form: LoginForm,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn form(page: Page, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    let next = safe_next(query.next.as_deref());
+    if let Some(user) = &page.user {
+        return Ok(see_other(next.as_deref().unwrap_or(landing_for(user.role))));
+    }
+    let form = LoginForm { next: next.unwrap_or_default(), ..Default::default() };
+    render(StatusCode::OK, &LoginPage { page, form, errors: FieldErrors::default() })
+}
+
+fn refuse(page: Page, mut form: LoginForm, status: StatusCode, message: &str) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::default();
+    errors.add("login", message);
+    form.password.clear();
+    render(status, &LoginPage { page, form, errors })
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let ip = client_ip(&req);
+    let key = form.login.trim().to_lowercase();
+    if key.is_empty() || form.password.is_empty() {
+        return refuse(
+            page,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Enter your e-mail or user name and your password.",
+        );
+    }
+    let throttled = {
+        let (key, ip) = (key.clone(), ip.clone());
+        state.db.run(move |c| throttle::is_throttled(c, &key, &ip)).await?
+    };
+    if throttled {
+        let (key, ip2) = (key.clone(), ip.clone());
+        state
+            .db
+            .run(move |c| {
+                audit::record(
+                    c,
+                    AuditRecord {
+                        actor_id: None,
+                        action: "login.throttled",
+                        target_type: "login",
+                        target_id: None,
+                        detail: key,
+                        ip: &ip2,
+                    },
+                )
+            })
+            .await?;
+        tracing::warn!(%ip, "log-in throttled");
+        return refuse(
+            page,
+            form,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed attempts. Wait 15 minutes, or reset your password.",
+        );
+    }
+
+    let user = {
+        let key = key.clone();
+        state.db.run(move |c| users::find_by_login(c, &key)).await?
+    };
+    let ok = password::verify(
+        form.password.clone(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+        state.settings.bcrypt_cost,
+    )
+    .await?;
+    let user = match user {
+        Some(user) if ok => user,
+        _ => {
+            let (key, ip) = (key.clone(), ip.clone());
+            state.db.run(move |c| throttle::record_failure(c, &key, &ip)).await?;
+            return refuse(
+                page,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "That e-mail or user name and password do not match.",
+            );
+        }
+    };
+    if !user.is_active {
+        return refuse(
+            page,
+            form,
+            StatusCode::FORBIDDEN,
+            "This account has been deactivated. Contact the site's administrators.",
+        );
+    }
+    let id = user.id;
+    state
+        .db
+        .run(move |c| {
+            throttle::clear_account(c, &key)?;
+            users::record_login(c, id)
+        })
+        .await?;
+    let session = TypedSession::from_request(&req);
+    session.log_in(&user)?;
+    tracing::info!(user_id = user.id, "logged in");
+    let next = safe_next(Some(&form.next)).unwrap_or_else(|| landing_for(user.role).to_string());
+    Ok(see_other(&next))
+}
+
+/// Logs out everywhere: every session of this user ends.
+pub async fn logout(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let id = user.id;
+    state.db.run(move |c| users::bump_session_epoch(c, id)).await?;
+    let session = TypedSession::from_request(&req);
+    session.log_out();
+    session.flash(FlashKind::Info, "You are logged out.");
+    Ok(see_other("/"))
+}

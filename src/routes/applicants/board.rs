@@ -1,0 +1,112 @@
+//! The pipeline of one job as columns, one per stage. Each card carries a
+//! small form to move it, so the board works without JavaScript.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::scope_of;
+use crate::auth::CurrentUser;
+use crate::db::applicants::{self as crm, JobChoice, ListRow, Scope};
+use crate::domain::Stage;
+use crate::error::{AppError, AppResult};
+use crate::routes::{Page, render};
+use crate::startup::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BoardQuery {
+    job: String,
+    company: String,
+}
+
+pub struct Column {
+    pub stage: Stage,
+    pub cards: Vec<ListRow>,
+}
+
+#[derive(Template)]
+#[template(path = "applicants/board.html")]
+struct BoardPage {
+    page: Page,
+    job: JobChoice,
+    company_name: String,
+    columns: Vec<Column>,
+    total: usize,
+    return_to: String,
+}
+
+impl BoardPage {
+    fn stages(&self) -> &'static [Stage] {
+        Stage::ALL
+    }
+}
+
+/// With no job chosen: the jobs to pick from, with their applicant counts.
+#[derive(Template)]
+#[template(path = "applicants/board_pick.html")]
+struct PickPage {
+    page: Page,
+    jobs: Vec<(JobChoice, i64)>,
+    companies: Vec<(i64, String)>,
+    company: Option<i64>,
+    is_admin: bool,
+}
+
+pub async fn board(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let query: BoardQuery = serde_html_form::from_str(req.query_string())
+        .map_err(|_| AppError::Unprocessable("invalid board query".into()))?;
+    let job_id = match query.job.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let Some(job_id) = job_id else {
+        let company = match scope {
+            Scope::Company(id) => Some(id),
+            Scope::Everything => query.company.trim().parse::<i64>().ok(),
+        };
+        let (jobs, companies) = state
+            .db
+            .run(move |c| {
+                let jobs = crm::job_choices(c, company)?;
+                let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
+                let counts: std::collections::HashMap<i64, i64> = crm::counts_by_job(c, &ids)?.into_iter().collect();
+                let jobs: Vec<(JobChoice, i64)> = jobs
+                    .into_iter()
+                    .map(|j| {
+                        let n = counts.get(&j.id).copied().unwrap_or(0);
+                        (j, n)
+                    })
+                    .collect();
+                let companies = if scope == Scope::Everything { crm::company_choices(c)? } else { Vec::new() };
+                Ok::<_, AppError>((jobs, companies))
+            })
+            .await?;
+        let is_admin = scope == Scope::Everything;
+        return render(StatusCode::OK, &PickPage { page, jobs, companies, company, is_admin });
+    };
+    let (job, company_name, rows) = state
+        .db
+        .run(move |c| {
+            let job = crm::job_in_scope(c, scope, job_id)?;
+            let company = crate::db::companies::find(c, job.company_id)?.name;
+            let rows = crm::of_job(c, job_id)?;
+            Ok::<_, AppError>((job, company, rows))
+        })
+        .await?;
+    let total = rows.len();
+    let mut columns: Vec<Column> = Stage::ALL.iter().map(|s| Column { stage: *s, cards: Vec::new() }).collect();
+    for row in rows {
+        let at = Stage::ALL.iter().position(|s| *s == row.applicant.stage).unwrap_or(0);
+        columns[at].cards.push(row);
+    }
+    let return_to = format!("/applicants/board?job={}", job.id);
+    render(StatusCode::OK, &BoardPage { page, job, company_name, columns, total, return_to })
+}

@@ -1,0 +1,375 @@
+//! One applicant: details, cover letter, resume, notes, timeline, and the
+//! forms that change them (stage, status, type, note; admins: assign, delete).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{crm_next, scope_of};
+use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
+use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, NoteRow, Person, Scope};
+use crate::domain::applicant::parse_note;
+use crate::domain::{ApplicantStatus, EmploymentType, Stage};
+use crate::error::{AppError, AppResult};
+use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::startup::AppState;
+
+#[derive(Template)]
+#[template(path = "applicants/show.html")]
+struct ShowPage {
+    page: Page,
+    d: Detail,
+    notes: Vec<NoteRow>,
+    events: Vec<EventRow>,
+    people: Vec<Person>,
+    is_admin: bool,
+    errors: FieldErrors,
+    note_draft: String,
+    assign_value: String,
+}
+
+impl ShowPage {
+    fn stages(&self) -> &'static [Stage] {
+        Stage::ALL
+    }
+
+    fn statuses(&self) -> &'static [ApplicantStatus] {
+        ApplicantStatus::ALL
+    }
+
+    fn kinds(&self) -> &'static [EmploymentType] {
+        EmploymentType::ALL
+    }
+
+    fn assign_selected(&self, id: &i64) -> bool {
+        if self.assign_value.is_empty() {
+            self.d.applicant.assignee_id == Some(*id)
+        } else {
+            self.assign_value == id.to_string()
+        }
+    }
+
+    /// Where the applicant is in the pipeline, as "step n of 5" for people
+    /// (rejected is off the path).
+    fn pipeline_position(&self) -> usize {
+        crate::domain::applicant::stage_rank(self.d.applicant.stage)
+    }
+}
+
+/// What a timeline row is called on the page.
+pub fn event_label(kind: &str) -> String {
+    match kind {
+        crm::event::CREATED => "Added".into(),
+        crm::event::STAGE => "Stage changed".into(),
+        crm::event::STATUS => "Status changed".into(),
+        crm::event::TYPE => "Employment type changed".into(),
+        crm::event::ASSIGNED => "Assignment".into(),
+        crm::event::EDITED => "Details edited".into(),
+        "applied" => "Applied".into(),
+        "withdrawn" => "Withdrawn".into(),
+        "email" => "E-mail".into(),
+        "message" => "Message".into(),
+        other => {
+            let mut chars = other.replace(['_', '.'], " ").chars().collect::<Vec<_>>();
+            if let Some(first) = chars.first_mut() {
+                *first = first.to_ascii_uppercase();
+            }
+            chars.into_iter().collect()
+        }
+    }
+}
+
+/// The CSS class of an e-mail's delivery state.
+pub fn email_state_class(state: &str) -> &'static str {
+    match state {
+        "sent" => "badge badge-success",
+        "failed" => "badge badge-danger",
+        _ => "badge badge-warning",
+    }
+}
+
+async fn render_show(
+    page: Page,
+    state: &AppState,
+    scope: Scope,
+    id: i64,
+    status: StatusCode,
+    errors: FieldErrors,
+    note_draft: String,
+    assign_value: String,
+) -> AppResult<HttpResponse> {
+    let (d, notes, events, people) = state
+        .db
+        .run(move |c| {
+            let d = crm::detail(c, scope, id)?;
+            let notes = crm::notes(c, id)?;
+            let events = crm::timeline(c, id)?;
+            let people = if scope == Scope::Everything {
+                crm::assignable_people(c, Some(d.applicant.company_id))?
+            } else {
+                Vec::new()
+            };
+            Ok::<_, AppError>((d, notes, events, people))
+        })
+        .await?;
+    let is_admin = scope == Scope::Everything;
+    render(status, &ShowPage { page, d, notes, events, people, is_admin, errors, note_draft, assign_value })
+}
+
+pub async fn show(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    render_show(
+        page,
+        &state,
+        scope,
+        path.into_inner(),
+        StatusCode::OK,
+        FieldErrors::default(),
+        String::new(),
+        String::new(),
+    )
+    .await
+}
+
+fn back_to(id: i64, next: &str) -> String {
+    crm_next(next).unwrap_or_else(|| format!("/applicants/{id}"))
+}
+
+fn one_error(field: &'static str, message: &str) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    errors.add(field, message);
+    errors
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StageForm {
+    pub stage: String,
+    pub next: String,
+}
+
+pub async fn stage(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<StageForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let Ok(stage) = form.stage.parse::<Stage>() else {
+        let errors = one_error("stage", "Choose one of the pipeline stages.");
+        return render_show(
+            page,
+            &state,
+            scope,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            String::new(),
+            String::new(),
+        )
+        .await;
+    };
+    let actor = user.id;
+    let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &[id], stage, actor)).await?;
+    state.hub.poke(&changed.notified);
+    if changed.count > 0 {
+        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {}.", stage.label()));
+    }
+    Ok(see_other(&back_to(id, &form.next)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    pub status: String,
+}
+
+pub async fn status(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let Ok(status) = form.status.parse::<ApplicantStatus>() else {
+        let errors = one_error("status", "Choose open, pending or closed.");
+        return render_show(
+            page,
+            &state,
+            scope,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            String::new(),
+            String::new(),
+        )
+        .await;
+    };
+    let actor = user.id;
+    if state.db.run(move |c| crm::set_status(c, scope, id, status, actor)).await? {
+        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Status set to {}.", status.label()));
+    }
+    Ok(see_other(&format!("/applicants/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TypeForm {
+    pub employment_type: String,
+}
+
+pub async fn employment_type(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<TypeForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let Ok(kind) = form.employment_type.parse::<EmploymentType>() else {
+        let errors = one_error("employment_type", "Choose an employment type.");
+        return render_show(
+            page,
+            &state,
+            scope,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            String::new(),
+            String::new(),
+        )
+        .await;
+    };
+    let actor = user.id;
+    if state.db.run(move |c| crm::set_employment_type(c, scope, id, kind, actor)).await? {
+        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Employment type set to {}.", kind.label()));
+    }
+    Ok(see_other(&format!("/applicants/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoteForm {
+    pub body: String,
+}
+
+pub async fn add_note(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<NoteForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let body = match parse_note(&form.body) {
+        Ok(body) => body,
+        Err(message) => {
+            let errors = one_error("body", &message);
+            return render_show(
+                page,
+                &state,
+                scope,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                form.body,
+                String::new(),
+            )
+            .await;
+        }
+    };
+    let author = user.id;
+    state.db.run(move |c| crm::add_note(c, scope, id, &body, author)).await?;
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Note added.");
+    Ok(see_other(&format!("/applicants/{id}#notes")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    /// A user id, or "none" to unassign.
+    pub assignee: String,
+}
+
+/// Admins only (everyone else: 404, and nothing changes).
+pub async fn assign(
+    req: HttpRequest,
+    page: Page,
+    admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&admin)?;
+    let id = path.into_inner();
+    let target = match form.assignee.trim() {
+        "none" => Some(None),
+        raw => raw.parse::<i64>().ok().map(Some),
+    };
+    let Some(target) = target else {
+        let errors = one_error("assignee", "Choose who to assign this applicant to.");
+        return render_show(
+            page,
+            &state,
+            scope,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            String::new(),
+            form.assignee,
+        )
+        .await;
+    };
+    let (actor, ip) = (admin.id, client_ip(&req));
+    match state.db.run(move |c| crm::assign(c, scope, &[id], target, actor, &ip)).await? {
+        Ok(changed) => {
+            state.hub.poke(&changed.notified);
+            let text = if target.is_some() { "Applicant assigned." } else { "Applicant unassigned." };
+            TypedSession::from_request(&req).flash(FlashKind::Success, text);
+            Ok(see_other(&format!("/applicants/{id}")))
+        }
+        Err(AssignRefused::NotAllowedTarget) => {
+            let errors = one_error("assignee", "Choose an admin or an active employer of this applicant's company.");
+            render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new(), form.assignee)
+                .await
+        }
+    }
+}
+
+/// Admins only. Notes and history go with the applicant; a resume uploaded
+/// by hand for this applicant alone is deleted with its file.
+pub async fn delete(
+    req: HttpRequest,
+    admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&admin)?;
+    let id = path.into_inner();
+    let (actor, ip) = (admin.id, client_ip(&req));
+    let orphan = state.db.run(move |c| crm::delete(c, scope, id, actor, &ip)).await?;
+    if let Some(path) = orphan.and_then(|name| crate::storage::stored_path(&state.settings.upload_dir, &name)) {
+        if let Err(e) = tokio::fs::remove_file(&path).await {
+            tracing::warn!(error = %e, path = %path.display(), "could not remove the resume of a deleted applicant");
+        }
+    }
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Applicant deleted.");
+    Ok(see_other("/applicants"))
+}

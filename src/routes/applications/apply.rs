@@ -1,0 +1,468 @@
+//! `GET,POST /jobs/{id}/apply`: a seeker applies once to an open job with a
+//! cover letter and a resume (a new PDF or one already uploaded).
+//!
+//! The resume row, the applicant record of the company, its first timeline
+//! entry and the employers' notifications are written in one transaction; a
+//! new file is moved into place just before it and removed if it fails.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::auth::{CurrentUser, FlashKind, TypedSession};
+use crate::config::Settings;
+use crate::db::applicants::{self, NewApplicant};
+use crate::db::companies::{self, Company};
+use crate::db::jobs::{self, Job};
+use crate::db::notifications::{self, NewNotification};
+use crate::db::resumes::{self, NewResume, Resume};
+use crate::db::{self, AnyConnection, users};
+use crate::domain::{ApplicantSource, ApplicantStatus, JobStatus, Role, Stage};
+use crate::error::{AppError, AppResult};
+use crate::routes::resumes::{max_size, refusal, too_large_message};
+use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::startup::AppState;
+use crate::storage::{self, Upload, UploadSpec};
+
+/// Longest cover letter accepted (characters).
+pub const MAX_COVER_LETTER: usize = 10_000;
+
+/// What the apply page can offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyState {
+    Open,
+    /// Closed, or past its closing date.
+    Closed,
+    /// Already applied: the application's id.
+    Applied(i64),
+    /// Logged in as an employer or admin.
+    NotSeeker,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ApplyForm {
+    pub cover_letter: String,
+    /// The chosen resume's id, or "new".
+    pub resume_id: String,
+}
+
+impl ApplyForm {
+    pub fn picks(&self, resume: &Resume) -> bool {
+        self.resume_id == resume.id.to_string()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "seekers/apply.html")]
+struct ApplyPage {
+    page: Page,
+    job: Job,
+    company: Company,
+    resumes: Vec<Resume>,
+    form: ApplyForm,
+    errors: FieldErrors,
+    state: ApplyState,
+    max_size: String,
+}
+
+impl ApplyPage {
+    fn applied_id(&self) -> Option<i64> {
+        match self.state {
+            ApplyState::Applied(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn new_file_chosen(&self) -> bool {
+        self.form.resume_id == "new" || self.resumes.is_empty()
+    }
+}
+
+/// The job and its company, if a seeker may see it (drafts are 404).
+async fn visible_job(state: &AppState, job_id: i64) -> AppResult<(Job, Company)> {
+    let (job, company) = state
+        .db
+        .run(move |c| {
+            let job = jobs::find(c, job_id)?;
+            let company = companies::find(c, job.company_id)?;
+            Ok::<_, AppError>((job, company))
+        })
+        .await?;
+    if job.status == JobStatus::Draft {
+        return Err(AppError::NotFound);
+    }
+    Ok((job, company))
+}
+
+/// Everything the page shows besides the form.
+async fn context(state: &AppState, user: &CurrentUser, job: &Job) -> AppResult<(ApplyState, Vec<Resume>)> {
+    if user.role != Role::Seeker {
+        return Ok((ApplyState::NotSeeker, Vec::new()));
+    }
+    let (job_id, user_id) = (job.id, user.id);
+    let (applied, mine) = state
+        .db
+        .run(move |c| {
+            let applied = applicants::application_to_job(c, job_id, user_id)?;
+            let mine = resumes::list_for_user(c, user_id)?;
+            Ok::<_, AppError>((applied, mine))
+        })
+        .await?;
+    let mine = mine.into_iter().map(|r| r.resume).collect();
+    let apply_state = match applied {
+        Some(id) => ApplyState::Applied(id),
+        None if !applicants::job_accepts_applications(job.status, job.closes_at) => ApplyState::Closed,
+        None => ApplyState::Open,
+    };
+    Ok((apply_state, mine))
+}
+
+fn status_for(state: ApplyState) -> StatusCode {
+    match state {
+        ApplyState::NotSeeker => StatusCode::FORBIDDEN,
+        _ => StatusCode::OK,
+    }
+}
+
+pub async fn form(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (job, company) = visible_job(&state, path.into_inner()).await?;
+    let (apply_state, resumes) = context(&state, &user, &job).await?;
+    let form = ApplyForm {
+        cover_letter: String::new(),
+        resume_id: resumes.first().map(|r| r.id.to_string()).unwrap_or_else(|| "new".into()),
+    };
+    let tpl = ApplyPage {
+        page,
+        job,
+        company,
+        resumes,
+        form,
+        errors: FieldErrors::default(),
+        state: apply_state,
+        max_size: max_size(&state),
+    };
+    render(status_for(apply_state), &tpl)
+}
+
+/// The resume an application is made with.
+enum ResumeChoice {
+    New(Upload),
+    Existing(i64),
+}
+
+/// Why the transaction refused the application (it rolls back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    JobClosed,
+    AlreadyApplied,
+    ResumeGone,
+}
+
+impl Refusal {
+    fn field_and_message(self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::JobClosed => ("job", "This job is no longer accepting applications."),
+            Refusal::AlreadyApplied => {
+                ("job", "You have already applied to this job. You can follow it in your applications.")
+            }
+            Refusal::ResumeGone => ("resume", "That resume is no longer in your list. Choose another or upload a PDF."),
+        }
+    }
+}
+
+enum TxError {
+    Refused(Refusal),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Db(e)
+    }
+}
+
+/// A new file's row values.
+struct NewFile {
+    stored_name: String,
+    file_name: String,
+    size: i64,
+    text: String,
+}
+
+struct Applied {
+    applicant_id: i64,
+    employer_ids: Vec<i64>,
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    payload: Multipart,
+) -> AppResult<HttpResponse> {
+    // Who and where first: nothing of the body is read for a refused visit.
+    let (job, company) = visible_job(&state, path.into_inner()).await?;
+    if user.role != Role::Seeker {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    let mut received = match storage::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state)).await {
+        Ok(form) => Some(form),
+        Err(AppError::PayloadTooLarge) => {
+            errors.add("resume", too_large_message(&state));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (apply_state, resumes) = context(&state, &user, &job).await?;
+    let mut form = ApplyForm::default();
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut choice = None;
+    match received.as_mut() {
+        None => status = StatusCode::PAYLOAD_TOO_LARGE,
+        Some(received) => {
+            form.cover_letter = received.text("cover_letter").to_string();
+            form.resume_id = received.text("resume_id").trim().to_string();
+            let cover = errors.check("cover_letter", parse_cover_letter(&form.cover_letter));
+            if let Some(cover) = cover {
+                form.cover_letter = cover;
+            }
+            match received.take_file("resume") {
+                Some(file) => match file.check() {
+                    Ok(()) => {
+                        form.resume_id = "new".into();
+                        choice = Some(ResumeChoice::New(file));
+                    }
+                    Err(problem) => {
+                        let (problem_status, message) = refusal(problem, &file);
+                        status = problem_status;
+                        form.resume_id = "new".into();
+                        errors.add("resume", message);
+                    }
+                },
+                None => match form.resume_id.parse::<i64>() {
+                    Ok(id) if resumes.iter().any(|r| r.id == id) => choice = Some(ResumeChoice::Existing(id)),
+                    Ok(_) => errors.add("resume", Refusal::ResumeGone.field_and_message().1),
+                    Err(_) => errors.add("resume", "Choose one of your resumes, or upload a PDF."),
+                },
+            }
+        }
+    }
+    match apply_state {
+        ApplyState::Open => {}
+        ApplyState::Closed => errors.add("job", Refusal::JobClosed.field_and_message().1),
+        ApplyState::Applied(_) => errors.add("job", Refusal::AlreadyApplied.field_and_message().1),
+        ApplyState::NotSeeker => return Err(AppError::Forbidden),
+    }
+    let refuse = |page, form, errors, status, resumes| {
+        let tpl = ApplyPage {
+            page,
+            job: job.clone(),
+            company: company.clone(),
+            resumes,
+            form,
+            errors,
+            state: apply_state,
+            max_size: max_size(&state),
+        };
+        render(status, &tpl)
+    };
+    let choice = match choice {
+        Some(choice) if errors.is_empty() => choice,
+        _ => return refuse(page, form, errors, status, resumes),
+    };
+
+    let outcome = apply(&state, &user, &job, form.cover_letter.clone(), choice).await?;
+    match outcome {
+        Ok(applied) => {
+            state.hub.poke(&applied.employer_ids);
+            state.outbox.wake();
+            tracing::info!(applicant_id = applied.applicant_id, job_id = job.id, "application received");
+            TypedSession::from_request(&req)
+                .flash(FlashKind::Success, format!("Your application for {} at {} is sent.", job.title, company.name));
+            Ok(see_other(&format!("/applications/{}", applied.applicant_id)))
+        }
+        Err(refused) => {
+            let (field, message) = refused.field_and_message();
+            let mut errors = FieldErrors::default();
+            errors.add(field, message);
+            // The state may have changed under us: show the page as it is now.
+            let (apply_state, resumes) = context(&state, &user, &job).await?;
+            if form.resume_id != "new" && refused == Refusal::ResumeGone {
+                form.resume_id = "new".into();
+            }
+            let tpl =
+                ApplyPage { page, job, company, resumes, form, errors, state: apply_state, max_size: max_size(&state) };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &tpl)
+        }
+    }
+}
+
+/// A cover letter: optional, at most `MAX_COVER_LETTER` characters, line
+/// breaks kept, other control characters refused.
+pub fn parse_cover_letter(raw: &str) -> Result<String, String> {
+    let value = raw.replace("\r\n", "\n").replace('\r', "\n").trim().to_string();
+    if value.chars().count() > MAX_COVER_LETTER {
+        return Err(format!(
+            "Keep the cover letter under {} characters.",
+            crate::routes::format::thousands(&(MAX_COVER_LETTER as i64))
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("The cover letter contains characters that cannot be shown.".into());
+    }
+    Ok(value)
+}
+
+/// Stores the new file (if any) and writes the application, to the end even
+/// if the client goes away. The outer error is a fault; the inner one a refusal.
+async fn apply(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    job: &Job,
+    cover_letter: String,
+    choice: ResumeChoice,
+) -> AppResult<Result<Applied, Refusal>> {
+    let (state, seeker_id, job_id) = (state.clone(), user.id, job.id);
+    let settings = state.settings.clone();
+    storage::detached(async move {
+        let (stored, new_file, existing) = match choice {
+            ResumeChoice::Existing(id) => (None, None, Some(id)),
+            ResumeChoice::New(file) => {
+                let text = storage::pdf_text(file.temp_path().to_path_buf()).await;
+                let (file_name, size) = (file.display_name.clone(), file.size as i64);
+                let stored = file.persist().await?;
+                let new = NewFile { stored_name: stored.name.clone(), file_name, size, text };
+                (Some(stored), Some(new), None)
+            }
+        };
+        let result = state
+            .db
+            .run(move |c| {
+                match db::transaction(c, |c| {
+                    write_application(c, &settings, seeker_id, job_id, &cover_letter, existing, new_file.as_ref())
+                }) {
+                    Ok(applied) => Ok(Ok(applied)),
+                    Err(TxError::Refused(r)) => Ok(Err(r)),
+                    // Two submissions racing: the unique index decides.
+                    Err(TxError::Db(e)) if db::is_unique_violation(&e) => Ok(Err(Refusal::AlreadyApplied)),
+                    Err(TxError::Db(e)) => Err(AppError::from(e)),
+                }
+            })
+            .await;
+        if !matches!(result, Ok(Ok(_)))
+            && let Some(stored) = stored
+        {
+            stored.discard().await;
+        }
+        result
+    })
+    .await
+}
+
+fn write_application(
+    c: &mut AnyConnection,
+    settings: &Settings,
+    seeker_id: i64,
+    job_id: i64,
+    cover_letter: &str,
+    existing: Option<i64>,
+    new_file: Option<&NewFile>,
+) -> Result<Applied, TxError> {
+    let job = jobs::find(c, job_id)?;
+    if !applicants::job_accepts_applications(job.status, job.closes_at) {
+        return Err(TxError::Refused(Refusal::JobClosed));
+    }
+    if applicants::application_to_job(c, job_id, seeker_id)?.is_some() {
+        return Err(TxError::Refused(Refusal::AlreadyApplied));
+    }
+    let now = db::now();
+    let resume_id = match (existing, new_file) {
+        (Some(id), _) => {
+            if !resumes::lock_own(c, id, seeker_id)? {
+                return Err(TxError::Refused(Refusal::ResumeGone));
+            }
+            id
+        }
+        (None, Some(file)) => {
+            resumes::insert(
+                c,
+                &NewResume {
+                    user_id: Some(seeker_id),
+                    file_name: &file.file_name,
+                    stored_name: &file.stored_name,
+                    size_bytes: file.size,
+                    text_content: &file.text,
+                    created_at: now,
+                },
+            )?
+            .id
+        }
+        (None, None) => return Err(TxError::Refused(Refusal::ResumeGone)),
+    };
+    let seeker = users::find(c, seeker_id)?;
+    let applicant = applicants::insert(
+        c,
+        &NewApplicant {
+            company_id: job.company_id,
+            job_id: Some(job.id),
+            seeker_id: Some(seeker.id),
+            resume_id: Some(resume_id),
+            name: seeker.name(),
+            email: &seeker.email,
+            phone: &seeker.phone,
+            current_company: "",
+            position: &job.title,
+            location: &seeker.location,
+            years_experience: None,
+            status: ApplicantStatus::Open,
+            employment_type: job.employment_type,
+            stage: Stage::Applied,
+            source: ApplicantSource::Portal,
+            cover_letter,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    applicants::record_event(c, applicant.id, Some(seeker.id), "applied", &job.title, None)?;
+    let employer_ids = applicants::active_employer_ids(c, job.company_id)?;
+    let title = format!("New application for {}", job.title);
+    let body = format!("{} applied.", seeker.name());
+    let link = format!("/applicants/{}", applicant.id);
+    let data = serde_json::json!({ "applicant_id": applicant.id, "job_id": job.id }).to_string();
+    for &user_id in &employer_ids {
+        notifications::create(
+            c,
+            &NewNotification {
+                user_id,
+                kind: "application",
+                title: &title,
+                body: &body,
+                link: &link,
+                data: data.clone(),
+            },
+        )?;
+    }
+    crate::mail::notices::application_received(c, settings, applicant.id)?;
+    Ok(Applied { applicant_id: applicant.id, employer_ids })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cover_letter;
+
+    #[test]
+    fn cover_letters_keep_their_lines() {
+        assert_eq!(parse_cover_letter("  Dear team,\r\n\r\nHire me.\t \n").unwrap(), "Dear team,\n\nHire me.");
+        assert!(parse_cover_letter(&"x".repeat(10_001)).is_err());
+        assert!(parse_cover_letter("bell\u{7}").is_err());
+    }
+}

@@ -1,0 +1,169 @@
+//! A seeker's applications: apply (`/jobs/{id}/apply`), the list, one
+//! application with the history the seeker may see, and withdrawing.
+
+mod apply;
+
+use crate::routes::Routes;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
+use crate::db::applicants::{self, SeekerApplication, SeekerEvent};
+use crate::db::notifications::{self, NewNotification};
+use crate::db::resumes::{self, Resume};
+use crate::db::{self};
+use crate::domain::{Role, Stage};
+use crate::error::{AppError, AppResult};
+use crate::routes::{Page, render, see_other};
+use crate::startup::AppState;
+
+pub use apply::{ApplyState, MAX_COVER_LETTER, parse_cover_letter};
+
+pub fn routes(r: &mut Routes) {
+    r.get("/jobs/{id}/apply", apply::form)
+        .post("/jobs/{id}/apply", apply::submit)
+        .get("/applications", list)
+        .get("/applications/{id}", detail)
+        .post("/applications/{id}/withdraw", withdraw);
+}
+
+/// Applications per page of the list.
+const PER_PAGE: i64 = 20;
+
+/// The badge class of a stage (and of a withdrawn application).
+pub fn stage_class(stage: &Stage) -> &'static str {
+    match stage {
+        Stage::Applied => "badge badge-primary",
+        Stage::Screening | Stage::Interview => "badge badge-warning",
+        Stage::Offer | Stage::Hired => "badge badge-success",
+        Stage::Rejected => "badge badge-danger",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "seekers/applications.html")]
+struct ApplicationsPage {
+    page: Page,
+    applications: Vec<SeekerApplication>,
+    total: i64,
+    current: i64,
+    pages: i64,
+}
+
+pub async fn list(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    let current = query.page.unwrap_or(1).clamp(1, 100_000);
+    let user_id = user.id;
+    let (applications, total) =
+        state.db.run(move |c| applicants::list_for_seeker(c, user_id, PER_PAGE, (current - 1) * PER_PAGE)).await?;
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    if current > pages {
+        return Err(AppError::NotFound);
+    }
+    render(StatusCode::OK, &ApplicationsPage { page, applications, total, current, pages })
+}
+
+#[derive(Template)]
+#[template(path = "seekers/application.html")]
+struct ApplicationPage {
+    page: Page,
+    application: SeekerApplication,
+    cover_letter: String,
+    /// The resume sent, and whether the seeker can still download it.
+    resume: Option<(Resume, bool)>,
+    history: Vec<SeekerEvent>,
+}
+
+pub async fn detail(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    let (id, user_id) = (path.into_inner(), user.id);
+    let found = state
+        .db
+        .run(move |c| {
+            let Some(application) = applicants::find_for_seeker(c, id, user_id)? else {
+                return Ok::<_, AppError>(None);
+            };
+            let record = applicants::find(c, id)?;
+            let resume = match record.resume_id {
+                Some(rid) => Some(resumes::find(c, rid)?),
+                None => None,
+            };
+            let history = applicants::history_for_seeker(c, id)?;
+            Ok(Some((application, record.cover_letter, resume, history)))
+        })
+        .await?;
+    let (application, cover_letter, resume, history) = found.ok_or(AppError::NotFound)?;
+    let resume = resume.map(|r| {
+        let downloadable = r.user_id == Some(user_id) && r.deleted_at.is_none();
+        (r, downloadable)
+    });
+    render(StatusCode::OK, &ApplicationPage { page, application, cover_letter, resume, history })
+}
+
+/// Withdraws the seeker's application: it stays in the company's list,
+/// marked withdrawn and closed; the company's employers are told.
+pub async fn withdraw(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    let (id, user_id) = (path.into_inner(), user.id);
+    let outcome = state
+        .db
+        .run(move |c| {
+            db::transaction(c, |c| {
+                let Some(application) = applicants::find_for_seeker(c, id, user_id)? else {
+                    return Ok::<_, AppError>(None);
+                };
+                let Some(company_id) = applicants::withdraw(c, id, user_id)? else {
+                    return Ok(Some(Vec::new())); // already withdrawn: nothing to tell
+                };
+                applicants::record_event(c, id, Some(user_id), "withdrawn", "", None)?;
+                let employer_ids = applicants::active_employer_ids(c, company_id)?;
+                let seeker = db::users::find(c, user_id)?;
+                let title = format!("Application withdrawn: {}", application.title());
+                let body = format!("{} withdrew their application.", seeker.name());
+                let link = format!("/applicants/{id}");
+                let data = serde_json::json!({ "applicant_id": id, "job_id": application.job_id }).to_string();
+                for &employer in &employer_ids {
+                    notifications::create(
+                        c,
+                        &NewNotification {
+                            user_id: employer,
+                            kind: "withdrawn",
+                            title: &title,
+                            body: &body,
+                            link: &link,
+                            data: data.clone(),
+                        },
+                    )?;
+                }
+                Ok(Some(employer_ids))
+            })
+        })
+        .await?;
+    let employer_ids = outcome.ok_or(AppError::NotFound)?;
+    state.hub.poke(&employer_ids);
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Your application is withdrawn.");
+    Ok(see_other(&format!("/applications/{id}")))
+}

@@ -1,0 +1,316 @@
+//! Companies: the public page with open jobs, the logo, and the employer's
+//! profile form and logo upload.
+
+use crate::routes::Routes;
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::jobs::form::multiline;
+use super::jobs::view::{self, CardView};
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db::companies::{self, Company, CompanyProfile};
+use crate::db::jobs::{self, SearchQuery};
+use crate::domain::DisplayText;
+use crate::error::{AppError, AppResult};
+use crate::routes::{FieldErrors, Page, format, render, see_other};
+use crate::startup::AppState;
+use crate::storage::{self, UploadSpec};
+
+const JOBS_ON_PAGE: i64 = 50;
+
+pub fn routes(r: &mut Routes) {
+    r.get("/companies/{key}", show)
+        .get("/companies/{key}/logo", logo)
+        .get("/employer/company", edit_form)
+        .post("/employer/company", update)
+        .post("/employer/company/logo", upload_logo);
+}
+
+#[derive(Template)]
+#[template(path = "companies/show.html")]
+struct ShowPage {
+    page: Page,
+    company: Company,
+    cards: Vec<CardView>,
+    total: i64,
+    own: bool,
+}
+
+impl ShowPage {
+    fn company_path(&self) -> String {
+        view::company_path(self.company.id, &self.company.slug)
+    }
+
+    fn logo_url(&self) -> Option<String> {
+        view::logo_url(&self.company)
+    }
+
+    fn website_label(&self) -> String {
+        let w = self.company.website.trim_start_matches("https://").trim_start_matches("http://");
+        w.trim_end_matches('/').to_string()
+    }
+
+    fn paragraphs(&self) -> Vec<String> {
+        self.company.description.split("\n\n").map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+    }
+
+    fn jobs_heading(&self) -> String {
+        match self.total {
+            0 => "No open jobs right now".into(),
+            1 => "1 open job".into(),
+            n => format!("{} open jobs", format::thousands(&n)),
+        }
+    }
+}
+
+pub async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    cache: web::Data<jobs::SearchCache>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let key = path.into_inner();
+    if key.is_empty() || key.len() > 100 {
+        return Err(AppError::NotFound);
+    }
+    let (company, results) = state
+        .db
+        .run(move |c| {
+            let company = companies::find_by_key(c, &key)?;
+            let q = SearchQuery { company_id: Some(company.id), page: 1, per_page: JOBS_ON_PAGE, ..Default::default() };
+            let results = jobs::search_cached(c, &cache, &q, crate::db::now())?;
+            Ok::<_, AppError>((company, results))
+        })
+        .await?;
+    let own = page.user.as_ref().is_some_and(|u| u.employer_company().ok() == Some(company.id));
+    let cards = results.results.jobs.iter().map(|card| CardView::new(card.clone(), false)).collect();
+    render(StatusCode::OK, &ShowPage { page, company, cards, total: results.results.total, own })
+}
+
+/// The logo, served inline with the type its content shows (never a guess
+/// from the name) and `nosniff`.
+pub async fn logo(state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let key = path.into_inner();
+    let company = state.db.run(move |c| companies::find_by_key(c, &key)).await?;
+    let stored = company.logo_path.ok_or(AppError::NotFound)?;
+    let file = storage::stored_path(&state.settings.upload_dir, &stored).ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(&file).await.map_err(|_| AppError::NotFound)?;
+    let mime = match infer::get(&bytes).map(|t| t.mime_type()) {
+        Some(m @ ("image/png" | "image/jpeg" | "image/webp")) => m,
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Disposition", "inline"))
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(bytes))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CompanyForm {
+    pub name: String,
+    pub website: String,
+    pub description: String,
+    pub location: String,
+}
+
+impl CompanyForm {
+    fn from_company(c: &Company) -> Self {
+        CompanyForm {
+            name: c.name.clone(),
+            website: c.website.clone(),
+            description: c.description.clone(),
+            location: c.location.clone(),
+        }
+    }
+
+    fn validate(&self) -> Result<CompanyProfile, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", DisplayText::parse(&self.name, 2, 100));
+        let website = errors.check("website", website(&self.website));
+        let description = errors.check("description", multiline(&self.description, 0, 5000));
+        let location = errors.check("location", DisplayText::parse(&self.location, 0, 100));
+        match (name, website, description, location) {
+            (Some(name), Some(website), Some(description), Some(location)) if errors.is_empty() => {
+                Ok(CompanyProfile { name: name.into_inner(), website, description, location: location.into_inner() })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An http(s) address ("acme.example" becomes "https://acme.example"), or "".
+fn website(raw: &str) -> Result<String, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(String::new());
+    }
+    if raw.len() > 200 {
+        return Err("Use an address of at most 200 characters.");
+    }
+    let with_scheme = if raw.contains("://") { raw.to_string() } else { format!("https://{raw}") };
+    match url::Url::parse(&with_scheme) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| h.contains('.')) => {
+            Ok(u.to_string())
+        }
+        _ => Err("Enter a web address like https://example.com."),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "companies/edit.html")]
+struct EditPage {
+    page: Page,
+    company: Company,
+    form: CompanyForm,
+    errors: FieldErrors,
+    logo_error: String,
+    max_bytes: i64,
+}
+
+impl EditPage {
+    fn limit(&self) -> String {
+        format::bytes(&self.max_bytes)
+    }
+
+    fn logo_url(&self) -> Option<String> {
+        view::logo_url(&self.company)
+    }
+
+    fn public_path(&self) -> String {
+        view::company_path(self.company.id, &self.company.slug)
+    }
+}
+
+pub async fn edit_form(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let company_id = user.employer_company()?;
+    let company = state.db.run(move |c| companies::find(c, company_id)).await?;
+    let form = CompanyForm::from_company(&company);
+    render(
+        StatusCode::OK,
+        &EditPage {
+            page,
+            company,
+            form,
+            errors: FieldErrors::default(),
+            logo_error: String::new(),
+            max_bytes: state.settings.max_image_bytes as i64,
+        },
+    )
+}
+
+pub async fn update(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<CompanyForm>,
+) -> AppResult<HttpResponse> {
+    let company_id = user.employer_company()?;
+    let profile = match form.validate() {
+        Ok(p) => p,
+        Err(errors) => {
+            let company = state.db.run(move |c| companies::find(c, company_id)).await?;
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &EditPage {
+                    page,
+                    company,
+                    form,
+                    errors,
+                    logo_error: String::new(),
+                    max_bytes: state.settings.max_image_bytes as i64,
+                },
+            );
+        }
+    };
+    let actor = user.id;
+    let ip = crate::auth::client_ip(&req);
+    state
+        .db
+        .run(move |c| {
+            crate::db::transaction(c, |c| {
+                let company = companies::update_profile(c, company_id, &profile)?;
+                crate::db::audit::record(
+                    c,
+                    crate::db::audit::AuditRecord {
+                        actor_id: Some(actor),
+                        action: "company.update",
+                        target_type: "company",
+                        target_id: Some(company.id),
+                        detail: format!("profile of {} edited", company.name),
+                        ip: &ip,
+                    },
+                )?;
+                Ok::<_, AppError>(company)
+            })
+        })
+        .await?;
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Company profile saved.");
+    Ok(see_other("/employer/company"))
+}
+
+pub async fn upload_logo(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> AppResult<HttpResponse> {
+    let company_id = user.employer_company()?;
+    let mut form = storage::read_multipart(&req, payload, &UploadSpec::image("logo", &state)).await?;
+    let problem = match form.take_file("logo") {
+        None => Some("Choose a PNG, JPEG or WebP picture.".to_string()),
+        Some(upload) => match upload.check() {
+            Err(problem) => Some(problem.message(upload.kind).to_string()),
+            Ok(()) => {
+                let stored = upload.persist().await?;
+                let name = stored.name.clone();
+                match state.db.run(move |c| companies::set_logo(c, company_id, &name)).await {
+                    Ok(previous) => {
+                        if let Some(old) = previous.and_then(|p| storage::stored_path(&state.settings.upload_dir, &p)) {
+                            let _ = tokio::fs::remove_file(old).await;
+                        }
+                        tracing::info!(company_id, "company logo replaced");
+                        TypedSession::from_request(&req).flash(FlashKind::Success, "Logo updated.");
+                        return Ok(see_other("/employer/company"));
+                    }
+                    Err(e) => {
+                        stored.discard().await;
+                        return Err(e);
+                    }
+                }
+            }
+        },
+    };
+    let company = state.db.run(move |c| companies::find(c, company_id)).await?;
+    let form = CompanyForm::from_company(&company);
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &EditPage {
+            page,
+            company,
+            form,
+            errors: FieldErrors::default(),
+            logo_error: problem.unwrap_or_default(),
+            max_bytes: state.settings.max_image_bytes as i64,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn websites_are_http_addresses() {
+        assert_eq!(super::website("acme.example").unwrap(), "https://acme.example/");
+        assert_eq!(super::website("").unwrap(), "");
+        for bad in ["javascript:alert(1)", "ftp://x.example", "https://localhost", "not a url"] {
+            assert!(super::website(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Forgotten password: a one-time link by e-mail (valid an hour, stored
+//! hashed), then a new password that ends every session of the account.
+
+use actix_session::SessionExt;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::{CsrfForm, FlashKind, TypedSession, client_ip, password};
+use crate::db::audit::{self, AuditRecord};
+use crate::db::mail::resets;
+use crate::db::{self, throttle, users};
+use crate::domain::{Email, Password};
+use crate::error::AppResult;
+use crate::mail::notices;
+use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::startup::AppState;
+
+/// Requests answered per client address and hour.
+const MAX_PER_ADDRESS: i64 = 10;
+/// Links e-mailed per account and hour (more requests get the same answer, no e-mail).
+const MAX_PER_ACCOUNT: i64 = 3;
+const WINDOW: time::Duration = time::Duration::hours(1);
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ForgotForm {
+    pub email: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/forgot.html")]
+struct ForgotPage {
+    page: Page,
+    email: String,
+    errors: FieldErrors,
+}
+
+pub async fn forgot_form(page: Page) -> AppResult<HttpResponse> {
+    render(StatusCode::OK, &ForgotPage { page, email: String::new(), errors: FieldErrors::default() })
+}
+
+enum Requested {
+    Answered,
+    Throttled,
+}
+
+/// Always the same answer, whether an account uses the address or not.
+pub async fn forgot_submit(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> AppResult<HttpResponse> {
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", message);
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &ForgotPage { page, email: form.email, errors });
+        }
+    };
+    let ip = client_ip(&req);
+    let actor = page.user.as_ref().map(|u| u.id);
+    let settings = state.settings.clone();
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let address = email.as_str().to_string();
+    let outcome = state
+        .db
+        .run(move |c| {
+            db::transaction(c, |c| {
+                let since = db::now() - WINDOW;
+                if resets::requests_from(c, &ip, since)? >= MAX_PER_ADDRESS {
+                    return Ok::<_, diesel::result::Error>(Requested::Throttled);
+                }
+                let user = users::find_by_login(c, &address)?.filter(|u| u.is_active);
+                let detail = match &user {
+                    None => format!("{address}: no active account, nothing sent"),
+                    Some(user) if resets::made_since(c, user.id, since)? >= MAX_PER_ACCOUNT => {
+                        format!("{address}: hourly limit reached, nothing sent")
+                    }
+                    Some(user) => {
+                        resets::create(c, user.id, &token)?;
+                        notices::password_reset(c, &settings, user, &token)?;
+                        format!("{address}: link e-mailed")
+                    }
+                };
+                audit::record(
+                    c,
+                    AuditRecord {
+                        actor_id: actor,
+                        action: resets::REQUESTED,
+                        target_type: "user",
+                        target_id: user.as_ref().map(|u| u.id),
+                        detail,
+                        ip: &ip,
+                    },
+                )?;
+                Ok(Requested::Answered)
+            })
+        })
+        .await?;
+    match outcome {
+        Requested::Throttled => {
+            tracing::warn!(ip = %client_ip(&req), "password reset requests throttled");
+            let mut errors = FieldErrors::default();
+            errors.add("email", "Too many requests from your network. Wait an hour and try again.");
+            render(StatusCode::TOO_MANY_REQUESTS, &ForgotPage { page, email: form.email, errors })
+        }
+        Requested::Answered => {
+            state.outbox.wake();
+            TypedSession::from_request(&req).flash(
+                FlashKind::Info,
+                format!(
+                    "If an account uses {}, we have sent it a link to choose a new password. \
+                     Check your inbox; the link works for an hour.",
+                    email.as_str()
+                ),
+            );
+            Ok(see_other("/password/forgot"))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetForm {
+    pub new_password: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reset.html")]
+struct ResetPage {
+    page: Page,
+    token: String,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reset_invalid.html")]
+struct InvalidLinkPage {
+    page: Page,
+}
+
+/// Expired, used and unknown links look the same.
+fn invalid_link(page: Page) -> AppResult<HttpResponse> {
+    render(StatusCode::NOT_FOUND, &InvalidLinkPage { page })
+}
+
+/// Tokens are 64 hex digits; anything else is not worth a query.
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub async fn reset_form(page: Page, state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    if !well_formed(&token) {
+        return invalid_link(page);
+    }
+    let lookup = token.clone();
+    match state.db.run(move |c| resets::valid_user(c, &lookup)).await? {
+        Some(_) => render(StatusCode::OK, &ResetPage { page, token, errors: FieldErrors::default() }),
+        None => invalid_link(page),
+    }
+}
+
+pub async fn reset_submit(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    if !well_formed(&token) {
+        return invalid_link(page);
+    }
+    let lookup = token.clone();
+    if state.db.run(move |c| resets::valid_user(c, &lookup)).await?.is_none() {
+        return invalid_link(page);
+    }
+    let new = match Password::parse(&form.new_password) {
+        Ok(p) => p,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("new_password", message);
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { page, token, errors });
+        }
+    };
+    let hash = password::hash(new.expose().to_string(), state.settings.bcrypt_cost).await?;
+    let ip = client_ip(&req);
+    let changed = state
+        .db
+        .run(move |c| {
+            db::transaction(c, |c| {
+                // Conditional on the token being unused: of two submits, one wins.
+                let Some(user_id) = resets::consume(c, &token)? else { return Ok(None) };
+                let user = users::find(c, user_id)?;
+                if !user.is_active {
+                    return Ok(None);
+                }
+                users::set_password(c, user_id, &hash)?;
+                users::bump_session_epoch(c, user_id)?;
+                throttle::clear_account(c, &user.email.to_lowercase())?;
+                throttle::clear_account(c, &user.username.to_lowercase())?;
+                audit::record(
+                    c,
+                    AuditRecord {
+                        actor_id: Some(user_id),
+                        action: "password.reset",
+                        target_type: "user",
+                        target_id: Some(user_id),
+                        detail: "new password set with an e-mailed link; every session ended".into(),
+                        ip: &ip,
+                    },
+                )?;
+                Ok::<_, diesel::result::Error>(Some(user_id))
+            })
+        })
+        .await?;
+    let Some(user_id) = changed else { return invalid_link(page) };
+    tracing::info!(user_id, "password reset");
+    if page.user.as_ref().is_some_and(|u| u.id == user_id) {
+        // This browser's session ended with the others; start a clean one for the message.
+        let session = req.get_session();
+        session.clear();
+        session.renew();
+    }
+    TypedSession::from_request(&req)
+        .flash(FlashKind::Success, "Your password is changed, and every session was logged out. Log in with it now.");
+    Ok(see_other("/login"))
+}

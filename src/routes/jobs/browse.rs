@@ -1,0 +1,430 @@
+//! `/jobs` (list and search) and `/jobs/{id}` (the job page).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use time::PrimitiveDateTime;
+
+use super::view::{self, Block, CardView};
+use crate::db::companies::Company;
+use crate::db::jobs::{self, CATEGORIES, Job, MAX_RESULTS, SearchQuery};
+use crate::domain::{EmploymentType, JobStatus, RemoteMode, Role};
+use crate::error::{AppError, AppResult};
+use crate::routes::{Page, format, render};
+use crate::startup::AppState;
+
+pub const PER_PAGE: i64 = 20;
+const MAX_WORDS: usize = 8;
+
+/// The query string of `/jobs`, as typed (shown back in the form and kept in
+/// every link). Read leniently: bad percent-encoding or unknown values never
+/// fail the page, they just do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    pub q: String,
+    pub location: String,
+    pub remote: String,
+    pub employment_type: String,
+    pub category: String,
+    pub salary_min: String,
+    pub page: i64,
+}
+
+impl ListParams {
+    pub fn parse(query_string: &str) -> Self {
+        let mut p = ListParams { page: 1, ..Default::default() };
+        // Lossy: invalid UTF-8 becomes U+FFFD, which is not a word character.
+        for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
+            let value: String = value.chars().filter(|c| !c.is_control()).take(200).collect();
+            let value = value.trim().to_string();
+            match key.as_ref() {
+                "q" => p.q = value,
+                "location" => p.location = value,
+                "remote" => p.remote = value,
+                "type" => p.employment_type = value,
+                "category" => p.category = value,
+                "salary_min" => p.salary_min = value,
+                "page" => p.page = value.parse::<i64>().ok().filter(|n| *n >= 1).unwrap_or(1),
+                _ => {}
+            }
+        }
+        p
+    }
+
+    pub fn remote(&self) -> Option<RemoteMode> {
+        self.remote.parse().ok()
+    }
+
+    pub fn employment_type(&self) -> Option<EmploymentType> {
+        self.employment_type.parse().ok()
+    }
+
+    pub fn category(&self) -> Option<&'static str> {
+        CATEGORIES.iter().copied().find(|c| *c == self.category)
+    }
+
+    /// "60000", "60,000" or "60k".
+    pub fn salary_min(&self) -> Option<i64> {
+        let s = self.salary_min.trim().to_lowercase().replace([',', ' ', '_'], "");
+        let (digits, factor) = match s.strip_suffix('k') {
+            Some(d) => (d, 1000),
+            None => (s.as_str(), 1),
+        };
+        digits.parse::<i64>().ok().filter(|n| *n > 0 && *n <= 100_000_000).map(|n| n * factor)
+    }
+
+    pub fn to_search(&self, per_page: i64) -> SearchQuery {
+        SearchQuery {
+            words: jobs::words(&self.q, MAX_WORDS),
+            location: jobs::words(&self.location, MAX_WORDS),
+            remote: self.remote(),
+            employment_type: self.employment_type(),
+            category: self.category().map(str::to_string),
+            salary_min: self.salary_min(),
+            company_id: None,
+            after_id: None,
+            page: self.page,
+            per_page,
+        }
+    }
+
+    /// `/jobs?…` with these filters, on `page`, leaving out `without`.
+    pub fn url(&self, page: i64, without: &str) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("location", &self.location),
+            ("remote", &self.remote),
+            ("type", &self.employment_type),
+            ("category", &self.category),
+            ("salary_min", &self.salary_min),
+        ] {
+            if !value.is_empty() && key != without {
+                s.append_pair(key, value);
+            }
+        }
+        if page > 1 {
+            s.append_pair("page", &page.to_string());
+        }
+        let query = s.finish();
+        if query.is_empty() { "/jobs".into() } else { format!("/jobs?{query}") }
+    }
+
+    /// The search as a query string without the page (what a job alert keeps).
+    pub fn query_string(&self) -> String {
+        self.url(1, "").trim_start_matches("/jobs").trim_start_matches('?').to_string()
+    }
+
+    /// The current URL (for "come back here" after saving a job).
+    pub fn here(&self) -> String {
+        self.url(self.page, "")
+    }
+
+    pub fn has_filters(&self) -> bool {
+        self.remote().is_some()
+            || self.employment_type().is_some()
+            || self.category().is_some()
+            || self.salary_min().is_some()
+            || !self.location.is_empty()
+    }
+}
+
+/// A filter in use, with the link that removes it.
+pub struct Chip {
+    pub label: String,
+    pub remove: String,
+}
+
+/// One link of the pager (None: a gap).
+pub struct PageLink {
+    pub number: i64,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "jobs/list.html")]
+struct ListPage {
+    page: Page,
+    params: ListParams,
+    cards: Vec<CardView>,
+    total: i64,
+    capped: bool,
+    searching: bool,
+    first: i64,
+    last: i64,
+    page_no: i64,
+    last_page: i64,
+    pages: Vec<Option<PageLink>>,
+    prev: Option<String>,
+    next: Option<String>,
+    chips: Vec<Chip>,
+    categories: &'static [&'static str],
+}
+
+impl ListPage {
+    fn category_selected(&self, c: &str) -> bool {
+        self.params.category == c
+    }
+
+    fn max_results(&self) -> String {
+        format::thousands(&MAX_RESULTS)
+    }
+
+    fn heading(&self) -> String {
+        let n = if self.capped {
+            format!("More than {}", format::thousands(&MAX_RESULTS))
+        } else {
+            format::thousands(&self.total)
+        };
+        let noun = if self.total == 1 { "job" } else { "jobs" };
+        if self.searching { format!("{n} {noun} found") } else { format!("{n} open {noun}") }
+    }
+}
+
+pub async fn list(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    cache: web::Data<jobs::SearchCache>,
+) -> AppResult<HttpResponse> {
+    let params = ListParams::parse(req.query_string());
+    let search = params.to_search(PER_PAGE);
+    let searching = !search.words.is_empty() || params.has_filters();
+    let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
+    let (results, saved) = state
+        .db
+        .run(move |c| {
+            let results = jobs::search_cached(c, &cache, &search, crate::db::now())?;
+            let saved = match seeker {
+                Some(user) => {
+                    let ids: Vec<i64> = results.results.jobs.iter().map(|j| j.job.id).collect();
+                    jobs::saved_among(c, user, &ids)?
+                }
+                None => Vec::new(),
+            };
+            Ok::<_, AppError>((results, saved))
+        })
+        .await?;
+
+    let results = &results.results;
+    let total = results.total;
+    let capped = total > MAX_RESULTS;
+    let last_page = ((total.min(MAX_RESULTS) + PER_PAGE - 1) / PER_PAGE).max(1);
+    let page_no = params.page;
+    let first = (page_no - 1) * PER_PAGE + 1;
+    let last = first + results.jobs.len() as i64 - 1;
+    let cards: Vec<CardView> =
+        results.jobs.iter().map(|card| CardView::new(card.clone(), saved.contains(&card.job.id))).collect();
+    let pages = pager(page_no, last_page, |n| params.url(n, ""));
+    let prev = (page_no > 1 && page_no <= last_page).then(|| params.url(page_no - 1, ""));
+    let next = (page_no < last_page).then(|| params.url(page_no + 1, ""));
+    let chips = chips(&params);
+    render(
+        StatusCode::OK,
+        &ListPage {
+            page,
+            params,
+            cards,
+            total,
+            capped,
+            searching,
+            first,
+            last,
+            page_no,
+            last_page,
+            pages,
+            prev,
+            next,
+            chips,
+            categories: CATEGORIES,
+        },
+    )
+}
+
+fn chips(p: &ListParams) -> Vec<Chip> {
+    let mut chips = Vec::new();
+    if !p.location.is_empty() {
+        chips.push(Chip { label: format!("In “{}”", p.location), remove: p.url(1, "location") });
+    }
+    if let Some(r) = p.remote() {
+        chips.push(Chip { label: r.label().into(), remove: p.url(1, "remote") });
+    }
+    if let Some(t) = p.employment_type() {
+        chips.push(Chip { label: t.label().into(), remove: p.url(1, "type") });
+    }
+    if let Some(c) = p.category() {
+        chips.push(Chip { label: c.into(), remove: p.url(1, "category") });
+    }
+    if let Some(s) = p.salary_min() {
+        chips.push(Chip { label: format!("{}+ a year", format::thousands(&s)), remove: p.url(1, "salary_min") });
+    }
+    chips
+}
+
+/// Page numbers around the current one, with the first and last, and gaps.
+fn pager(current: i64, last: i64, url: impl Fn(i64) -> String) -> Vec<Option<PageLink>> {
+    if last <= 1 {
+        return Vec::new();
+    }
+    let mut numbers: Vec<i64> = vec![1, last];
+    numbers.extend((current - 2).max(1)..=(current + 2).min(last));
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut out = Vec::new();
+    let mut previous = 0;
+    for n in numbers {
+        if n > previous + 1 {
+            out.push(None);
+        }
+        out.push(Some(PageLink { number: n, url: url(n), current: n == current }));
+        previous = n;
+    }
+    out
+}
+
+/// What the job page needs, shared with the employer's preview.
+pub struct JobView {
+    pub job: Job,
+    pub company: Company,
+    pub now: PrimitiveDateTime,
+}
+
+impl JobView {
+    pub fn blocks(&self) -> Vec<Block> {
+        view::blocks(&self.job.description)
+    }
+
+    pub fn salary(&self) -> Option<String> {
+        view::salary(&self.job)
+    }
+
+    pub fn company_path(&self) -> String {
+        view::company_path(self.company.id, &self.company.slug)
+    }
+
+    pub fn logo_url(&self) -> Option<String> {
+        view::logo_url(&self.company)
+    }
+
+    pub fn status(&self) -> JobStatus {
+        self.job.effective_status(self.now)
+    }
+
+    pub fn status_badge(&self) -> &'static str {
+        view::status_badge(&self.status())
+    }
+
+    pub fn listed(&self) -> bool {
+        self.job.is_listed(self.now)
+    }
+
+    pub fn posted(&self) -> String {
+        self.job.published_at.as_ref().map(format::date).unwrap_or_default()
+    }
+
+    pub fn initial(&self) -> String {
+        view::initial(&self.company.name)
+    }
+
+    pub fn company_teaser(&self) -> String {
+        view::teaser(&self.company.description, 260)
+    }
+
+    pub fn path(&self) -> String {
+        format!("/jobs/{}", self.job.id)
+    }
+
+    pub fn closes(&self) -> String {
+        self.job.closes_at.as_ref().map(format::datetime).unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "jobs/show.html")]
+struct ShowPage {
+    page: Page,
+    v: JobView,
+    /// The company's own employer, or an admin, looking at it.
+    manager: bool,
+    preview: bool,
+    saved: bool,
+    applied: Option<PrimitiveDateTime>,
+    json_ld: Option<serde_json::Value>,
+}
+
+/// Loads a job for the page: open jobs for everyone, drafts and closed jobs
+/// only for their company's employers and admins (404 for anyone else).
+pub async fn load_for_page(state: &AppState, page: &Page, id: i64) -> AppResult<(JobView, bool)> {
+    let (job, company) = state.db.run(move |c| jobs::find_with_company(c, id)).await?;
+    let now = crate::db::now();
+    let manager = page.user.as_ref().is_some_and(|u| u.is_admin() || u.employer_company().ok() == Some(job.company_id));
+    if !job.is_listed(now) && !manager {
+        return Err(AppError::NotFound);
+    }
+    Ok((JobView { job, company, now }, manager))
+}
+
+pub async fn show(page: Page, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = super::job_id(&path)?;
+    let (v, manager) = load_for_page(&state, &page, id).await?;
+    let (saved, applied) = match page.user.as_ref().filter(|u| u.role == Role::Seeker) {
+        Some(user) => {
+            let user_id = user.id;
+            state
+                .db
+                .run(move |c| {
+                    let saved = !jobs::saved_among(c, user_id, &[id])?.is_empty();
+                    let applied = jobs::applied_at(c, user_id, id)?;
+                    Ok::<_, AppError>((saved, applied))
+                })
+                .await?
+        }
+        None => (false, None),
+    };
+    let json_ld = v.listed().then(|| view::json_ld(&v.job, &v.company, &state.settings.base_url));
+    render(StatusCode::OK, &ShowPage { page, v, manager, preview: false, saved, applied, json_ld })
+}
+
+/// The employer's preview: the page as visitors will see it, with the
+/// actions on top.
+pub async fn render_preview(page: Page, v: JobView) -> AppResult<HttpResponse> {
+    render(
+        StatusCode::OK,
+        &ShowPage { page, v, manager: true, preview: true, saved: false, applied: None, json_ld: None },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_read_leniently() {
+        let p = ListParams::parse("q=%FF%FE+rust&page=-3&remote=moon&type=contract&salary_min=60k");
+        assert!(p.q.contains("rust"));
+        assert_eq!(p.page, 1);
+        assert_eq!(p.remote(), None);
+        assert_eq!(p.employment_type(), Some(EmploymentType::Contract));
+        assert_eq!(p.salary_min(), Some(60_000));
+        for page in ["0", "abc", "99999999999999999999999", ""] {
+            assert_eq!(ListParams::parse(&format!("page={page}")).page, 1, "{page}");
+        }
+    }
+
+    #[test]
+    fn urls_keep_the_filters() {
+        let p = ListParams::parse("q=rust+dev&remote=remote&page=3");
+        assert_eq!(p.url(2, ""), "/jobs?q=rust+dev&remote=remote&page=2");
+        assert_eq!(p.url(1, "remote"), "/jobs?q=rust+dev");
+    }
+
+    #[test]
+    fn pager_shows_ends_and_neighbours() {
+        let numbers =
+            |v: Vec<Option<PageLink>>| v.iter().map(|l| l.as_ref().map(|l| l.number).unwrap_or(0)).collect::<Vec<_>>();
+        assert_eq!(numbers(pager(1, 1, |_| String::new())), Vec::<i64>::new());
+        assert_eq!(numbers(pager(6, 50, |_| String::new())), vec![1, 0, 4, 5, 6, 7, 8, 0, 50]);
+        assert_eq!(numbers(pager(1, 3, |_| String::new())), vec![1, 2, 3]);
+    }
+}

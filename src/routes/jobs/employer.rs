@@ -1,0 +1,321 @@
+//! The employer's jobs: the list with applicant counts, the form to create
+//! and edit, the preview, and publish / close / reopen. Every job is looked
+//! up within the employer's own company: another company's job is a 404.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::browse::{JobView, render_preview};
+use super::form::JobForm;
+use super::view;
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db::jobs::{self, CATEGORIES, CURRENCIES, Job, ManagedJob, Scope, StatusCounts, TransitionRefused};
+use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod};
+use crate::error::{AppError, AppResult};
+use crate::routes::{FieldErrors, Page, format, render, safe_next, see_other};
+use crate::startup::AppState;
+
+const PER_PAGE: i64 = 50;
+
+pub struct ManagedView {
+    pub item: ManagedJob,
+    pub status: JobStatus,
+}
+
+impl ManagedView {
+    pub fn job(&self) -> &Job {
+        &self.item.job
+    }
+
+    pub fn published(&self) -> String {
+        self.item.job.published_at.as_ref().map(format::date).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn closes(&self) -> String {
+        self.item.job.closes_at.as_ref().map(format::datetime).unwrap_or_else(|| "—".into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "jobs/employer_list.html")]
+struct ListPage {
+    page: Page,
+    company_name: String,
+    company_path: String,
+    items: Vec<ManagedView>,
+    counts: StatusCounts,
+    filter: String,
+    page_no: i64,
+    last_page: i64,
+}
+
+impl ListPage {
+    fn tab_url(&self, status: &str) -> String {
+        if status.is_empty() { "/employer/jobs".into() } else { format!("/employer/jobs?status={status}") }
+    }
+
+    fn page_url(&self, n: i64) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        if !self.filter.is_empty() {
+            s.append_pair("status", &self.filter);
+        }
+        s.append_pair("page", &n.to_string());
+        format!("/employer/jobs?{}", s.finish())
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    status: String,
+    page: String,
+}
+
+pub async fn list(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let company_id = user.employer_company()?;
+    let status: Option<JobStatus> = query.status.parse().ok();
+    let page_no = query.page.parse::<i64>().ok().filter(|n| *n >= 1).unwrap_or(1);
+    let (company, (list, total), counts) = state
+        .db
+        .run(move |c| {
+            let company = crate::db::companies::find(c, company_id)?;
+            let list = jobs::list_managed(c, Scope::Company(company_id), status, page_no, PER_PAGE)?;
+            let counts = jobs::status_counts(c, company_id)?;
+            Ok::<_, AppError>((company, list, counts))
+        })
+        .await?;
+    let now = crate::db::now();
+    let items = list.into_iter().map(|item| ManagedView { status: item.job.effective_status(now), item }).collect();
+    render(
+        StatusCode::OK,
+        &ListPage {
+            page,
+            company_path: view::company_path(company.id, &company.slug),
+            company_name: company.name,
+            items,
+            counts,
+            filter: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+            page_no,
+            last_page: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "jobs/form.html")]
+struct FormPage {
+    page: Page,
+    /// None for a new job.
+    job: Option<Job>,
+    form: JobForm,
+    errors: FieldErrors,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match &self.job {
+            Some(job) => format!("/employer/jobs/{}/edit", job.id),
+            None => "/employer/jobs/new".into(),
+        }
+    }
+
+    fn remote_modes(&self) -> &'static [RemoteMode] {
+        RemoteMode::ALL
+    }
+
+    fn employment_types(&self) -> &'static [EmploymentType] {
+        EmploymentType::ALL
+    }
+
+    fn periods(&self) -> &'static [SalaryPeriod] {
+        SalaryPeriod::ALL
+    }
+
+    fn categories(&self) -> &'static [&'static str] {
+        CATEGORIES
+    }
+
+    fn currencies(&self) -> &'static [&'static str] {
+        CURRENCIES
+    }
+
+    fn is_category(&self, c: &str) -> bool {
+        self.form.category == c
+    }
+
+    fn is_currency(&self, c: &str) -> bool {
+        self.form.salary_currency == c
+    }
+
+    fn min_closing(&self) -> String {
+        super::form::format_closes_at(&crate::db::now())
+    }
+}
+
+pub async fn new_form(page: Page, user: CurrentUser) -> AppResult<HttpResponse> {
+    user.employer_company()?;
+    render(StatusCode::OK, &FormPage { page, job: None, form: JobForm::blank(), errors: FieldErrors::default() })
+}
+
+pub async fn create(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<JobForm>,
+) -> AppResult<HttpResponse> {
+    let company_id = user.employer_company()?;
+    let fields = match form.validate(crate::db::now(), None) {
+        Ok(fields) => fields,
+        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, job: None, form, errors }),
+    };
+    let user_id = user.id;
+    let job = state.db.run(move |c| jobs::create_draft(c, company_id, Some(user_id), &fields)).await?;
+    tracing::info!(job_id = job.id, company_id, "job draft created");
+    TypedSession::from_request(&req)
+        .flash(FlashKind::Success, "Draft saved. This is how your job will look; publish it when it is ready.");
+    Ok(see_other(&format!("/employer/jobs/{}/preview", job.id)))
+}
+
+pub async fn edit_form(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let scope = Scope::Company(user.employer_company()?);
+    let id = super::job_id(&path)?;
+    let job = state.db.run(move |c| jobs::find_managed(c, id, scope)).await?;
+    let form = JobForm::from_job(&job);
+    render(StatusCode::OK, &FormPage { page, job: Some(job), form, errors: FieldErrors::default() })
+}
+
+pub async fn update(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<JobForm>,
+) -> AppResult<HttpResponse> {
+    let scope = Scope::Company(user.employer_company()?);
+    let id = super::job_id(&path)?;
+    let job = state.db.run(move |c| jobs::find_managed(c, id, scope)).await?;
+    let fields = match form.validate(crate::db::now(), job.closes_at) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, job: Some(job), form, errors });
+        }
+    };
+    let closing_changed = fields.closes_at != job.closes_at;
+    let job = state.db.run(move |c| jobs::update(c, id, scope, &fields)).await?;
+    if closing_changed {
+        super::closing::wake();
+    }
+    let session = TypedSession::from_request(&req);
+    if job.status == JobStatus::Draft {
+        session.flash(FlashKind::Success, "Changes saved. Publish the job when it is ready.");
+        Ok(see_other(&format!("/employer/jobs/{id}/preview")))
+    } else {
+        session.flash(FlashKind::Success, "Changes saved.");
+        Ok(see_other(&format!("/employer/jobs/{id}/preview")))
+    }
+}
+
+pub async fn preview(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let scope = Scope::Company(user.employer_company()?);
+    let id = super::job_id(&path)?;
+    let (job, company) = state
+        .db
+        .run(move |c| {
+            let (job, company) = jobs::find_with_company(c, id)?;
+            if !scope.allows(&job) {
+                return Err(AppError::NotFound);
+            }
+            Ok((job, company))
+        })
+        .await?;
+    render_preview(page, JobView { job, company, now: crate::db::now() }).await
+}
+
+/// Where a status button sends the employer back to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    next: String,
+}
+
+async fn change(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: ActionForm,
+    to: JobStatus,
+    done: &'static str,
+) -> AppResult<HttpResponse> {
+    let scope = Scope::Company(user.employer_company()?);
+    let id = super::job_id(&path)?;
+    let result = state.db.run(move |c| jobs::change_status(c, id, scope, to)).await?;
+    let session = TypedSession::from_request(&req);
+    match result {
+        Ok(job) => {
+            tracing::info!(job_id = id, status = job.status.as_str(), user_id = user.id, "job status changed");
+            if job.closes_at.is_some() {
+                super::closing::wake();
+            }
+            session.flash(FlashKind::Success, done);
+        }
+        Err(TransitionRefused::ClosingDatePassed) => session.flash(
+            FlashKind::Error,
+            "The closing date of this job has passed. Change or remove it, then publish again.",
+        ),
+        Err(TransitionRefused::WrongStatus(status)) => {
+            session.flash(FlashKind::Error, format!("This job is {} already.", status.label().to_lowercase()))
+        }
+    }
+    let back = safe_next(Some(&form.next)).unwrap_or_else(|| "/employer/jobs".into());
+    Ok(see_other(&back))
+}
+
+pub async fn publish(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> AppResult<HttpResponse> {
+    change(req, user, state, path, form, JobStatus::Open, "Published: the job is live on JobConnect.").await
+}
+
+pub async fn close(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> AppResult<HttpResponse> {
+    change(req, user, state, path, form, JobStatus::Closed, "Closed: the job no longer takes applications.").await
+}
+
+pub async fn reopen(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> AppResult<HttpResponse> {
+    change(req, user, state, path, form, JobStatus::Open, "Reopened: the job is live again.").await
+}

@@ -1,0 +1,276 @@
+//! The job form: what the employer typed, kept as text so a refused form
+//! comes back exactly as sent, and its validation into `JobFields`.
+
+use serde::Deserialize;
+use time::macros::format_description;
+use time::{Duration, PrimitiveDateTime};
+
+use crate::db::jobs::{CATEGORIES, CURRENCIES, Job, JobFields};
+use crate::domain::{DisplayText, EmploymentType, RemoteMode, SalaryPeriod};
+use crate::routes::FieldErrors;
+
+pub const TITLE_MAX: usize = 120;
+pub const DESCRIPTION_MIN: usize = 30;
+pub const DESCRIPTION_MAX: usize = 20_000;
+pub const LOCATION_MAX: usize = 100;
+pub const SALARY_MAX: i64 = 100_000_000;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct JobForm {
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub remote: String,
+    pub employment_type: String,
+    pub category: String,
+    pub salary_min: String,
+    pub salary_max: String,
+    pub salary_currency: String,
+    pub salary_period: String,
+    pub closes_at: String,
+}
+
+impl JobForm {
+    /// A new job's defaults.
+    pub fn blank() -> Self {
+        JobForm {
+            remote: RemoteMode::Onsite.as_str().into(),
+            employment_type: EmploymentType::FullTime.as_str().into(),
+            salary_currency: "EUR".into(),
+            salary_period: SalaryPeriod::Year.as_str().into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn from_job(job: &Job) -> Self {
+        JobForm {
+            title: job.title.clone(),
+            description: job.description.clone(),
+            location: job.location.clone(),
+            remote: job.remote.as_str().into(),
+            employment_type: job.employment_type.as_str().into(),
+            category: job.category.clone(),
+            salary_min: job.salary_min.map(|n| n.to_string()).unwrap_or_default(),
+            salary_max: job.salary_max.map(|n| n.to_string()).unwrap_or_default(),
+            salary_currency: job.salary_currency.clone(),
+            salary_period: job.salary_period.as_str().into(),
+            closes_at: job.closes_at.as_ref().map(format_closes_at).unwrap_or_default(),
+        }
+    }
+
+    /// Checks every field. `previous_closes_at` is the stored closing date:
+    /// keeping it unchanged is allowed even when it has passed.
+    pub fn validate(
+        &self,
+        now: PrimitiveDateTime,
+        previous_closes_at: Option<PrimitiveDateTime>,
+    ) -> Result<JobFields, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = errors.check(
+            "title",
+            if self.title.trim().is_empty() {
+                Err("Enter a job title.".to_string())
+            } else {
+                DisplayText::parse(&self.title, 3, TITLE_MAX)
+            },
+        );
+        let description = errors.check("description", multiline(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX));
+        let location = errors.check("location", DisplayText::parse(&self.location, 2, LOCATION_MAX));
+        let remote =
+            errors.check("remote", self.remote.parse::<RemoteMode>().map_err(|_| "Choose where the work happens."));
+        let employment_type = errors.check(
+            "employment_type",
+            self.employment_type.parse::<EmploymentType>().map_err(|_| "Choose an employment type."),
+        );
+        let category = errors.check(
+            "category",
+            CATEGORIES.iter().find(|c| **c == self.category).map(|c| c.to_string()).ok_or("Choose a category."),
+        );
+        let salary_min = errors.check("salary_min", salary(&self.salary_min));
+        let salary_max = errors.check("salary_max", salary(&self.salary_max));
+        if let (Some(Some(min)), Some(Some(max))) = (salary_min, salary_max)
+            && min > max
+        {
+            errors.add("salary_max", "The maximum must be at least the minimum.");
+        }
+        let salary_currency = errors.check(
+            "salary_currency",
+            CURRENCIES.iter().find(|c| **c == self.salary_currency).map(|c| c.to_string()).ok_or("Choose a currency."),
+        );
+        let salary_period = errors.check(
+            "salary_period",
+            self.salary_period.parse::<SalaryPeriod>().map_err(|_| "Choose per year, month or hour."),
+        );
+        let closes_at = errors.check("closes_at", closing_date(&self.closes_at, now, previous_closes_at));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        match (
+            title,
+            description,
+            location,
+            remote,
+            employment_type,
+            category,
+            salary_min,
+            salary_max,
+            salary_currency,
+            salary_period,
+            closes_at,
+        ) {
+            (
+                Some(title),
+                Some(description),
+                Some(location),
+                Some(remote),
+                Some(employment_type),
+                Some(category),
+                Some(salary_min),
+                Some(salary_max),
+                Some(salary_currency),
+                Some(salary_period),
+                Some(closes_at),
+            ) => Ok(JobFields {
+                title: title.into_inner(),
+                description,
+                location: location.into_inner(),
+                remote,
+                employment_type,
+                category,
+                salary_min,
+                salary_max,
+                salary_currency,
+                salary_period,
+                closes_at,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Text with line breaks (a description): trimmed, CRLF made LF, no other
+/// control characters, between `min` and `max` characters.
+pub fn multiline(raw: &str, min: usize, max: usize) -> Result<String, String> {
+    let value = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let value = value.trim();
+    let len = value.chars().count();
+    if len < min {
+        return Err(if len == 0 {
+            "This field is required.".into()
+        } else {
+            format!("Write at least {min} characters.")
+        });
+    }
+    if len > max {
+        return Err(format!("Use at most {max} characters (this has {len})."));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("This text contains characters that are not allowed.".into());
+    }
+    Ok(value.to_string())
+}
+
+/// An optional whole amount: "60000", "60,000" or "60 000".
+fn salary(raw: &str) -> Result<Option<i64>, &'static str> {
+    let digits: String = raw.trim().chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\'')).collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 12 {
+        return Err("Enter a whole number, like 60000.");
+    }
+    let n: i64 = digits.parse().map_err(|_| "Enter a whole number, like 60000.")?;
+    if n == 0 || n > SALARY_MAX {
+        return Err("Enter an amount between 1 and 100,000,000.");
+    }
+    Ok(Some(n))
+}
+
+/// The value of a `datetime-local` input (UTC): `2026-12-01T17:00`, with
+/// optional seconds; a bare date means the end of that day.
+fn closing_date(
+    raw: &str,
+    now: PrimitiveDateTime,
+    previous: Option<PrimitiveDateTime>,
+) -> Result<Option<PrimitiveDateTime>, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let parsed = PrimitiveDateTime::parse(raw, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
+        .or_else(|_| PrimitiveDateTime::parse(raw, format_description!("[year]-[month]-[day]T[hour]:[minute]")))
+        .or_else(|_| {
+            time::Date::parse(raw, format_description!("[year]-[month]-[day]"))
+                .map(|d| d.with_hms(23, 59, 0).expect("a valid time"))
+        })
+        .map_err(|_| "Enter a date and time like 2026-12-31T17:00.")?;
+    if previous.is_some_and(|p| p.replace_nanosecond(0).ok() == parsed.replace_nanosecond(0).ok()) {
+        return Ok(previous);
+    }
+    if parsed <= now {
+        return Err("The closing date must be in the future.");
+    }
+    if parsed > now + Duration::days(366) {
+        return Err("The closing date can be at most a year from now.");
+    }
+    Ok(Some(parsed))
+}
+
+/// A stored closing date as the form shows it.
+pub fn format_closes_at(t: &PrimitiveDateTime) -> String {
+    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> JobForm {
+        JobForm {
+            title: "Rust Developer".into(),
+            description: "Build fast and reliable services with a friendly team.".into(),
+            location: "Berlin".into(),
+            category: "Engineering".into(),
+            salary_min: "60,000".into(),
+            salary_max: "80000".into(),
+            ..JobForm::blank()
+        }
+    }
+
+    #[test]
+    fn a_good_form_gives_fields() {
+        let fields = valid().validate(crate::db::now(), None).unwrap();
+        assert_eq!(fields.salary_min, Some(60_000));
+        assert_eq!(fields.salary_currency, "EUR");
+    }
+
+    #[test]
+    fn bad_values_are_refused_per_field() {
+        let now = crate::db::now();
+        let mut f = valid();
+        f.title = " ".into();
+        f.salary_min = "90000".into();
+        f.remote = "moon".into();
+        f.category = "Astrology".into();
+        f.closes_at = "2001-01-01T00:00".into();
+        let errors = f.validate(now, None).unwrap_err();
+        for field in ["title", "salary_max", "remote", "category", "closes_at"] {
+            assert!(errors.has(field), "{field}");
+        }
+        let mut f = valid();
+        f.description = "x".repeat(DESCRIPTION_MAX + 1);
+        f.salary_min = "-5".into();
+        assert!(f.validate(now, None).unwrap_err().has("description"));
+    }
+
+    #[test]
+    fn an_unchanged_past_closing_date_is_kept() {
+        let now = crate::db::now();
+        let past = now - Duration::days(2);
+        let mut f = valid();
+        f.closes_at = format_closes_at(&past);
+        assert!(f.validate(now, None).is_err());
+        assert!(f.validate(now, Some(past)).is_ok());
+    }
+}

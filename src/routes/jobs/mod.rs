@@ -1,0 +1,40 @@
+//! Jobs: browsing and search, the job page, the employer's posting pages,
+//! saved jobs, and the task that closes jobs past their closing date.
+
+pub mod browse;
+pub mod closing;
+mod employer;
+pub mod form;
+mod saved;
+pub mod view;
+
+use crate::routes::Routes;
+use actix_web::web;
+
+use crate::error::AppError;
+
+/// Search result pages kept per HTTP worker (see `db::jobs::SearchCache`).
+const CACHED_SEARCHES: usize = 1000;
+
+pub fn routes(r: &mut Routes) {
+    r.data(web::Data::new(crate::db::jobs::SearchCache::new(CACHED_SEARCHES)));
+    r.get("/jobs", browse::list)
+        .get("/jobs/{id}", browse::show)
+        .post("/jobs/{id}/save", saved::save)
+        .post("/jobs/{id}/unsave", saved::unsave)
+        .get("/saved-jobs", saved::list)
+        .get("/employer/jobs", employer::list)
+        .get("/employer/jobs/new", employer::new_form)
+        .post("/employer/jobs/new", employer::create)
+        .get("/employer/jobs/{id}/edit", employer::edit_form)
+        .post("/employer/jobs/{id}/edit", employer::update)
+        .get("/employer/jobs/{id}/preview", employer::preview)
+        .post("/employer/jobs/{id}/publish", employer::publish)
+        .post("/employer/jobs/{id}/close", employer::close)
+        .post("/employer/jobs/{id}/reopen", employer::reopen);
+}
+
+/// A job id from the path: anything but a positive number is a 404.
+pub fn job_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)
+}

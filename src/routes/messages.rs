@@ -1,0 +1,391 @@
+//! Messaging between a company and the seeker of an application.
+//!
+//! - `GET,POST /applicants/{id}/messages`: the company side (its employers, admins).
+//! - `GET,POST /applications/{id}/messages`: the seeker who applied.
+//! - `GET /messages`: the inbox of the current user.
+//!
+//! Anyone else, and every applicant added by hand (no account, no thread),
+//! gets a 404. Sending stores, in one transaction, the message, a
+//! notification for each person on the other side, a line in the applicant's
+//! timeline and, for those with no open page anywhere, an e-mail in the
+//! outbox; after the commit the hub wakes every open page of the thread.
+
+use crate::routes::Routes;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::notifications::PageQuery;
+use super::{FieldErrors, Page, format, render, see_other};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::config::Settings;
+use crate::db::messages::{self, MessageView, Participant, Scope, Thread};
+use crate::db::notifications::{self, NewNotification};
+use crate::db::{self, AnyConnection, applicants};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::realtime::{Hub, feed, presence};
+use crate::startup::AppState;
+
+/// Messages shown on a thread page (the newest ones).
+const THREAD_LIMIT: i64 = 500;
+const INBOX_PER_PAGE: i64 = 30;
+
+pub fn routes(r: &mut Routes) {
+    r.get("/messages", inbox)
+        .get("/applicants/{id}/messages", company_thread)
+        .post("/applicants/{id}/messages", company_send)
+        .get("/applications/{id}/messages", seeker_thread)
+        .post("/applications/{id}/messages", seeker_send);
+}
+
+/// Which side of a thread a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Company,
+    Seeker,
+}
+
+impl Side {
+    fn is_seeker(self) -> bool {
+        self == Side::Seeker
+    }
+}
+
+/// The thread behind a URL, if this user may open it from this side; 404 otherwise.
+async fn open(state: &AppState, user: &CurrentUser, raw_id: &str, side: Side) -> AppResult<(Thread, Scope)> {
+    let allowed: &[Role] = match side {
+        Side::Company => &[Role::Employer, Role::Admin],
+        Side::Seeker => &[Role::Seeker],
+    };
+    user.require(allowed)?;
+    let scope = Scope::of(user.id, user.role, user.company_id).ok_or(AppError::NotFound)?;
+    let id: i64 = raw_id.parse().map_err(|_| AppError::NotFound)?;
+    let thread = state.db.run(move |c| messages::find_thread(c, id)).await?.ok_or(AppError::NotFound)?;
+    if !messages::may_open(scope, &thread) {
+        return Err(AppError::NotFound);
+    }
+    Ok((thread, scope))
+}
+
+#[derive(Template)]
+#[template(path = "realtime/thread.html")]
+struct ThreadPage {
+    page: Page,
+    thread: Thread,
+    seeker_side: bool,
+    messages: Vec<MessageView>,
+    body: String,
+    errors: FieldErrors,
+}
+
+impl ThreadPage {
+    fn action(&self) -> String {
+        self.thread.link(self.seeker_side)
+    }
+
+    fn heading(&self) -> &str {
+        if self.seeker_side { &self.thread.company_name } else { &self.thread.applicant_name }
+    }
+
+    fn about(&self) -> String {
+        match (&self.thread.job_title, self.seeker_side) {
+            (Some(title), true) => format!("About your application for {title}"),
+            (None, true) => "About your application".into(),
+            (Some(title), false) => format!("Candidate for {title}"),
+            (None, false) => "Candidate".into(),
+        }
+    }
+
+    fn back_link(&self) -> String {
+        if self.seeker_side { "/applications".into() } else { format!("/applicants/{}", self.thread.applicant_id) }
+    }
+
+    fn back_label(&self) -> &'static str {
+        if self.seeker_side { "My applications" } else { "Applicant" }
+    }
+
+    fn ours(&self, m: &MessageView) -> bool {
+        m.from_seeker == self.seeker_side
+    }
+
+    fn max_chars(&self) -> usize {
+        messages::MAX_CHARS
+    }
+}
+
+async fn show(
+    mut page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    raw_id: String,
+    side: Side,
+) -> AppResult<HttpResponse> {
+    let (thread, scope) = open(&state, &user, &raw_id, side).await?;
+    let (user_id, t) = (user.id, thread.clone());
+    let (messages, header) = state
+        .db
+        .run(move |c| {
+            let changed = messages::settle_thread(c, &t, user_id, side.is_seeker())?;
+            let header = if changed > 0 { Some(feed::header(c, user_id, Some(scope))?) } else { None };
+            Ok::<_, diesel::result::Error>((messages::in_thread(c, t.applicant_id, THREAD_LIMIT)?, header))
+        })
+        .await?;
+    if let Some(header) = header {
+        // The layout's counts were read before this page settled the thread.
+        page.set_header(header);
+        state.hub.poke(&[user_id]);
+    }
+    let seeker_side = side.is_seeker();
+    render(
+        StatusCode::OK,
+        &ThreadPage { page, thread, seeker_side, messages, body: String::new(), errors: FieldErrors::default() },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MessageForm {
+    pub body: String,
+}
+
+/// The text of a message: trimmed, not empty, not too long.
+pub fn parse_body(raw: &str) -> Result<String, String> {
+    let body = raw.trim().replace("\r\n", "\n");
+    if body.is_empty() {
+        return Err("Write a message first.".into());
+    }
+    if body.chars().count() > messages::MAX_CHARS {
+        return Err(format!(
+            "Keep your message under {} characters.",
+            format::thousands(&(messages::MAX_CHARS as i64))
+        ));
+    }
+    Ok(body)
+}
+
+async fn send(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    raw_id: String,
+    side: Side,
+    form: MessageForm,
+) -> AppResult<HttpResponse> {
+    let (thread, _) = open(&state, &user, &raw_id, side).await?;
+    let mut errors = FieldErrors::default();
+    let Some(body) = errors.check("body", parse_body(&form.body)) else {
+        // The layout only for a form to show again: a good post skips its queries.
+        let page = Page::from_request(&req, &mut Payload::None).await?;
+        let id = thread.applicant_id;
+        let messages = state.db.run(move |c| messages::in_thread(c, id, THREAD_LIMIT)).await?;
+        let seeker_side = side.is_seeker();
+        return render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ThreadPage { page, thread, seeker_side, messages, body: form.body, errors },
+        );
+    };
+    let sender = Sender { id: user.id, name: user.name().to_string(), seeker_side: side.is_seeker() };
+    let (hub, settings, t) = (state.hub.clone(), state.settings.clone(), thread.clone());
+    let wake = state.db.run(move |c| store_message(c, &hub, &settings, &t, &sender, &body)).await?;
+    state.hub.poke(&wake);
+    state.outbox.wake();
+    Ok(see_other(&format!("{}#reply", thread.link(side.is_seeker()))))
+}
+
+struct Sender {
+    id: i64,
+    name: String,
+    seeker_side: bool,
+}
+
+/// Stores a message with its notifications, timeline line and e-mails for
+/// whoever is not online; returns the users whose pages should be woken.
+fn store_message(
+    c: &mut AnyConnection,
+    hub: &Hub,
+    settings: &Settings,
+    thread: &Thread,
+    sender: &Sender,
+    body: &str,
+) -> Result<Vec<i64>, diesel::result::Error> {
+    db::transaction(c, |c| {
+        let company_side = messages::company_side(c, thread)?;
+        let seeker_side = messages::seeker_side(c, thread)?;
+        let other_side: &[Participant] = if sender.seeker_side { &company_side } else { &seeker_side };
+        let recipients: Vec<&Participant> = other_side.iter().filter(|p| p.id != sender.id).collect();
+
+        let message = messages::insert(c, thread, sender.id, sender.seeker_side, body)?;
+        let excerpt = excerpt(body, 160);
+        let link = thread.link(!sender.seeker_side);
+        let title = if sender.seeker_side {
+            format!("New message from {}", thread.applicant_name)
+        } else {
+            format!("New message from {}", thread.company_name)
+        };
+        let data = serde_json::json!({"applicant_id": thread.applicant_id, "message_id": message.id}).to_string();
+        for person in &recipients {
+            notifications::create(
+                c,
+                &NewNotification {
+                    user_id: person.id,
+                    kind: "message",
+                    title: &title,
+                    body: &excerpt,
+                    link: &link,
+                    data: data.clone(),
+                },
+            )?;
+        }
+        applicants::record_event(
+            c,
+            thread.applicant_id,
+            Some(sender.id),
+            "message",
+            &format!("{}: {}", sender.name, excerpt),
+            None,
+        )?;
+
+        let ids: Vec<i64> = recipients.iter().map(|p| p.id).collect();
+        let online = presence::online_among(hub, c, &ids)?;
+        for person in recipients.iter().filter(|p| !online.contains(&p.id)) {
+            crate::mail::notices::new_message(c, settings, message.id, person.id)?;
+        }
+
+        let mut wake: Vec<i64> = company_side.iter().chain(seeker_side.iter()).map(|p| p.id).collect();
+        wake.push(sender.id);
+        wake.sort_unstable();
+        wake.dedup();
+        Ok(wake)
+    })
+}
+
+/// The first `max` characters on one line, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    cut(&flat, max)
+}
+
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", text[..i].trim_end()),
+        None => text.to_string(),
+    }
+}
+
+async fn company_thread(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    show(page, user, state, path.into_inner(), Side::Company).await
+}
+
+async fn seeker_thread(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    show(page, user, state, path.into_inner(), Side::Seeker).await
+}
+
+async fn company_send(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<MessageForm>,
+) -> AppResult<HttpResponse> {
+    send(req, user, state, path.into_inner(), Side::Company, form).await
+}
+
+async fn seeker_send(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<MessageForm>,
+) -> AppResult<HttpResponse> {
+    send(req, user, state, path.into_inner(), Side::Seeker, form).await
+}
+
+/// One line of the inbox, ready to show.
+struct InboxRow {
+    link: String,
+    counterpart: String,
+    about: String,
+    initial: String,
+    excerpt: String,
+    ours: bool,
+    ago: String,
+    iso: String,
+    unread: i64,
+}
+
+#[derive(Template)]
+#[template(path = "realtime/inbox.html")]
+struct InboxPage {
+    page: Page,
+    rows: Vec<InboxRow>,
+    number: i64,
+    has_next: bool,
+}
+
+async fn inbox(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let number = query.number();
+    let scope = Scope::of(user.id, user.role, user.company_id);
+    let (entries, has_next) = match scope {
+        Some(scope) => {
+            state.db.run(move |c| messages::inbox(c, scope, (number - 1) * INBOX_PER_PAGE, INBOX_PER_PAGE)).await?
+        }
+        None => (Vec::new(), false),
+    };
+    let seeker_side = scope.is_some_and(|s| s.is_seeker());
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            let counterpart = if seeker_side { e.thread.company_name.clone() } else { e.thread.applicant_name.clone() };
+            InboxRow {
+                link: e.thread.link(seeker_side),
+                initial: counterpart.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default(),
+                about: match &e.thread.job_title {
+                    Some(title) => title.clone(),
+                    None => "Application".into(),
+                },
+                counterpart,
+                excerpt: excerpt(&e.last.body, 140),
+                ours: e.last.from_seeker == seeker_side,
+                ago: format::ago(&e.last.created_at),
+                iso: format::iso(&e.last.created_at),
+                unread: e.unread,
+            }
+        })
+        .collect();
+    render(StatusCode::OK, &InboxPage { page, rows, number, has_next })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_message_body_is_trimmed_and_bounded() {
+        assert_eq!(super::parse_body("  hello \r\n there ").unwrap(), "hello \n there");
+        assert!(super::parse_body(" \n ").is_err());
+        assert!(super::parse_body(&"x".repeat(5001)).is_err());
+        assert!(super::parse_body(&"é".repeat(5000)).is_ok());
+    }
+
+    #[test]
+    fn excerpts_cut_on_characters() {
+        assert_eq!(super::excerpt("a  b\nc", 10), "a b c");
+        assert_eq!(super::excerpt("ééééé", 3), "ééé…");
+    }
+}

@@ -1,0 +1,61 @@
+//! HTTP handlers, one module per area; `configure` is the whole route table.
+
+pub mod account;
+pub mod admin;
+pub mod alerts;
+pub mod applicants;
+pub mod applications;
+pub mod assets;
+pub mod companies;
+pub mod email;
+pub mod format;
+pub mod health;
+pub mod home;
+pub mod jobs;
+pub mod messages;
+pub mod notifications;
+pub mod page;
+pub mod profile;
+pub mod query;
+pub mod resumes;
+pub mod table;
+
+pub use page::{FieldErrors, Page, render, safe_next, see_other};
+pub use query::{Pager, Query};
+pub use table::Routes;
+
+use actix_web::web;
+
+use crate::error::AppError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    register(&mut Routes::live(cfg));
+}
+
+/// Every route the app serves, as (method, path pattern).
+pub fn table() -> Vec<(actix_web::http::Method, &'static str)> {
+    let mut list = Vec::new();
+    register(&mut Routes::record(&mut list));
+    list
+}
+
+fn register(r: &mut Routes) {
+    r.get("/", home::home).get("/healthz", health::healthz).get("/static/{path:.*}", assets::serve);
+    account::routes(r);
+    alerts::routes(r);
+    admin::routes(r);
+    // Before the CRM's patterns: its fixed paths (`/applicants/email`) must win.
+    email::routes(r);
+    jobs::routes(r);
+    companies::routes(r);
+    profile::routes(r);
+    resumes::routes(r);
+    applications::routes(r);
+    applicants::routes(r);
+    messages::routes(r);
+    notifications::routes(r);
+}
+
+pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,164 @@
+//! What every page's layout needs, and the helpers that turn templates into responses.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::auth::session::load_user;
+use crate::auth::{CurrentUser, Flash, TypedSession};
+use crate::db::messages::Scope;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::realtime::feed;
+use crate::startup::AppState;
+
+/// The layout's context: who is looking, the form token, one-time messages.
+pub struct Page {
+    pub user: Option<CurrentUser>,
+    pub csrf_token: String,
+    pub flashes: Vec<Flash>,
+    pub path: String,
+    pub unread_notifications: i64,
+    pub unread_messages: i64,
+    /// Where `live.js` starts following (ids after these are new to this page).
+    pub last_notification_id: i64,
+    pub last_message_id: i64,
+}
+
+impl Page {
+    /// Refreshes the bell and inbox counts (after the handler itself read something).
+    pub fn set_header(&mut self, header: feed::Header) {
+        self.unread_notifications = header.unread_notifications;
+        self.unread_messages = header.unread_messages;
+        self.last_notification_id = header.last_notification_id;
+        self.last_message_id = header.last_message_id;
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user.as_ref().map(|u| u.role)
+    }
+
+    pub fn is_seeker(&self) -> bool {
+        self.role() == Some(Role::Seeker)
+    }
+
+    pub fn is_employer(&self) -> bool {
+        self.role() == Some(Role::Employer)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Some(Role::Admin)
+    }
+
+    /// `aria-current="page"` for the navigation entry of the current section.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        let here = self.path == prefix || (prefix != "/" && self.path.starts_with(&format!("{prefix}/")));
+        if here { "page" } else { "false" }
+    }
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = load_user(&req).await?;
+            let header = match &user {
+                Some(user) => {
+                    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
+                    let (id, scope) = (user.id, Scope::of(user.id, user.role, user.company_id));
+                    state.db.run(move |c| feed::header(c, id, scope)).await?
+                }
+                None => feed::Header::default(),
+            };
+            let session = TypedSession::from_request(&req);
+            Ok(Page {
+                user,
+                csrf_token: session.csrf_token()?,
+                flashes: session.take_flashes(),
+                path: req.path().to_string(),
+                unread_notifications: header.unread_notifications,
+                unread_messages: header.unread_messages,
+                last_notification_id: header.last_notification_id,
+                last_message_id: header.last_message_id,
+            })
+        })
+    }
+}
+
+/// Renders a template with the given status (200, 404, 422 for a form with errors…).
+pub fn render(status: StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(template.render()?))
+}
+
+/// The answer to a successful POST: go to the next page (303 See Other).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", location)).finish()
+}
+
+/// Only same-site paths are followed after log-in, so `next` cannot send a
+/// user to another site.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let ok =
+        next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    ok.then(|| next.to_string())
+}
+
+/// Per-field messages of a form, in the order the fields were checked.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    /// Keeps the value when the parse succeeded, records the message when not.
+    pub fn check<T, E: Into<String>>(&mut self, field: &'static str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message for a field, or "" (templates test `!= ""`).
+    pub fn get(&self, field: &str) -> &str {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str()).unwrap_or("")
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(_, m)| m.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn safe_next_refuses_other_sites() {
+        assert_eq!(super::safe_next(Some("/jobs?q=rust")), Some("/jobs?q=rust".into()));
+        for bad in ["//evil.com", "https://evil.com", "/\\evil.com", "jobs", "/x\r\nSet-Cookie: a"] {
+            assert_eq!(super::safe_next(Some(bad)), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! A seeker's PDF resumes: list, upload, download, delete. Downloads are also
+//! open to the employers of a company the resume was submitted to (the CRM
+//! links here) and to admins; everyone else gets a 404.
+
+use crate::routes::Routes;
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, MaybeUser, NoFields, TypedSession};
+use crate::db::resumes::{self, Deleted, ListedResume, NewResume};
+use crate::db::{self};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::startup::AppState;
+use crate::storage::{self, Upload, UploadProblem, UploadSpec};
+
+/// How many resumes a seeker keeps at once (hidden ones not counted).
+pub const MAX_RESUMES: i64 = 20;
+
+pub fn routes(r: &mut Routes) {
+    r.get("/resumes", list)
+        .post("/resumes", upload)
+        .get("/resumes/{id}", download)
+        .post("/resumes/{id}/delete", delete);
+}
+
+#[derive(Template)]
+#[template(path = "seekers/resumes.html")]
+struct ResumesPage {
+    page: Page,
+    resumes: Vec<ListedResume>,
+    errors: FieldErrors,
+    max_size: String,
+    max_resumes: i64,
+}
+
+async fn list_page(
+    state: &AppState,
+    page: Page,
+    user_id: i64,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let resumes = state.db.run(move |c| resumes::list_for_user(c, user_id)).await?;
+    render(status, &ResumesPage { page, resumes, errors, max_size: max_size(state), max_resumes: MAX_RESUMES })
+}
+
+/// The resume size limit for people ("10.0 MB").
+pub fn max_size(state: &AppState) -> String {
+    crate::routes::format::bytes(&(state.settings.max_upload_bytes as i64))
+}
+
+pub async fn list(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    list_page(&state, page, user.id, FieldErrors::default(), StatusCode::OK).await
+}
+
+/// Why an upload is refused, with its status and the message for the form.
+pub fn refusal(problem: UploadProblem, upload: &Upload) -> (StatusCode, String) {
+    let status = match problem {
+        UploadProblem::Empty => StatusCode::UNPROCESSABLE_ENTITY,
+        UploadProblem::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    };
+    (status, problem.message(upload.kind).to_string())
+}
+
+pub fn too_large_message(state: &AppState) -> String {
+    format!("That file is too large: a resume can be at most {}.", max_size(state))
+}
+
+pub async fn upload(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    let refuse = |page, status, message: String| {
+        let mut errors = FieldErrors::default();
+        errors.add("resume", message);
+        list_page(&state, page, user.id, errors, status)
+    };
+    let mut form = match storage::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state)).await {
+        Ok(form) => form,
+        Err(AppError::PayloadTooLarge) => {
+            return refuse(page, StatusCode::PAYLOAD_TOO_LARGE, too_large_message(&state)).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let Some(file) = form.take_file("resume") else {
+        return refuse(page, StatusCode::UNPROCESSABLE_ENTITY, "Choose a PDF file to upload.".into()).await;
+    };
+    if let Err(problem) = file.check() {
+        let (status, message) = refusal(problem, &file);
+        return refuse(page, status, message).await;
+    }
+    let display_name = file.display_name.clone();
+    let stored = store_resume(&state, user.id, file).await?;
+    if stored.is_none() {
+        return refuse(
+            page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("You can keep at most {MAX_RESUMES} resumes. Delete one you no longer use first."),
+        )
+        .await;
+    }
+    TypedSession::from_request(&req).flash(FlashKind::Success, format!("“{display_name}” is uploaded."));
+    Ok(see_other("/resumes"))
+}
+
+/// Extracts the text, moves the file into place and records it; the file is
+/// removed again if the row cannot be written. `None` when the seeker already
+/// keeps `MAX_RESUMES`.
+async fn store_resume(state: &web::Data<AppState>, user_id: i64, file: Upload) -> AppResult<Option<i64>> {
+    let state = state.clone();
+    storage::detached(async move {
+        let text = storage::pdf_text(file.temp_path().to_path_buf()).await;
+        let (file_name, size) = (file.display_name.clone(), file.size as i64);
+        let stored = file.persist().await?;
+        let stored_name = stored.name.clone();
+        let inserted = state
+            .db
+            .run(move |c| {
+                db::transaction(c, |c| {
+                    if resumes::count_for_user(c, user_id)? >= MAX_RESUMES {
+                        return Ok::<_, AppError>(None);
+                    }
+                    let resume = resumes::insert(
+                        c,
+                        &NewResume {
+                            user_id: Some(user_id),
+                            file_name: &file_name,
+                            stored_name: &stored_name,
+                            size_bytes: size,
+                            text_content: &text,
+                            created_at: db::now(),
+                        },
+                    )?;
+                    Ok(Some(resume.id))
+                })
+            })
+            .await;
+        if !matches!(inserted, Ok(Some(_))) {
+            stored.discard().await;
+        }
+        inserted
+    })
+    .await
+}
+
+/// The file, to those who may have it: `attachment`, `application/pdf`, nosniff.
+pub async fn download(
+    req: HttpRequest,
+    MaybeUser(viewer): MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    // Visitors too get a 404: a resume address confirms nothing.
+    let viewer = viewer.ok_or(AppError::NotFound)?;
+    let (id, viewer_user) = (path.into_inner(), (*viewer).clone());
+    let resume =
+        state.db.run(move |c| resumes::find_for_viewer(c, id, &viewer_user)).await?.ok_or(AppError::NotFound)?;
+    let disposition = attachment(&resume.file_name);
+    super::profile::serve_file(&req, &state, &resume.stored_name, "application/pdf", disposition, "private, no-store")
+        .await
+}
+
+/// `attachment; filename="…"` with an ASCII fallback and the UTF-8 name.
+fn attachment(name: &str) -> ContentDisposition {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    let mut parameters =
+        vec![DispositionParam::Filename(if ascii.trim().is_empty() { "resume.pdf".into() } else { ascii })];
+    if !name.is_ascii() {
+        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
+            charset: Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: name.as_bytes().to_vec(),
+        }));
+    }
+    ContentDisposition { disposition: DispositionType::Attachment, parameters }
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    let (id, user_id) = (path.into_inner(), user.id);
+    let deleted = state.db.run(move |c| resumes::delete_own(c, id, user_id)).await?.ok_or(AppError::NotFound)?;
+    let session = TypedSession::from_request(&req);
+    match deleted {
+        Deleted::Removed { stored_name } => {
+            storage::remove_stored(&state.settings.upload_dir, &stored_name).await;
+            session.flash(FlashKind::Success, "The resume is deleted.");
+        }
+        Deleted::Hidden => session.flash(
+            FlashKind::Success,
+            "The resume is removed from your list. Companies you sent it to keep their copy with your application.",
+        ),
+    }
+    Ok(see_other("/resumes"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn attachment_names_are_quoted_safely() {
+        let cd = super::attachment("my \"cv\" ü.pdf").to_string();
+        assert!(cd.starts_with("attachment; filename=\"my cv _.pdf\""), "{cd}");
+        assert!(cd.contains("filename*=UTF-8''"), "{cd}");
+        assert_eq!(super::attachment("\u{1F600}").to_string().split(';').nth(1).unwrap().trim(), "filename=\"_\"");
+    }
+}

@@ -1,0 +1,126 @@
+//! Builds the application: pool, migrations, background tasks, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::PersistentSession;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::realtime::Hub;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub hub: Hub,
+    /// Wakes this instance's outbox worker after a commit that queued e-mail.
+    pub outbox: crate::mail::OutboxSignal,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Stops accepting, finishes requests in flight (graceful) or drops them.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+/// Content-Security-Policy: scripts and styles only from our own files.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
+                   form-action 'self'; frame-ancestors 'none'";
+
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("Content-Security-Policy", CSP))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+}
+
+impl Application {
+    /// Connects, migrates, starts background work and binds (port 0 picks a free port).
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
+        let listener =
+            TcpListener::bind(&settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        if settings.base_url.is_empty() {
+            settings.base_url = format!("http://127.0.0.1:{port}");
+        }
+        let settings = Arc::new(settings);
+        std::fs::create_dir_all(&settings.upload_dir)
+            .with_context(|| format!("cannot create UPLOAD_DIR {}", settings.upload_dir.display()))?;
+        let db = Db::new(&settings.database_url, settings.db_pool_size)?;
+        {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || db.migrate()).await??;
+        }
+        crate::storage::clean_temporary(&settings.upload_dir);
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            settings: settings.clone(),
+            hub: Hub::new(),
+            outbox: Default::default(),
+        });
+        state.hub.start(db, &settings);
+        if settings.background_workers {
+            crate::background::spawn(state.clone().into_inner());
+        }
+
+        let key = Key::from(&settings.session_key);
+        let cookie_secure = settings.cookie_secure;
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                .cookie_name("jobconnect_session".into())
+                .cookie_secure(cookie_secure)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .session_lifecycle(
+                    PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)),
+                )
+                .build();
+            App::new()
+                .app_data(app_state.clone())
+                .wrap(session)
+                .wrap(security_headers())
+                .wrap(TracingLogger::default())
+                .configure(crate::routes::configure)
+                .default_service(web::to(crate::routes::not_found))
+        })
+        .workers(settings.workers.max(1))
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        tracing::info!(port, base_url = %settings.base_url, "JobConnect is listening");
+        Ok(Application { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        // After the last request: the e-mails in flight finish, the rest stay queued.
+        self.state.outbox.shutdown().await;
+        served
+    }
+}

@@ -1,0 +1,506 @@
+//! Where uploads live. Every upload is streamed to a temporary file in
+//! `UPLOAD_DIR/tmp` (same filesystem), counted while it streams and cut at the
+//! limit, checked by its first bytes, and only then renamed into place under a
+//! generated name. The client's file name is kept as display text only.
+//! A broken or refused upload leaves nothing behind: temporary files are
+//! removed when dropped, and any left by a crash are removed at start-up.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use actix_multipart::Multipart;
+use actix_web::{HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use crate::error::AppError;
+use crate::startup::AppState;
+
+/// What a file must be, judged by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pdf,
+    /// PNG, JPEG or WebP.
+    Image,
+}
+
+impl FileKind {
+    fn folder(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "resumes",
+            FileKind::Image => "images",
+        }
+    }
+}
+
+/// The file fields a form accepts, with their kind and size limit.
+pub struct UploadSpec {
+    pub files: Vec<(&'static str, FileKind, u64)>,
+    /// Limit for each text field and for all of them together.
+    pub max_text_bytes: usize,
+}
+
+impl UploadSpec {
+    /// One PDF field named `field`, limited by `MAX_UPLOAD_BYTES`.
+    pub fn pdf(field: &'static str, state: &AppState) -> Self {
+        UploadSpec { files: vec![(field, FileKind::Pdf, state.settings.max_upload_bytes)], max_text_bytes: 256 * 1024 }
+    }
+
+    /// One image field named `field`, limited by `MAX_IMAGE_BYTES`.
+    pub fn image(field: &'static str, state: &AppState) -> Self {
+        UploadSpec { files: vec![(field, FileKind::Image, state.settings.max_image_bytes)], max_text_bytes: 64 * 1024 }
+    }
+}
+
+/// A file received whole, still in its temporary place.
+pub struct Upload {
+    temp: Option<PathBuf>,
+    pub size: u64,
+    /// The client's file name, sanitised: for display only.
+    pub display_name: String,
+    pub kind: FileKind,
+    head: Vec<u8>,
+    root: PathBuf,
+}
+
+/// Why a received file is not accepted (the form says so; nothing is kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadProblem {
+    Empty,
+    WrongType,
+}
+
+impl UploadProblem {
+    pub fn message(self, kind: FileKind) -> &'static str {
+        match (self, kind) {
+            (UploadProblem::Empty, _) => "The file is empty.",
+            (UploadProblem::WrongType, FileKind::Pdf) => "That file is not a PDF. Upload your resume as a PDF.",
+            (UploadProblem::WrongType, FileKind::Image) => "Upload a PNG, JPEG or WebP picture.",
+        }
+    }
+}
+
+impl Upload {
+    /// Checks the content: a `%PDF-` header, or a PNG/JPEG/WebP signature.
+    pub fn check(&self) -> Result<(), UploadProblem> {
+        if self.size == 0 {
+            return Err(UploadProblem::Empty);
+        }
+        let ok = match self.kind {
+            FileKind::Pdf => self.head.starts_with(b"%PDF-"),
+            FileKind::Image => image_mime(&self.head).is_some(),
+        };
+        if ok { Ok(()) } else { Err(UploadProblem::WrongType) }
+    }
+
+    /// The content type the stored file is served with.
+    pub fn mime(&self) -> &'static str {
+        match self.kind {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Image => image_mime(&self.head).unwrap_or("application/octet-stream"),
+        }
+    }
+
+    pub fn temp_path(&self) -> &Path {
+        self.temp.as_deref().expect("not yet persisted")
+    }
+
+    /// Moves the (checked) file into place under a generated name and returns
+    /// that name, relative to `UPLOAD_DIR` (`resumes/<uuid>.pdf`).
+    pub async fn persist(mut self) -> Result<StoredFile, AppError> {
+        self.check().map_err(|_| AppError::UnsupportedMediaType)?;
+        let ext = match self.mime() {
+            "application/pdf" => "pdf",
+            "image/png" => "png",
+            "image/jpeg" => "jpg",
+            "image/webp" => "webp",
+            _ => "bin",
+        };
+        let relative = format!("{}/{}.{ext}", self.kind.folder(), uuid::Uuid::new_v4().simple());
+        let target = self.root.join(&relative);
+        let temp = self.temp.take().expect("not yet persisted");
+        let moved = async {
+            tokio::fs::create_dir_all(target.parent().expect("has a folder")).await?;
+            tokio::fs::rename(&temp, &target).await
+        }
+        .await;
+        if let Err(e) = moved {
+            let _ = tokio::fs::remove_file(&temp).await;
+            return Err(AppError::internal(format!("cannot store upload: {e}")));
+        }
+        Ok(StoredFile { name: relative, root: self.root.clone() })
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// A file in its final place. If the database refuses the row that names it,
+/// call `discard` so no orphan file stays.
+#[derive(Debug)]
+pub struct StoredFile {
+    pub name: String,
+    root: PathBuf,
+}
+
+impl StoredFile {
+    pub fn path(&self) -> PathBuf {
+        self.root.join(&self.name)
+    }
+
+    pub async fn discard(self) {
+        let _ = tokio::fs::remove_file(self.path()).await;
+    }
+}
+
+fn image_mime(head: &[u8]) -> Option<&'static str> {
+    match infer::get(head)?.mime_type() {
+        m @ ("image/png" | "image/jpeg" | "image/webp") => Some(m),
+        _ => None,
+    }
+}
+
+/// A multipart form read whole: text fields and the received files.
+pub struct MultipartForm {
+    pub fields: HashMap<String, String>,
+    pub files: HashMap<String, Upload>,
+}
+
+impl MultipartForm {
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// The file of a field, if one was chosen (an empty file input sends no file).
+    pub fn take_file(&mut self, name: &str) -> Option<Upload> {
+        self.files.remove(name)
+    }
+}
+
+/// Reads a multipart form: files stream to temporary files (413 past their
+/// limit), text fields are bounded, and the CSRF token is checked before
+/// anything is returned (403, with every temporary file removed).
+pub async fn read_multipart(
+    req: &HttpRequest,
+    mut payload: Multipart,
+    spec: &UploadSpec,
+) -> Result<MultipartForm, AppError> {
+    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
+    // Refuse before writing anything: a body that is not a multipart form, or
+    // a request from a session that never received a form token.
+    if !req.content_type().eq_ignore_ascii_case("multipart/form-data") {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    if crate::auth::TypedSession::from_request(req).existing_csrf_token().is_none() {
+        return Err(AppError::Csrf);
+    }
+    let root = state.settings.upload_dir.clone();
+    let tmp_dir = root.join("tmp");
+    tokio::fs::create_dir_all(&tmp_dir).await.map_err(AppError::internal)?;
+    let mut form = MultipartForm { fields: HashMap::new(), files: HashMap::new() };
+    let mut text_total = 0usize;
+    let malformed = || AppError::Unprocessable("the upload was incomplete or malformed".into());
+
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|_| malformed())?;
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_string);
+        match (spec.files.iter().find(|(n, _, _)| *n == name), file_name) {
+            (Some(&(_, kind, limit)), Some(file_name)) => {
+                if form.files.contains_key(&name) {
+                    return Err(AppError::Unprocessable(format!("more than one file in {name}")));
+                }
+                let temp = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4().simple()));
+                let mut upload = Upload {
+                    temp: Some(temp.clone()),
+                    size: 0,
+                    display_name: sanitize_file_name(&file_name, kind),
+                    kind,
+                    head: Vec::new(),
+                    root: root.clone(),
+                };
+                let mut out = tokio::fs::File::create(&temp).await.map_err(AppError::internal)?;
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(|_| malformed())?;
+                    upload.size += chunk.len() as u64;
+                    if upload.size > limit {
+                        return Err(AppError::PayloadTooLarge);
+                    }
+                    if upload.head.len() < 32 {
+                        let take = (32 - upload.head.len()).min(chunk.len());
+                        upload.head.extend_from_slice(&chunk[..take]);
+                    }
+                    out.write_all(&chunk).await.map_err(AppError::internal)?;
+                }
+                out.flush().await.map_err(AppError::internal)?;
+                out.sync_all().await.map_err(AppError::internal)?;
+                // A file input left empty sends a part with no name and no bytes.
+                if !(upload.size == 0 && file_name.is_empty()) {
+                    form.files.insert(name, upload);
+                }
+            }
+            (None, Some(_)) => {
+                // A file where none is expected is drained and dropped.
+                while let Some(chunk) = field.next().await {
+                    chunk.map_err(|_| malformed())?;
+                }
+            }
+            (_, None) => {
+                let mut value = Vec::new();
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(|_| malformed())?;
+                    text_total += chunk.len();
+                    if text_total > spec.max_text_bytes {
+                        return Err(AppError::PayloadTooLarge);
+                    }
+                    value.extend_from_slice(&chunk);
+                }
+                let value = String::from_utf8_lossy(&value).into_owned();
+                // Browsers send the token first (it is the form's first field): a
+                // wrong one stops the upload before any file is written.
+                if name == crate::auth::csrf::FIELD && !form.fields.contains_key(&name) {
+                    crate::auth::csrf::verify(req, Some(&value))?;
+                }
+                form.fields.entry(name).or_insert(value);
+            }
+        }
+    }
+    crate::auth::csrf::verify(req, form.fields.get(crate::auth::csrf::FIELD).map(String::as_str))?;
+    Ok(form)
+}
+
+/// Runs the "store the file, then record it" steps of an upload to their end
+/// even if the client goes away: actix drops a handler's future when the
+/// connection closes, and a future dropped between `persist` and the end of
+/// the transaction would leave a file without its row (or skip `discard`).
+pub async fn detached<T, F>(work: F) -> Result<T, AppError>
+where
+    F: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::spawn(work).await.map_err(AppError::internal)?
+}
+
+/// Removes a stored file once the row that named it is gone (after commit).
+pub async fn remove_stored(upload_dir: &Path, stored_name: &str) {
+    match stored_path(upload_dir, stored_name) {
+        Some(path) => {
+            if let Err(e) = tokio::fs::remove_file(&path).await
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(error = %e, file = stored_name, "cannot remove a stored file");
+            }
+        }
+        None => tracing::warn!(file = stored_name, "refused to remove a file outside UPLOAD_DIR"),
+    }
+}
+
+/// The client's name as harmless display text: no folders, no control
+/// characters, at most 120 characters.
+pub fn sanitize_file_name(raw: &str, kind: FileKind) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    let clean = clean.trim().trim_start_matches('.').trim().to_string();
+    if clean.is_empty() {
+        match kind {
+            FileKind::Pdf => "resume.pdf".into(),
+            FileKind::Image => "picture".into(),
+        }
+    } else {
+        clean
+    }
+}
+
+/// Temporary files untouched for this long belong to no upload in flight
+/// (an upload writes every chunk it receives).
+const ABANDONED_AFTER: Duration = Duration::from_secs(15 * 60);
+
+/// Removes temporary files a crash may have left (at start-up and then every
+/// few minutes). Only abandoned files go: with several instances sharing
+/// `UPLOAD_DIR`, the others' uploads in flight stay. Returns how many went.
+pub fn clean_temporary(upload_dir: &Path) -> usize {
+    let mut removed = 0;
+    if let Ok(entries) = std::fs::read_dir(upload_dir.join("tmp")) {
+        for entry in entries.flatten() {
+            let abandoned = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .map(|t| t.elapsed().unwrap_or_default() >= ABANDONED_AFTER)
+                .unwrap_or(true);
+            if abandoned && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// The background sweep of abandoned temporary files.
+pub fn spawn_temporary_sweeper(state: std::sync::Arc<AppState>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(5 * 60));
+        loop {
+            every.tick().await;
+            let dir = state.settings.upload_dir.clone();
+            if let Ok(n @ 1..) = tokio::task::spawn_blocking(move || clean_temporary(&dir)).await {
+                tracing::info!(removed = n, "abandoned temporary uploads removed");
+            }
+        }
+    });
+}
+
+/// Longest text kept per resume (characters).
+const MAX_TEXT_CHARS: usize = 200_000;
+/// The argument that makes the `jobconnect` binary extract one PDF's text.
+pub const PDF_TEXT_COMMAND: &str = "pdf-text";
+/// Written before the text, so anything a parser prints first is not taken as text.
+const TEXT_MARKER: &str = "\n--jobconnect-pdf-text--\n";
+
+/// The plain text of a PDF, for search. An unreadable PDF gives "" (still accepted).
+///
+/// The parsing happens in a child process (`jobconnect pdf-text FILE`) with a
+/// memory and time limit: a PDF parser loads the whole document, may expand
+/// compressed streams many times over and may recurse deeply, and none of
+/// that should cost the server its memory or its life. Without the binary
+/// (an unusual install) it runs in this process.
+pub async fn pdf_text(path: PathBuf) -> String {
+    match text_helper() {
+        Some(exe) => match pdf_text_in_child(exe, &path).await {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::warn!(error = %e, "resume text could not be extracted; stored without text");
+                String::new()
+            }
+        },
+        None => {
+            tokio::task::spawn_blocking(move || extract_normalised(&path).unwrap_or_default()).await.unwrap_or_default()
+        }
+    }
+}
+
+/// The `jobconnect` binary: this process, or (in the test harness, which
+/// runs from `target/<profile>/deps/`) the one Cargo built beside it.
+fn text_helper() -> Option<&'static Path> {
+    static EXE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        if exe.file_stem().is_some_and(|s| s.to_string_lossy().starts_with("jobconnect")) {
+            return Some(exe);
+        }
+        let found = exe.ancestors().skip(1).take(2).map(|d| d.join("jobconnect")).find(|p| p.is_file());
+        if found.is_none() {
+            tracing::warn!("no jobconnect binary found: PDF text is extracted in the server process");
+        }
+        found
+    })
+    .as_deref()
+}
+
+async fn pdf_text_in_child(exe: &Path, path: &Path) -> anyhow::Result<String> {
+    // One child per core at most: a burst of uploads queues instead of forking a crowd.
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+    });
+    let _slot = SLOTS.acquire().await?;
+    let child = tokio::process::Command::new(exe)
+        .arg(PDF_TEXT_COMMAND)
+        .arg(path)
+        .env("RUST_LOG", "off")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    // On time-out the child is dropped, which kills it.
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await??;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match stdout.split_once(TEXT_MARKER) {
+        Some((_, text)) if output.status.success() => Ok(text.to_string()),
+        _ => anyhow::bail!("the PDF could not be read ({})", output.status),
+    }
+}
+
+fn extract_normalised(path: &Path) -> Option<String> {
+    let text = std::panic::catch_unwind(|| pdf_extract::extract_text(path)).ok()?.ok()?;
+    // Words joined by single spaces, cut at MAX_TEXT_CHARS.
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= MAX_TEXT_CHARS {
+                return Some(out.trim_end().to_string());
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The child side of `pdf_text`: `jobconnect pdf-text FILE` prints the text
+/// after a marker and exits 0, or exits 1 when the PDF cannot be read.
+pub fn pdf_text_command(path: &Path) -> i32 {
+    #[cfg(unix)]
+    {
+        // At most 1 GiB of address space and 20 s of CPU: a hostile PDF kills only this child.
+        let limit = |resource, value| {
+            let lim = libc::rlimit { rlim_cur: value, rlim_max: value };
+            // SAFETY: setrlimit only reads the struct we pass.
+            unsafe { libc::setrlimit(resource, &lim) };
+        };
+        limit(libc::RLIMIT_AS, 1 << 30);
+        limit(libc::RLIMIT_CPU, 20);
+    }
+    match extract_normalised(path) {
+        Some(text) => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let written = out.write_all(TEXT_MARKER.as_bytes()).and_then(|_| out.write_all(text.as_bytes()));
+            if written.and_then(|_| out.flush()).is_ok() { 0 } else { 1 }
+        }
+        None => 1,
+    }
+}
+
+/// Resolves a stored name (as kept in the database) to its path, refusing
+/// anything that could leave `UPLOAD_DIR`.
+pub fn stored_path(upload_dir: &Path, stored_name: &str) -> Option<PathBuf> {
+    let ok = !stored_name.is_empty()
+        && !stored_name.starts_with('/')
+        && stored_name.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && !stored_name.contains('\\');
+    ok.then(|| upload_dir.join(stored_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_display_text_only() {
+        assert_eq!(sanitize_file_name("../../etc/passwd.pdf", FileKind::Pdf), "passwd.pdf");
+        assert_eq!(sanitize_file_name("..\\x.pdf", FileKind::Pdf), "x.pdf");
+        assert_eq!(sanitize_file_name("cv\0\r\n.pdf", FileKind::Pdf), "cv.pdf");
+        assert_eq!(sanitize_file_name("..", FileKind::Pdf), "resume.pdf");
+        assert_eq!(sanitize_file_name("", FileKind::Image), "picture");
+    }
+
+    #[test]
+    fn stored_paths_stay_inside_the_upload_dir() {
+        let root = Path::new("/srv/up");
+        assert_eq!(stored_path(root, "resumes/a.pdf"), Some(root.join("resumes/a.pdf")));
+        for bad in ["../x", "/etc/passwd", "resumes/../../x", "", "a//b", "a\\b"] {
+            assert_eq!(stored_path(root, bad), None, "{bad:?}");
+        }
+    }
+}

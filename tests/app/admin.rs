@@ -1,0 +1,205 @@
+//! admin: the guard on every /admin route, user management, the audit log.
+
+use crate::both_backends;
+use crate::helpers::{TestApp, TestClient};
+
+/// A concrete path for a route pattern (`{id}` → 1).
+pub fn concrete(pattern: &str) -> String {
+    pattern.split('/').map(|seg| if seg.starts_with('{') { "1" } else { seg }).collect::<Vec<_>>().join("/")
+}
+
+async fn audit_rows(app: &TestApp, action: &'static str) -> i64 {
+    app.db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use jobconnect::db::schema::audit_log;
+            audit_log::table.filter(audit_log::action.eq(action)).count().get_result::<i64>(c)
+        })
+        .await
+        .unwrap()
+}
+
+async fn is_active(app: &TestApp, id: i64) -> bool {
+    app.db.run(move |c| jobconnect::db::users::find(c, id)).await.unwrap().is_active
+}
+
+async fn every_admin_route_is_404_for_everyone_else(app: &TestApp) {
+    let admin_routes: Vec<_> =
+        jobconnect::routes::table().into_iter().filter(|(_, p)| p.starts_with("/admin")).collect();
+    assert!(admin_routes.len() >= 8, "the route table lists the admin pages: {admin_routes:?}");
+    let visitor = app.client();
+    let seeker = app.seeker("ann").await;
+    let employer = app.employer("bob", "Acme").await;
+    let users_before = app.count("audit_log").await;
+    let who: [(&str, &TestClient); 3] =
+        [("visitor", &visitor), ("seeker", &seeker.client), ("employer", &employer.client)];
+    for (method, pattern) in &admin_routes {
+        let path = concrete(pattern);
+        for (name, client) in who {
+            let resp = if method == "GET" {
+                client.get(&path).await
+            } else {
+                client.post_form(&path, &[("role", "admin")]).await
+            };
+            assert_eq!(resp.status.as_u16(), 404, "{method} {path} as {name} must be 404");
+        }
+    }
+    assert_eq!(app.count("audit_log").await, users_before, "nothing happened");
+    assert!(!seeker.get("/").await.text().contains("Admin"), "no admin link for others");
+}
+
+async fn dashboard_shows_the_site_counts(app: &TestApp) {
+    let root = app.admin("root").await;
+    app.seeker("ann").await;
+    app.seeker("cid").await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    let job = app.open_job(company, "Rust engineer").await;
+    app.insert_applicant(company, Some(job), "Ann Lee", Some(app.user_id("ann").await)).await;
+    let resp = root.get("/admin").await;
+    resp.assert_status(200);
+    let stat = |label: &str| -> String {
+        resp.select(".stat")
+            .into_iter()
+            .find(|s| s.starts_with(label))
+            .unwrap_or_else(|| panic!("a {label} card"))
+            .trim_start_matches(label)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(stat("Job seekers"), "2");
+    assert_eq!(stat("Employers"), "1");
+    assert_eq!(stat("Admins"), "1");
+    assert_eq!(stat("Open jobs"), "1");
+    assert_eq!(stat("Applications this week"), "1");
+}
+
+async fn admin_finds_users_by_name_role_and_state(app: &TestApp) {
+    let root = app.admin("root").await;
+    app.seeker("ann_lee").await;
+    app.seeker("annabel").await;
+    app.employer("bob", "Acme").await;
+    let names = |html: &crate::helpers::Resp| html.select("tbody tr td:first-child a");
+    let resp = root.get("/admin/users?q=ANN").await;
+    resp.assert_status(200);
+    let mut found = names(&resp);
+    found.sort();
+    assert_eq!(found, ["ann_lee", "annabel"]);
+    assert_eq!(names(&root.get("/admin/users?role=employer").await), ["bob"]);
+    // LIKE wildcards in the search are taken literally.
+    assert_eq!(names(&root.get("/admin/users?q=ann_").await), ["ann_lee"]);
+    assert!(names(&root.get("/admin/users?q=%25").await).is_empty());
+    // A mangled query string still answers the plain list.
+    root.get("/admin/users?page=abc&role=x&role=y&q=%FF").await.assert_status(200);
+}
+
+async fn role_change_needs_a_company_for_employers_and_is_audited(app: &TestApp) {
+    let root = app.admin("root").await;
+    let ann = app.seeker("ann").await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    let path = format!("/admin/users/{}/role", ann.id);
+    let resp = root.post_form(&path, &[("role", "employer"), ("company_id", "")]).await;
+    resp.assert_status(422);
+    assert!(resp.text().contains("belongs to a company"));
+    root.post_form(&path, &[("role", "superuser")]).await.assert_status(422);
+    assert_eq!(audit_rows(app, "user.role_changed").await, 0);
+
+    let resp = root.post_form(&path, &[("role", "employer"), ("company_id", &company.to_string())]).await;
+    resp.assert_status(303);
+    let user = app.db.run(move |c| jobconnect::db::users::find(c, ann.id)).await.unwrap();
+    assert_eq!((user.role.as_str(), user.company_id), ("employer", Some(company)));
+    assert_eq!(audit_rows(app, "user.role_changed").await, 1);
+    assert!(ann.get("/").await.text().contains("Applicants"), "the new role applies at once");
+}
+
+async fn the_last_active_admin_cannot_be_demoted_or_deactivated(app: &TestApp) {
+    let root = app.admin("root").await;
+    let me = format!("/admin/users/{}", root.id);
+    let resp = root.post_form(&format!("{me}/role"), &[("role", "seeker")]).await;
+    resp.assert_status(422);
+    assert!(resp.text().contains("last active admin"));
+    root.post_form(&format!("{me}/deactivate"), &[]).await.assert_status(422);
+    assert!(is_active(app, root.id).await);
+
+    // With a second admin, the first may step down.
+    let second = app.admin("second").await;
+    root.post_form(&format!("/admin/users/{}/deactivate", second.id), &[]).await.assert_status(303);
+    root.post_form(&format!("{me}/role"), &[("role", "seeker")]).await.assert_status(422);
+    root.post_form(&format!("/admin/users/{}/reactivate", second.id), &[]).await.assert_status(303);
+    root.post_form(&format!("{me}/role"), &[("role", "seeker")]).await.assert_status(303);
+    assert_eq!(root.get("/admin").await.status.as_u16(), 404, "no longer an admin");
+}
+
+async fn deactivation_ends_sessions_and_refuses_log_in(app: &TestApp) {
+    let root = app.admin("root").await;
+    let ann = app.seeker("ann").await;
+    assert!(ann.get("/").await.text().contains("Log out"));
+    root.post_raw(&format!("/admin/users/{}/deactivate", ann.id), &[]).await.assert_status(403);
+    assert!(is_active(app, ann.id).await, "no CSRF token, no change");
+
+    let resp = root.post_form(&format!("/admin/users/{}/deactivate", ann.id), &[]).await;
+    resp.assert_status(303);
+    assert!(!is_active(app, ann.id).await);
+    assert!(!ann.get("/").await.text().contains("Log out"), "her open session ended at once");
+    let login = app.client().post_form("/login", &[("login", "ann"), ("password", &ann.password)]).await;
+    login.assert_status(403);
+    assert!(login.text().contains("deactivated"));
+    assert_eq!(audit_rows(app, "user.deactivated").await, 1);
+
+    root.post_form(&format!("/admin/users/{}/reactivate", ann.id), &[]).await.assert_status(303);
+    app.client().post_form("/login", &[("login", "ann"), ("password", &ann.password)]).await.assert_status(303);
+    assert_eq!(audit_rows(app, "user.reactivated").await, 1);
+}
+
+async fn audit_log_filters_and_exports_formula_safe_csv(app: &TestApp) {
+    let root = app.admin("root").await;
+    let ann = app.seeker("ann").await;
+    for _ in 0..2 {
+        root.post_form(&format!("/admin/users/{}/deactivate", ann.id), &[]).await.assert_status(303);
+        root.post_form(&format!("/admin/users/{}/reactivate", ann.id), &[]).await.assert_status(303);
+    }
+    // A value that a spreadsheet would run, in a field that reaches the log.
+    app.db
+        .run(|c| {
+            jobconnect::db::audit::record(
+                c,
+                jobconnect::db::audit::AuditRecord {
+                    actor_id: None,
+                    action: "test.formula",
+                    target_type: "user",
+                    target_id: None,
+                    detail: "=HYPERLINK(\"http://evil\")".into(),
+                    ip: "",
+                },
+            )
+        })
+        .await
+        .unwrap();
+    let resp = root.get("/admin/audit?action=user.deactivated").await;
+    resp.assert_status(200);
+    assert_eq!(resp.select("tbody tr").len(), 2);
+    assert!(resp.text().contains("root"), "the actor is named");
+    assert_eq!(root.get("/admin/audit?actor=nobody").await.select("tbody tr").len(), 0);
+
+    let csv = root.get("/admin/audit.csv?action=user.deactivated").await;
+    csv.assert_status(200);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    assert!(csv.header("content-disposition").contains("attachment"));
+    assert_eq!(csv.body.lines().count(), 3, "a header and the two matching rows:\n{}", csv.body);
+    let all = root.get("/admin/audit.csv").await;
+    assert!(all.body.contains("'=HYPERLINK"), "formulas are defused:\n{}", all.body);
+    assert!(!all.body.contains(",=HYPERLINK"));
+}
+
+both_backends!(
+    every_admin_route_is_404_for_everyone_else,
+    dashboard_shows_the_site_counts,
+    admin_finds_users_by_name_role_and_state,
+    role_change_needs_a_company_for_employers_and_is_audited,
+    the_last_active_admin_cannot_be_demoted_or_deactivated,
+    deactivation_ends_sessions_and_refuses_log_in,
+    audit_log_filters_and_exports_formula_safe_csv,
+);

@@ -1,0 +1,355 @@
+#![allow(dead_code)] // fixtures for every area
+//! Records made straight in the database, for tests whose subject is
+//! something else (a CRM test needs applicants, not the apply form).
+//! The behaviour under test always goes through HTTP.
+
+use diesel::prelude::*;
+use jobconnect::db::schema::jobs;
+use jobconnect::db::schema::{applicants as applicants_table, resumes, users};
+use jobconnect::db::{self, applicants};
+use jobconnect::domain::{ApplicantSource, ApplicantStatus, EmploymentType, Stage};
+
+use crate::helpers::{TestApp, TestUser};
+
+impl TestApp {
+    /// The company of an employer.
+    pub async fn company_of(&self, employer: &TestUser) -> i64 {
+        let id = employer.id;
+        self.db.run(move |c| db::users::find(c, id)).await.unwrap().company_id.expect("an employer has a company")
+    }
+
+    /// An open job of the company, published now.
+    pub async fn open_job(&self, company_id: i64, title: &str) -> i64 {
+        self.insert_job(company_id, title, "open").await
+    }
+
+    /// A job in any status (`draft`, `open`, `closed`).
+    pub async fn insert_job(&self, company_id: i64, title: &str, status: &'static str) -> i64 {
+        let title = title.to_string();
+        self.db
+            .run(move |c| {
+                let now = db::now();
+                diesel::insert_into(jobs::table)
+                    .values((
+                        jobs::company_id.eq(company_id),
+                        jobs::title.eq(&title),
+                        jobs::description.eq(format!("{title}: a role on a friendly team.")),
+                        jobs::location.eq("Berlin"),
+                        jobs::status.eq(status),
+                        jobs::published_at.eq((status != "draft").then_some(now)),
+                        jobs::created_at.eq(now),
+                        jobs::updated_at.eq(now),
+                    ))
+                    .returning(jobs::id)
+                    .get_result::<i64>(c)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// An applicant of the company (added by hand, or for a seeker when given).
+    pub async fn insert_applicant(
+        &self,
+        company_id: i64,
+        job_id: Option<i64>,
+        name: &str,
+        seeker_id: Option<i64>,
+    ) -> i64 {
+        let name = name.to_string();
+        self.db
+            .run(move |c| {
+                let now = db::now();
+                let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+                applicants::insert(
+                    c,
+                    &applicants::NewApplicant {
+                        company_id,
+                        job_id,
+                        seeker_id,
+                        resume_id: None,
+                        name: &name,
+                        email: &email,
+                        phone: "",
+                        current_company: "",
+                        position: "",
+                        location: "",
+                        years_experience: None,
+                        status: ApplicantStatus::Open,
+                        employment_type: EmploymentType::FullTime,
+                        stage: Stage::Applied,
+                        source: if seeker_id.is_some() { ApplicantSource::Portal } else { ApplicantSource::Manual },
+                        cover_letter: "",
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .map(|a| a.id)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A resume row (no file behind it) with this text: a seeker's, or (None)
+    /// one uploaded by hand with an applicant.
+    pub async fn insert_resume(&self, user_id: Option<i64>, text: &str) -> i64 {
+        let text = text.to_string();
+        self.db
+            .run(move |c| {
+                db::resumes::insert(
+                    c,
+                    &db::resumes::NewResume {
+                        user_id,
+                        file_name: "resume.pdf",
+                        stored_name: &format!("resumes/{}.pdf", uuid::Uuid::new_v4().simple()),
+                        size_bytes: 1234,
+                        text_content: &text,
+                        created_at: db::now(),
+                    },
+                )
+                .map(|r| r.id)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Links a resume to an applicant (as applying with it does).
+    pub async fn link_resume(&self, applicant_id: i64, resume_id: i64) {
+        self.db
+            .run(move |c| {
+                diesel::update(applicants_table::table.find(applicant_id))
+                    .set(applicants_table::resume_id.eq(resume_id))
+                    .execute(c)
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Replaces the text of a resume (as re-extracting it would).
+    pub async fn set_resume_text(&self, resume_id: i64, text: &str) {
+        let text = text.to_string();
+        self.db
+            .run(move |c| diesel::update(resumes::table.find(resume_id)).set(resumes::text_content.eq(text)).execute(c))
+            .await
+            .unwrap();
+    }
+
+    /// Puts an applicant at a stage, status, type and assignee directly.
+    pub async fn set_applicant_state(
+        &self,
+        id: i64,
+        stage: Stage,
+        status: ApplicantStatus,
+        kind: EmploymentType,
+        assignee: Option<i64>,
+    ) {
+        self.db
+            .run(move |c| {
+                diesel::update(applicants_table::table.find(id))
+                    .set((
+                        applicants_table::stage.eq(stage),
+                        applicants_table::status.eq(status),
+                        applicants_table::employment_type.eq(kind),
+                        applicants_table::assignee_id.eq(assignee),
+                    ))
+                    .execute(c)
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Marks an application withdrawn by its seeker.
+    pub async fn withdraw_applicant(&self, id: i64) {
+        self.db
+            .run(move |c| {
+                diesel::update(applicants_table::table.find(id))
+                    .set(applicants_table::withdrawn_at.eq(Some(db::now())))
+                    .execute(c)
+            })
+            .await
+            .unwrap();
+    }
+
+    /// The applicant row as stored, or None when it is gone.
+    pub async fn applicant(&self, id: i64) -> Option<applicants::Applicant> {
+        self.db.run(move |c| applicants::find(c, id).optional()).await.unwrap()
+    }
+
+    /// Deactivates a user (as an admin would).
+    pub async fn deactivate(&self, user_id: i64) {
+        self.db
+            .run(move |c| diesel::update(users::table.find(user_id)).set(users::is_active.eq(false)).execute(c))
+            .await
+            .unwrap();
+    }
+
+    /// Many applicants of a company at once (named `{prefix} {i}`, added in
+    /// order i = 0, 1, …; stages cycling through the pipeline). Returns their ids.
+    pub async fn insert_many_applicants(&self, company_id: i64, n: usize, prefix: &str) -> Vec<i64> {
+        let prefix = prefix.to_string();
+        self.db
+            .run(move |c| {
+                let now = db::now();
+                let names: Vec<(String, String)> = (0..n)
+                    .map(|i| {
+                        (
+                            format!("{prefix} {i:04}"),
+                            format!("{}.{i}@example.com", prefix.to_lowercase().replace(' ', ".")),
+                        )
+                    })
+                    .collect();
+                db::transaction(c, |c| {
+                    let mut ids = Vec::new();
+                    for (i, (name, email)) in names.iter().enumerate() {
+                        let row = applicants::NewApplicant {
+                            company_id,
+                            job_id: None,
+                            seeker_id: None,
+                            resume_id: None,
+                            name,
+                            email,
+                            phone: "",
+                            current_company: "",
+                            position: "",
+                            location: "",
+                            years_experience: None,
+                            status: ApplicantStatus::Open,
+                            employment_type: EmploymentType::FullTime,
+                            stage: Stage::ALL[i % Stage::ALL.len()],
+                            source: ApplicantSource::Manual,
+                            cover_letter: "",
+                            created_at: now,
+                            updated_at: now,
+                        };
+                        ids.push(applicants::insert(c, &row)?.id);
+                    }
+                    Ok::<_, diesel::result::Error>(ids)
+                })
+            })
+            .await
+            .unwrap()
+    }
+}
+
+/// A job with chosen fields, straight into the database (jobs area).
+pub struct JobFixture<'a> {
+    app: &'a TestApp,
+    company_id: i64,
+    title: String,
+    description: String,
+    location: String,
+    remote: &'static str,
+    employment_type: &'static str,
+    category: String,
+    salary: (Option<i64>, Option<i64>, &'static str),
+    status: &'static str,
+    closes_at: Option<time::PrimitiveDateTime>,
+}
+
+impl<'a> JobFixture<'a> {
+    pub fn description(mut self, text: &str) -> Self {
+        self.description = text.into();
+        self
+    }
+    pub fn location(mut self, text: &str) -> Self {
+        self.location = text.into();
+        self
+    }
+    pub fn remote(mut self, mode: &'static str) -> Self {
+        self.remote = mode;
+        self
+    }
+    pub fn employment_type(mut self, t: &'static str) -> Self {
+        self.employment_type = t;
+        self
+    }
+    pub fn category(mut self, c: &str) -> Self {
+        self.category = c.into();
+        self
+    }
+    pub fn salary(mut self, min: Option<i64>, max: Option<i64>, period: &'static str) -> Self {
+        self.salary = (min, max, period);
+        self
+    }
+    pub fn status(mut self, status: &'static str) -> Self {
+        self.status = status;
+        self
+    }
+    pub fn closes_at(mut self, at: time::PrimitiveDateTime) -> Self {
+        self.closes_at = Some(at);
+        self
+    }
+
+    pub async fn insert(self) -> i64 {
+        let JobFixture {
+            app,
+            company_id,
+            title,
+            description,
+            location,
+            remote,
+            employment_type,
+            category,
+            salary,
+            status,
+            closes_at,
+        } = self;
+        app.db
+            .run(move |c| {
+                let now = db::now();
+                diesel::insert_into(jobs::table)
+                    .values((
+                        jobs::company_id.eq(company_id),
+                        jobs::title.eq(&title),
+                        jobs::description.eq(&description),
+                        jobs::location.eq(&location),
+                        jobs::remote.eq(remote),
+                        jobs::employment_type.eq(employment_type),
+                        jobs::category.eq(&category),
+                        jobs::salary_min.eq(salary.0),
+                        jobs::salary_max.eq(salary.1),
+                        jobs::salary_period.eq(salary.2),
+                        jobs::status.eq(status),
+                        jobs::closes_at.eq(closes_at),
+                        jobs::published_at.eq((status != "draft").then_some(now)),
+                        jobs::created_at.eq(now),
+                        jobs::updated_at.eq(now),
+                    ))
+                    .returning(jobs::id)
+                    .get_result::<i64>(c)
+            })
+            .await
+            .unwrap()
+    }
+}
+
+impl TestApp {
+    /// A job to shape before inserting: open, on-site, full-time, in Berlin.
+    pub fn job(&self, company_id: i64, title: &str) -> JobFixture<'_> {
+        JobFixture {
+            app: self,
+            company_id,
+            title: title.into(),
+            description: format!("{title}: a role on a friendly team."),
+            location: "Berlin, Germany".into(),
+            remote: "onsite",
+            employment_type: "full_time",
+            category: "Engineering".into(),
+            salary: (None, None, "year"),
+            status: "open",
+            closes_at: None,
+        }
+    }
+
+    /// The stored status of a job.
+    pub async fn job_status(&self, id: i64) -> String {
+        self.db.run(move |c| db::jobs::find(c, id).map(|j| j.status.as_str().to_string())).await.unwrap()
+    }
+
+    /// Sets a job's closing date directly.
+    pub async fn set_closes_at(&self, id: i64, at: Option<time::PrimitiveDateTime>) {
+        self.db
+            .run(move |c| diesel::update(jobs::table.find(id)).set(jobs::closes_at.eq(at)).execute(c))
+            .await
+            .unwrap();
+    }
+}

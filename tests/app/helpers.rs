@@ -1,0 +1,507 @@
+#![allow(dead_code)] // shared by every area; not every test uses every helper
+//! The test harness: the real app on a free port with its own database, and
+//! clients that keep cookies, do not follow redirects and fill in CSRF tokens.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use jobconnect::config::Settings;
+use jobconnect::db::Db;
+use jobconnect::startup::Application;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per backend for each scenario `async fn name(app: &TestApp)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                super::$name(&app).await;
+                app.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::helpers::TestApp::spawn_postgres().await else { return };
+                super::$name(&app).await;
+                app.stop().await;
+            }
+        }
+    )+};
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub backend: Backend,
+    pub settings: Settings,
+    pub db: Db,
+    /// The instance's live hub (to poke, count sockets, shut sockets down).
+    pub hub: jobconnect::realtime::Hub,
+    handle: actix_web::dev::ServerHandle,
+    pg_database: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+/// Settings for a test instance: fast bcrypt, one worker, everything under `dir`.
+pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
+    Settings {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        base_url: String::new(),
+        data_dir: dir.to_path_buf(),
+        upload_dir: dir.join("uploads"),
+        mail_dir: dir.join("mail"),
+        session_key: vec![7u8; 64],
+        cookie_secure: false,
+        smtp_url: None,
+        mail_from: "JobConnect <no-reply@jobconnect.test>".into(),
+        max_upload_bytes: 1024 * 1024,
+        max_image_bytes: 256 * 1024,
+        max_form_bytes: 64 * 1024,
+        bcrypt_cost: 4,
+        db_pool_size: 4,
+        workers: 1,
+        trust_proxy: false,
+        background_workers: true,
+        mail_delivery: Default::default(),
+    }
+}
+
+/// The maintenance URL of the PostgreSQL server tests may use. Unset: the
+/// PostgreSQL runs are reported as not run; in CI that is a failure.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+    if url.is_none() && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("CI requires TEST_POSTGRES_URL: the PostgreSQL runs are mandatory there");
+    }
+    url
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let mut u = url::Url::parse(url).expect("TEST_POSTGRES_URL is a URL");
+    u.set_path(&format!("/{name}"));
+    u.to_string()
+}
+
+/// One migrated template database per migration set, copied for every test.
+fn postgres_template(admin_url: &str) -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let mut hash = 0u64;
+            for entry in walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))) {
+                for b in std::fs::read(&entry).unwrap().iter().chain(entry.to_string_lossy().as_bytes()) {
+                    hash = hash.wrapping_mul(1_099_511_628_211).wrapping_add(*b as u64);
+                }
+            }
+            let name = format!("jc_tpl_{hash:016x}");
+            let mut admin = PgConnection::establish(admin_url)
+                .unwrap_or_else(|e| panic!("PostgreSQL at TEST_POSTGRES_URL is unreachable: {e}"));
+            let exists: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+                "SELECT count(*) FROM pg_database WHERE datname = '{name}'"
+            ))
+            .get_result(&mut admin)
+            .unwrap();
+            if exists == 0 {
+                let building = format!("{name}_build_{}", std::process::id());
+                diesel::sql_query(format!("CREATE DATABASE {building}")).execute(&mut admin).unwrap();
+                Db::new(&with_database(admin_url, &building), 1)
+                    .unwrap()
+                    .migrate()
+                    .expect("migrations run on PostgreSQL");
+                // Another test binary may have won the race: then keep theirs.
+                if diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}")).execute(&mut admin).is_err()
+                {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                        .execute(&mut admin);
+                }
+            }
+            name
+        })
+        .clone()
+}
+
+/// Creates a migrated PostgreSQL database (copied from the template):
+/// (url, name), or None when PostgreSQL is not configured.
+pub async fn fresh_postgres_database() -> Option<(String, String)> {
+    let Some(admin_url) = postgres_url() else {
+        eprintln!("PostgreSQL: not run (set TEST_POSTGRES_URL to run it)");
+        return None;
+    };
+    let name = format!("jc_test_{}", uuid::Uuid::new_v4().simple());
+    let url = with_database(&admin_url, &name);
+    let created = name.clone();
+    tokio::task::spawn_blocking(move || {
+        let template = postgres_template(&admin_url);
+        let mut admin = PgConnection::establish(&admin_url).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {created} TEMPLATE {template}")).execute(&mut admin).unwrap();
+    })
+    .await
+    .unwrap();
+    Some((url, name))
+}
+
+/// Runs SQL on the PostgreSQL server as the test administrator.
+pub fn postgres_admin(sql: &str) {
+    let url = postgres_url().expect("TEST_POSTGRES_URL is set");
+    let mut admin = PgConnection::establish(&url).unwrap();
+    diesel::sql_query(sql).execute(&mut admin).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+pub fn drop_postgres_database(name: &str) {
+    if let Some(admin_url) = postgres_url() {
+        if let Ok(mut admin) = PgConnection::establish(&admin_url) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        match backend {
+            Backend::Sqlite => {
+                Self::spawn_with(
+                    backend,
+                    |dir| async move { (format!("sqlite://{}", dir.join("test.db").display()), None) },
+                )
+                .await
+            }
+            Backend::Postgres => Self::spawn_postgres().await.expect("TEST_POSTGRES_URL is set"),
+        }
+    }
+
+    /// A fresh PostgreSQL database for this test, or None when PostgreSQL is not configured.
+    pub async fn spawn_postgres() -> Option<TestApp> {
+        let (url, name) = fresh_postgres_database().await?;
+        Some(Self::spawn_with(Backend::Postgres, move |_dir| async move { (url, Some(name)) }).await)
+    }
+
+    async fn spawn_with<F, Fut>(backend: Backend, database: F) -> TestApp
+    where
+        F: FnOnce(std::path::PathBuf) -> Fut,
+        Fut: std::future::Future<Output = (String, Option<String>)>,
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg_database) = database(dir.path().to_path_buf()).await;
+        let settings = test_settings(dir.path(), url);
+        Self::start(backend, settings, pg_database, dir).await
+    }
+
+    /// Starts an app on given settings (a second instance on the same database, say).
+    pub async fn start(
+        backend: Backend,
+        settings: Settings,
+        pg_database: Option<String>,
+        dir: tempfile::TempDir,
+    ) -> TestApp {
+        let app = Application::build(settings).await.expect("the app starts");
+        let port = app.port();
+        let settings = (*app.state.settings).clone();
+        let db = app.state.db.clone();
+        let hub = app.state.hub.clone();
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            backend,
+            settings,
+            db,
+            hub,
+            handle,
+            pg_database,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A browser-like client with its own cookie jar.
+    pub fn client(&self) -> TestClient {
+        TestClient {
+            base: self.address.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            csrf: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Counts the rows of a table, to prove that a refused request changed nothing.
+    pub async fn count(&self, table: &'static str) -> i64 {
+        self.db
+            .run(move |c| {
+                diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT count(*) FROM {table}"))
+                    .get_result::<i64>(c)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Registers a job seeker called `name` and returns them logged in.
+    pub async fn seeker(&self, name: &str) -> TestUser {
+        self.register(name, "seeker", "").await
+    }
+
+    /// Registers an employer of a new company and returns them logged in.
+    pub async fn employer(&self, name: &str, company: &str) -> TestUser {
+        self.register(name, "employer", company).await
+    }
+
+    async fn register(&self, name: &str, role: &str, company: &str) -> TestUser {
+        let client = self.client();
+        let email = format!("{name}@example.com");
+        let password = format!("{name}-secret-pass");
+        let resp = client
+            .post_form(
+                "/register",
+                &[
+                    ("email", &email),
+                    ("username", name),
+                    ("password", &password),
+                    ("role", role),
+                    ("company_name", company),
+                ],
+            )
+            .await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "registering {name} failed: {}", resp.body);
+        client.forget_csrf();
+        let id = self.user_id(name).await;
+        TestUser { client, id, username: name.into(), email, password }
+    }
+
+    /// Creates an admin the only way one can be made (the command) and logs them in.
+    pub async fn admin(&self, name: &str) -> TestUser {
+        let settings = self.settings.clone();
+        let (email, password) = (format!("{name}@example.com"), format!("{name}-secret-pass"));
+        let (e, n, p) = (email.clone(), name.to_string(), password.clone());
+        tokio::task::spawn_blocking(move || jobconnect::commands::create_admin(&settings, Some(e), Some(n), Some(p)))
+            .await
+            .unwrap()
+            .expect("create-admin works");
+        let client = self.client();
+        let resp = client.post_form("/login", &[("login", name), ("password", &password)]).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "admin log-in failed: {}", resp.body);
+        client.forget_csrf();
+        let id = self.user_id(name).await;
+        TestUser { client, id, username: name.into(), email, password }
+    }
+
+    pub async fn user_id(&self, username: &str) -> i64 {
+        let username = username.to_string();
+        self.db
+            .run(move |c| jobconnect::db::users::find_by_login(c, &username))
+            .await
+            .unwrap()
+            .expect("the user exists")
+            .id
+    }
+
+    /// Stops the server and drops the test database.
+    pub async fn stop(mut self) {
+        self.hub.shutdown();
+        self.handle.stop(false).await;
+        self.drop_database();
+    }
+
+    fn drop_database(&mut self) {
+        if let Some(name) = self.pg_database.take() {
+            drop_postgres_database(&name);
+        }
+    }
+
+    /// The name of this test's PostgreSQL database.
+    pub fn pg_database(&self) -> Option<&str> {
+        self.pg_database.as_deref()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.drop_database();
+    }
+}
+
+pub struct TestUser {
+    pub client: TestClient,
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl std::ops::Deref for TestUser {
+    type Target = TestClient;
+    fn deref(&self) -> &TestClient {
+        &self.client
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// The visible text of the page, whitespace collapsed.
+    pub fn text(&self) -> String {
+        let doc = scraper::Html::parse_document(&self.body);
+        doc.root_element().text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The elements matching a CSS selector, as their text.
+    pub fn select(&self, selector: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse(selector).expect("a valid selector");
+        doc.select(&sel)
+            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    pub fn assert_status(&self, expected: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), expected, "unexpected status; body:\n{}", truncate(&self.body));
+        self
+    }
+}
+
+fn truncate(s: &str) -> &str {
+    match s.char_indices().nth(3000) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+pub fn csrf_from(html: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(r#"meta[name="csrf-token"]"#).unwrap();
+    doc.select(&sel).next().and_then(|e| e.value().attr("content")).map(str::to_string)
+}
+
+pub struct TestClient {
+    pub base: String,
+    pub http: reqwest::Client,
+    csrf: std::sync::Mutex<Option<String>>,
+}
+
+impl TestClient {
+    pub async fn get(&self, path: &str) -> Resp {
+        Self::read(self.http.get(format!("{}{}", self.base, path)).send().await.unwrap()).await
+    }
+
+    pub async fn read(resp: reqwest::Response) -> Resp {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.text().await.unwrap_or_default();
+        Resp { status, headers, body }
+    }
+
+    /// The session's CSRF token, as a page shows it (fetched once, then kept).
+    pub async fn csrf(&self) -> String {
+        if let Some(token) = self.csrf.lock().unwrap().clone() {
+            return token;
+        }
+        let page = self.get("/").await;
+        let token = csrf_from(&page.body).expect("every page carries the CSRF token");
+        *self.csrf.lock().unwrap() = Some(token.clone());
+        token
+    }
+
+    /// Log-in and log-out start a new session with a new token.
+    pub fn forget_csrf(&self) {
+        *self.csrf.lock().unwrap() = None;
+    }
+
+    /// Posts a url-encoded form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let resp = self.post_raw(path, &all).await;
+        if path == "/login" || path == "/logout" || path == "/register" {
+            self.forget_csrf();
+        }
+        resp
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_html_form::to_string(fields).unwrap();
+        Self::read(
+            self.http
+                .post(format!("{}{}", self.base, path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Posts a multipart form: `build` adds the parts to a form that already
+    /// holds the CSRF token.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        build: impl FnOnce(reqwest::multipart::Form) -> reqwest::multipart::Form,
+    ) -> Resp {
+        let token = self.csrf().await;
+        let form = build(reqwest::multipart::Form::new().text("csrf_token", token));
+        Self::read(self.http.post(format!("{}{}", self.base, path)).multipart(form).send().await.unwrap()).await
+    }
+}
+
+/// Waits until `check` returns Some, or panics after `timeout` with `what`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}

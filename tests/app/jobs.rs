@@ -1,0 +1,670 @@
+//! Jobs: search and filters, pagination, the job page, employer posting,
+//! visibility across companies, closing dates, saved jobs, company pages.
+
+use std::time::Duration;
+
+use crate::both_backends;
+use crate::helpers::{Resp, TestApp, wait_for};
+
+/// The titles of the job cards on a page, in order.
+fn titles(resp: &Resp) -> Vec<String> {
+    resp.select(".job-card-title")
+}
+
+/// The values of an attribute on the elements matching a selector (decoded).
+fn attrs(resp: &Resp, selector: &str, attr: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(&resp.body);
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+fn has_title(resp: &Resp, title: &str) -> bool {
+    titles(resp).iter().any(|t| t == title)
+}
+
+fn path(raw: &str) -> String {
+    raw.replace(' ', "+")
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x60, 0x60, 0xf8, 0x0f, 0x00, 0x01, 0x04, 0x01, 0x00, 0x5f, 0xe5, 0xc3,
+    0x4b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+fn job_form<'a>(title: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("title", title),
+        ("description", "Build and run reliable services with a small, friendly team.\n\n- Write Rust\n- Review code"),
+        ("location", "Berlin, Germany"),
+        ("remote", "hybrid"),
+        ("employment_type", "full_time"),
+        ("category", "Engineering"),
+        ("salary_min", "60000"),
+        ("salary_max", "80000"),
+        ("salary_currency", "EUR"),
+        ("salary_period", "year"),
+        ("closes_at", ""),
+    ];
+    for (key, value) in extra {
+        if let Some(f) = fields.iter_mut().find(|(k, _)| k == key) {
+            f.1 = value;
+        } else {
+            fields.push((key, value));
+        }
+    }
+    fields
+}
+
+async fn search_ranks_title_matches_above_description_matches(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let in_title =
+        app.job(acme, "Kubernetes Engineer").description("Run our clusters with a calm team.").insert().await;
+    // Newer, and names the word twice, but only in its description.
+    let in_body = app
+        .job(acme, "Office Manager")
+        .description("Keep the office running. Our kubernetes people need coffee; kubernetes is everywhere here.")
+        .insert()
+        .await;
+    for title in ["Chef", "Nurse", "Accountant", "Teacher", "Barista"] {
+        app.job(acme, title).insert().await;
+    }
+    let resp = app.client().get("/jobs?q=kubernetes").await;
+    resp.assert_status(200);
+    assert_eq!(titles(&resp), ["Kubernetes Engineer", "Office Manager"], "title match first, only matches");
+    assert!(resp.body.contains(&format!("/jobs/{in_title}")) && resp.body.contains(&format!("/jobs/{in_body}")));
+    // The matched word is highlighted, and only as our own <mark>.
+    assert!(resp.select(".job-card-summary mark").iter().any(|m| m.eq_ignore_ascii_case("kubernetes")));
+    // Words are stemmed the same way in documents and queries.
+    assert_eq!(titles(&app.client().get("/jobs?q=Engineers").await), ["Kubernetes Engineer"]);
+    // Every word must match.
+    assert_eq!(titles(&app.client().get("/jobs?q=kubernetes+coffee").await), ["Office Manager"]);
+}
+
+async fn each_filter_narrows_the_list(app: &TestApp) {
+    let bob = app.employer("bob", "Acme Robotics").await;
+    let acme = app.company_of(&bob).await;
+    let eve = app.employer("eve", "Globex").await;
+    let globex = app.company_of(&eve).await;
+    app.job(acme, "Remote Rust Developer").remote("remote").location("Remote (Europe)").insert().await;
+    app.job(acme, "Hybrid Designer").remote("hybrid").category("Design").location("Paris, France").insert().await;
+    app.job(globex, "Contract Analyst")
+        .employment_type("contract")
+        .category("Data")
+        .location("Munich, Germany")
+        .salary(Some(90), Some(110), "hour")
+        .insert()
+        .await;
+    app.job(globex, "Junior Clerk").salary(Some(30_000), Some(35_000), "year").location("Hamburg").insert().await;
+    app.job(globex, "Senior Clerk").salary(Some(70_000), None, "year").location("Berlin, Germany").insert().await;
+
+    let client = app.client();
+    let check = |query: &'static str, expected: &'static [&'static str]| {
+        let client = &client;
+        async move {
+            let resp = client.get(&format!("/jobs?{query}")).await;
+            resp.assert_status(200);
+            let mut got = titles(&resp);
+            got.sort();
+            let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want, "{query}");
+        }
+    };
+    check("remote=remote", &["Remote Rust Developer"]).await;
+    check("remote=hybrid", &["Hybrid Designer"]).await;
+    check("type=contract", &["Contract Analyst"]).await;
+    check("category=Design", &["Hybrid Designer"]).await;
+    check("category=Data&type=contract", &["Contract Analyst"]).await;
+    check("location=germany", &["Contract Analyst", "Senior Clerk"]).await;
+    check("location=Munich", &["Contract Analyst"]).await;
+    // Yearly equivalents: 110/hour is about 228,800 a year.
+    check("salary_min=60000", &["Contract Analyst", "Senior Clerk"]).await;
+    check("salary_min=200k", &["Contract Analyst"]).await;
+    // The words search the company name and the location too.
+    check("q=globex+clerk", &["Junior Clerk", "Senior Clerk"]).await;
+    check("q=paris", &["Hybrid Designer"]).await;
+    check("q=rust&remote=remote&type=full_time", &["Remote Rust Developer"]).await;
+    check("q=rust&remote=onsite", &[]).await;
+    // Unknown values do not filter (and never fail).
+    check(
+        "remote=moon&type=x&category=Nope&salary_min=lots",
+        &["Remote Rust Developer", "Hybrid Designer", "Contract Analyst", "Junior Clerk", "Senior Clerk"],
+    )
+    .await;
+
+    // The filters stay in the form and in the links of the page.
+    let resp = client.get("/jobs?q=clerk&location=Berlin&type=full_time").await;
+    assert!(resp.body.contains(r#"value="clerk""#));
+    assert!(resp.body.contains(r#"value="Berlin""#));
+    assert!(resp.body.contains(r#"<option value="full_time" selected>"#));
+    let chips = resp.select(".chip");
+    assert!(chips.iter().any(|c| c.contains("Full-time")), "{chips:?}");
+}
+
+async fn pagination_edges_answer_cleanly(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    for n in 1..=25 {
+        app.job(acme, &format!("Welder {n:02}")).insert().await;
+    }
+    let client = app.client();
+    let first = client.get("/jobs").await;
+    first.assert_status(200);
+    assert_eq!(titles(&first).len(), 20);
+    assert_eq!(titles(&first)[0], "Welder 25", "newest first");
+    assert!(first.text().contains("25 open jobs"));
+    let second = client.get("/jobs?page=2").await;
+    assert_eq!(titles(&second), ["Welder 05", "Welder 04", "Welder 03", "Welder 02", "Welder 01"]);
+    for bad in ["0", "-1", "abc", "99999999999999999999999", "1.5", ""] {
+        let resp = client.get(&format!("/jobs?page={bad}")).await;
+        resp.assert_status(200);
+        assert_eq!(titles(&resp), titles(&first), "page={bad} is page 1");
+    }
+    let beyond = client.get("/jobs?page=3").await;
+    beyond.assert_status(200);
+    assert!(titles(&beyond).is_empty());
+    assert!(beyond.text().contains("There is no page 3"));
+    let far = client.get("/jobs?page=4000000").await;
+    far.assert_status(200);
+    assert!(far.text().contains("There is no page"));
+    // Page links keep the search.
+    let searched = client.get("/jobs?q=welder&type=full_time").await;
+    assert_eq!(
+        attrs(&searched, r#"a[rel="next"]"#, "href"),
+        ["/jobs?q=welder&type=full_time&page=2"],
+        "next keeps filters"
+    );
+}
+
+async fn drafts_and_closed_jobs_are_hidden_from_everyone_but_their_company(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let eve = app.employer("eve", "Globex").await;
+    let ann = app.seeker("ann").await;
+    let root = app.admin("root").await;
+    let draft = app.job(acme, "Secret Draft").status("draft").insert().await;
+    let closed = app.job(acme, "Old Closed").status("closed").insert().await;
+    let open = app.job(acme, "Open Welder").insert().await;
+
+    let visitor = app.client();
+    for client in [&visitor, &ann.client, &eve.client] {
+        let list = client.get("/jobs").await;
+        assert_eq!(titles(&list), ["Open Welder"]);
+        client.get(&format!("/jobs/{draft}")).await.assert_status(404);
+        client.get(&format!("/jobs/{closed}")).await.assert_status(404);
+        client.get(&format!("/jobs/{open}")).await.assert_status(200);
+        let company = client.get(&format!("/companies/{acme}")).await;
+        assert_eq!(titles(&company), ["Open Welder"]);
+    }
+    assert!(visitor.get("/jobs?q=secret").await.text().contains("No jobs match"), "drafts are not searchable");
+    // The company's employer and admins see them, marked as such.
+    for client in [&bob.client, &root.client] {
+        let page = client.get(&format!("/jobs/{draft}")).await;
+        page.assert_status(200);
+        assert!(page.text().contains("This job is a draft"));
+        client.get(&format!("/jobs/{closed}")).await.assert_status(200);
+    }
+    // Another employer cannot even preview them.
+    eve.get(&format!("/employer/jobs/{draft}/preview")).await.assert_status(404);
+    eve.get(&format!("/employer/jobs/{draft}/edit")).await.assert_status(404);
+    // JSON-LD only for listed jobs.
+    assert!(!bob.get(&format!("/jobs/{draft}")).await.body.contains("application/ld+json"));
+    app.client().get("/jobs/0").await.assert_status(404);
+    app.client().get("/jobs/abc").await.assert_status(404);
+    app.client().get("/jobs/99999999").await.assert_status(404);
+}
+
+async fn employer_cannot_touch_another_companys_jobs(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let eve = app.employer("eve", "Globex").await;
+    let draft = app.job(acme, "Acme Draft").status("draft").insert().await;
+    let open = app.job(acme, "Acme Open").insert().await;
+    let closed = app.job(acme, "Acme Closed").status("closed").insert().await;
+
+    let edit = job_form("Hijacked", &[]);
+    for id in [draft, open, closed] {
+        eve.post_form(&format!("/employer/jobs/{id}/edit"), &edit).await.assert_status(404);
+        for action in ["publish", "close", "reopen"] {
+            eve.post_form(&format!("/employer/jobs/{id}/{action}"), &[]).await.assert_status(404);
+        }
+    }
+    assert_eq!(app.job_status(draft).await, "draft");
+    assert_eq!(app.job_status(open).await, "open");
+    assert_eq!(app.job_status(closed).await, "closed");
+    let list = eve.get("/employer/jobs").await;
+    assert!(!list.text().contains("Acme"), "eve's list holds only Globex jobs");
+    let page = app.client().get(&format!("/jobs/{open}")).await;
+    assert!(page.text().contains("Acme Open") && !page.text().contains("Hijacked"));
+    // Seekers and visitors have no employer pages at all.
+    let ann = app.seeker("ann").await;
+    ann.get("/employer/jobs").await.assert_status(404);
+    ann.post_form(&format!("/employer/jobs/{open}/close"), &[]).await.assert_status(404);
+    assert_eq!(app.client().get("/employer/jobs").await.status.as_u16(), 303, "visitors are asked to log in");
+    assert_eq!(app.job_status(open).await, "open");
+}
+
+async fn employer_posts_previews_publishes_closes_and_reopens(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let form = bob.get("/employer/jobs/new").await;
+    form.assert_status(200);
+    assert!(form.body.contains(r#"name="salary_currency""#));
+    let created = bob.post_form("/employer/jobs/new", &job_form("Rust Developer", &[])).await;
+    created.assert_status(303);
+    let preview_path = created.location().to_string();
+    assert!(preview_path.starts_with("/employer/jobs/") && preview_path.ends_with("/preview"), "{preview_path}");
+    let id: i64 = preview_path.split('/').nth(3).unwrap().parse().unwrap();
+    assert_eq!(app.job_status(id).await, "draft");
+    let preview = bob.get(&preview_path).await;
+    preview.assert_status(200);
+    assert!(preview.text().contains("Rust Developer") && preview.text().contains("EUR 60,000–80,000 per year"));
+    assert!(!has_title(&app.client().get("/jobs").await, "Rust Developer"), "a draft is not listed");
+
+    bob.post_form(&format!("/employer/jobs/{id}/publish"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(id).await, "open");
+    assert!(has_title(&app.client().get("/jobs").await, "Rust Developer"));
+    let public = app.client().get(&format!("/jobs/{id}")).await;
+    public.assert_status(200);
+    assert!(public.body.contains(&format!(r#"href="/jobs/{id}/apply""#)), "the Apply button");
+
+    // Edit: the change shows at once.
+    let edited = bob
+        .post_form(&format!("/employer/jobs/{id}/edit"), &job_form("Senior Rust Developer", &[("remote", "remote")]))
+        .await;
+    edited.assert_status(303);
+    let public = app.client().get(&format!("/jobs/{id}")).await;
+    assert!(public.text().contains("Senior Rust Developer"));
+    assert!(has_title(&app.client().get("/jobs?q=senior&remote=remote").await, "Senior Rust Developer"), "reindexed");
+
+    // The list counts applicants.
+    let company = app.company_of(&bob).await;
+    app.insert_applicant(company, Some(id), "Ann Lee", None).await;
+    let list = bob.get("/employer/jobs").await;
+    list.assert_status(200);
+    let row = list.select("tbody tr").into_iter().find(|r| r.contains("Senior Rust Developer")).expect("the job's row");
+    assert!(row.contains("Open"), "{row}");
+    assert!(list.body.contains(&format!(r#"href="/applicants?job={id}">1</a>"#)), "one applicant, linked to the CRM");
+
+    bob.post_form(&format!("/employer/jobs/{id}/close"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(id).await, "closed");
+    assert!(!has_title(&app.client().get("/jobs").await, "Senior Rust Developer"));
+    bob.post_form(&format!("/employer/jobs/{id}/reopen"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(id).await, "open");
+    assert!(has_title(&app.client().get("/jobs").await, "Senior Rust Developer"));
+    // Closing twice says so and changes nothing.
+    bob.post_form(&format!("/employer/jobs/{id}/publish"), &[]).await.assert_status(303);
+    assert!(bob.get("/employer/jobs").await.text().contains("open already"));
+}
+
+async fn bad_job_form_input_is_422_with_the_form_kept(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let long_title = "T".repeat(5000);
+    let long_text = "x".repeat(20_001);
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (job_form("", &[]), "title"),
+        (job_form("Welder", &[("salary_min", "90000"), ("salary_max", "50000")]), "salary_max"),
+        (job_form("Welder", &[("remote", "moon")]), "remote"),
+        (job_form("Welder", &[("employment_type", "forever")]), "employment_type"),
+        (job_form("Welder", &[("category", "Astrology")]), "category"),
+        (job_form("Welder", &[("salary_currency", "XXX")]), "salary_currency"),
+        (job_form("Welder", &[("salary_period", "decade")]), "salary_period"),
+        (job_form("Welder", &[("salary_min", "-5")]), "salary_min"),
+        (job_form("Welder", &[("salary_min", "1e9")]), "salary_min"),
+        (job_form(&long_title, &[]), "title"),
+        (job_form("Welder", &[("description", &long_text)]), "description"),
+        (job_form("Welder", &[("description", "")]), "description"),
+        (job_form("Welder", &[("closes_at", "2001-01-01T10:00")]), "closes_at"),
+        (job_form("Welder", &[("closes_at", "tomorrow")]), "closes_at"),
+        (job_form("Line\nbreak", &[]), "title"),
+    ];
+    for (fields, field) in cases {
+        let resp = bob.post_form("/employer/jobs/new", &fields).await;
+        resp.assert_status(422);
+        assert!(resp.body.contains(&format!(r#"id="{field}-error""#)), "message next to {field}");
+        assert!(resp.body.contains(r#"aria-invalid="true""#));
+        assert!(resp.body.contains(r#"value="Berlin, Germany""#), "the other values are kept");
+    }
+    // Unknown fields are ignored, a missing form is refused cleanly.
+    bob.post_form("/employer/jobs/new", &[]).await.assert_status(422);
+    assert_eq!(app.count("jobs").await, 0, "nothing was written");
+    // Editing keeps the rules.
+    let company = app.company_of(&bob).await;
+    let id = app.job(company, "Welder").insert().await;
+    let resp = bob.post_form(&format!("/employer/jobs/{id}/edit"), &job_form("", &[])).await;
+    resp.assert_status(422);
+    assert_eq!(titles(&app.client().get("/jobs").await), ["Welder"]);
+}
+
+async fn closing_date_hides_the_job_at_once_and_the_task_closes_it(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let expired = app.job(acme, "Expired Welder").insert().await;
+    let live = app.job(acme, "Live Welder").insert().await;
+    app.set_closes_at(expired, Some(jobconnect::db::now() - time::Duration::minutes(1))).await;
+    let list = app.client().get("/jobs").await;
+    assert_eq!(titles(&list), ["Live Welder"], "hidden even before the task runs");
+    app.client().get(&format!("/jobs/{expired}")).await.assert_status(404);
+    assert!(!app.client().get("/jobs?q=welder").await.text().contains("Expired"));
+
+    // An employer sets a closing date a few seconds ahead: the job closes by itself.
+    let soon = jobconnect::db::now() + time::Duration::seconds(2);
+    let soon = soon.format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")).unwrap();
+    let resp =
+        bob.post_form(&format!("/employer/jobs/{live}/edit"), &job_form("Live Welder", &[("closes_at", &soon)])).await;
+    resp.assert_status(303);
+    assert_eq!(app.job_status(live).await, "open");
+    wait_for("the closing task to close the job", Duration::from_secs(20), || async {
+        (app.job_status(live).await == "closed").then_some(())
+    })
+    .await;
+    wait_for("the task to close the expired job too", Duration::from_secs(20), || async {
+        (app.job_status(expired).await == "closed").then_some(())
+    })
+    .await;
+    assert!(titles(&app.client().get("/jobs").await).is_empty());
+    // Reopening a job whose date passed is refused until the date changes.
+    bob.post_form(&format!("/employer/jobs/{live}/reopen"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(live).await, "closed");
+    assert!(bob.get("/employer/jobs").await.text().contains("closing date of this job has passed"));
+}
+
+async fn seekers_save_and_unsave_jobs(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let job = app.job(acme, "Welder").insert().await;
+    let draft = app.job(acme, "Draft Welder").status("draft").insert().await;
+    let ann = app.seeker("ann").await;
+
+    assert!(ann.get("/saved-jobs").await.text().contains("No saved jobs yet"));
+    let list = ann.get("/jobs?q=welder").await;
+    assert!(list.body.contains(&format!(r#"action="/jobs/{job}/save""#)), "a save button on each card");
+    let saved = ann.post_form(&format!("/jobs/{job}/save"), &[("next", "/jobs?q=welder")]).await;
+    saved.assert_status(303);
+    assert_eq!(saved.location(), "/jobs?q=welder", "back where the seeker was");
+    ann.post_form(&format!("/jobs/{job}/save"), &[]).await.assert_status(303);
+    assert_eq!(app.count("saved_jobs").await, 1, "saving twice keeps one");
+    let page = ann.get("/saved-jobs").await;
+    page.assert_status(200);
+    assert!(page.text().contains("Welder"));
+    assert!(ann.get(&format!("/jobs/{job}")).await.body.contains(&format!(r#"action="/jobs/{job}/unsave""#)));
+    // An off-site `next` is not followed.
+    let resp = ann.post_form(&format!("/jobs/{job}/unsave"), &[("next", "https://evil.example/")]).await;
+    assert_eq!(resp.location(), format!("/jobs/{job}"));
+    assert!(ann.get("/saved-jobs").await.text().contains("No saved jobs yet"));
+    // Drafts cannot be saved; only seekers save.
+    ann.post_form(&format!("/jobs/{draft}/save"), &[]).await.assert_status(404);
+    bob.post_form(&format!("/jobs/{job}/save"), &[]).await.assert_status(404);
+    bob.get("/saved-jobs").await.assert_status(404);
+    let visitor = app.client();
+    assert_eq!(visitor.get("/saved-jobs").await.status.as_u16(), 303);
+    assert_eq!(app.count("saved_jobs").await, 0);
+    // A saved job that closes stays in the list, marked closed.
+    ann.post_form(&format!("/jobs/{job}/save"), &[]).await.assert_status(303);
+    bob.post_form(&format!("/employer/jobs/{job}/close"), &[]).await.assert_status(303);
+    let page = ann.get("/saved-jobs").await;
+    assert!(page.text().contains("Welder") && page.text().contains("Closed"));
+}
+
+async fn job_page_carries_valid_json_ld(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let title = r#"Dev </script><script>alert("x")</script> & <b>"#;
+    let id = app
+        .job(acme, title)
+        .remote("remote")
+        .employment_type("contract")
+        .salary(Some(50), Some(70), "hour")
+        .description("Line one.\n\n- a <i>bullet</i>")
+        .insert()
+        .await;
+    let resp = app.client().get(&format!("/jobs/{id}")).await;
+    resp.assert_status(200);
+    assert!(!resp.body.contains("</script><script>alert"), "no way out of the script element");
+    assert!(!resp.body.contains("<i>bullet</i>") && !resp.body.contains("<b>"), "user text is escaped");
+    let start = resp.body.find(r#"<script type="application/ld+json">"#).expect("JSON-LD present");
+    let rest = &resp.body[start + r#"<script type="application/ld+json">"#.len()..];
+    let json = &rest[..rest.find("</script>").unwrap()];
+    assert!(json.contains("\\u003c"), "< is escaped as \\u003c");
+    let ld: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    assert_eq!(ld["@context"], "https://schema.org/");
+    assert_eq!(ld["@type"], "JobPosting");
+    assert_eq!(ld["title"], title);
+    assert_eq!(ld["hiringOrganization"]["name"], "Acme");
+    assert_eq!(ld["employmentType"], "CONTRACTOR");
+    assert_eq!(ld["jobLocationType"], "TELECOMMUTE");
+    assert_eq!(ld["baseSalary"]["value"]["unitText"], "HOUR");
+    assert_eq!(ld["baseSalary"]["value"]["minValue"], 50);
+    assert!(ld["datePosted"].as_str().unwrap().starts_with("20"));
+}
+
+async fn search_words_are_never_query_syntax(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    app.job(acme, "Rust Developer").insert().await;
+    let client = app.client();
+    for q in [
+        "%22",
+        "%22rust",
+        "rust%22+OR+%22x",
+        "*",
+        "rust*",
+        "OR",
+        "NEAR(rust+developer)",
+        "title%3Arust",
+        "%7Blocation%7D+%3A+x",
+        "rust+%26+developer",
+        "!rust",
+        "-rust",
+        "rust+AND+NOT+x",
+        "%27%3B+DROP+TABLE+jobs%3B--",
+        "%5C",
+        "%FF%FE",
+        "%E2%82",
+        "a%00b",
+        "%28%28%28",
+        "%3A*",
+        "the",
+    ] {
+        for query in [format!("q={q}"), format!("location={q}"), format!("q={q}&location={q}&remote=remote")] {
+            let resp = client.get(&format!("/jobs?{query}")).await;
+            resp.assert_status(200);
+            assert!(resp.body.contains("jobs-page"), "{query}: the normal page");
+        }
+    }
+    assert_eq!(titles(&client.get("/jobs?q=%22rust%22+OR").await), ["Rust Developer"], "quotes are separators");
+    assert_eq!(titles(&client.get("/jobs?q=NEAR(rust").await), Vec::<String>::new(), "near is a word like others");
+    assert_eq!(titles(&client.get("/jobs?q=rust:developer").await), ["Rust Developer"]);
+    let long = format!("/jobs?q={}", path(&"rust ".repeat(500)));
+    client.get(&long).await.assert_status(200);
+    assert_eq!(app.count("jobs").await, 1);
+}
+
+async fn every_post_needs_the_csrf_token(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let id = app.job(acme, "Welder").insert().await;
+    let draft = app.job(acme, "Draft").status("draft").insert().await;
+    let ann = app.seeker("ann").await;
+    let form = job_form("Changed", &[]);
+    for (who, path) in [
+        (&bob, "/employer/jobs/new".to_string()),
+        (&bob, format!("/employer/jobs/{id}/edit")),
+        (&bob, format!("/employer/jobs/{draft}/publish")),
+        (&bob, format!("/employer/jobs/{id}/close")),
+        (&bob, format!("/employer/jobs/{id}/reopen")),
+        (&bob, "/employer/company".to_string()),
+        (&ann, format!("/jobs/{id}/save")),
+        (&ann, format!("/jobs/{id}/unsave")),
+    ] {
+        who.post_raw(&path, &form).await.assert_status(403);
+        let mut wrong = form.clone();
+        wrong.push(("csrf_token", "not-the-token"));
+        who.post_raw(&path, &wrong).await.assert_status(403);
+    }
+    let resp = bob
+        .client
+        .http
+        .post(app.url("/employer/company/logo"))
+        .multipart(
+            reqwest::multipart::Form::new().part("logo", reqwest::multipart::Part::bytes(PNG).file_name("l.png")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert_eq!(app.count("jobs").await, 2);
+    assert_eq!(app.job_status(id).await, "open");
+    assert_eq!(app.job_status(draft).await, "draft");
+    assert_eq!(app.count("saved_jobs").await, 0);
+    let company = app.client().get(&format!("/companies/{acme}")).await;
+    assert!(company.text().contains("Acme") && !company.text().contains("Changed"));
+    assert!(!app.settings.upload_dir.join("images").exists() || dir_is_empty(&app.settings.upload_dir.join("images")));
+}
+
+fn dir_is_empty(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(true)
+}
+
+async fn company_logo_is_checked_by_content(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let images = app.settings.upload_dir.join("images");
+    // A text file named .png is refused, and nothing is kept.
+    let resp = bob
+        .post_multipart("/employer/company/logo", |f| {
+            f.part(
+                "logo",
+                reqwest::multipart::Part::bytes(b"just some text, not a picture".to_vec()).file_name("logo.png"),
+            )
+        })
+        .await;
+    resp.assert_status(422);
+    assert!(resp.text().contains("Upload a PNG, JPEG or WebP picture"));
+    assert!(dir_is_empty(&images), "no file left in UPLOAD_DIR/images");
+    assert!(dir_is_empty(&app.settings.upload_dir.join("tmp")), "no temporary file left");
+    // Too large: 413.
+    let big = vec![0u8; app.settings.max_image_bytes as usize + 1];
+    let resp = bob
+        .post_multipart("/employer/company/logo", |f| {
+            f.part("logo", reqwest::multipart::Part::bytes(big).file_name("big.png"))
+        })
+        .await;
+    resp.assert_status(413);
+    assert!(dir_is_empty(&images));
+    app.client().get(&format!("/companies/{acme}/logo")).await.assert_status(404);
+    // A real PNG is stored and served inline with its type.
+    let resp = bob
+        .post_multipart("/employer/company/logo", |f| {
+            f.part(
+                "logo",
+                reqwest::multipart::Part::bytes(PNG.to_vec())
+                    .file_name("../../logo.txt")
+                    .mime_str("text/plain")
+                    .unwrap(),
+            )
+        })
+        .await;
+    resp.assert_status(303);
+    assert_eq!(std::fs::read_dir(&images).unwrap().count(), 1);
+    let page = app.client().get(&format!("/companies/{acme}")).await;
+    assert!(page.body.contains(&format!("/companies/{acme}/logo?v=")), "the page shows the logo");
+    let logo = app.client().get(&format!("/companies/{acme}/logo")).await;
+    logo.assert_status(200);
+    assert_eq!(logo.header("content-type"), "image/png");
+    assert_eq!(logo.header("x-content-type-options"), "nosniff");
+    assert!(logo.header("content-disposition").starts_with("inline"));
+    // Replacing it removes the old file.
+    bob.post_multipart("/employer/company/logo", |f| {
+        f.part("logo", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("b.png"))
+    })
+    .await
+    .assert_status(303);
+    assert_eq!(std::fs::read_dir(&images).unwrap().count(), 1);
+    // Only employers have a company to upload for.
+    let ann = app.seeker("ann").await;
+    ann.post_multipart("/employer/company/logo", |f| {
+        f.part("logo", reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("c.png"))
+    })
+    .await
+    .assert_status(404);
+}
+
+async fn company_page_and_profile(app: &TestApp) {
+    let bob = app.employer("bob", "Acme Robotics").await;
+    let acme = app.company_of(&bob).await;
+    app.job(acme, "Welder").insert().await;
+    let client = app.client();
+    for key in [acme.to_string(), "acme-robotics".to_string()] {
+        let page = client.get(&format!("/companies/{key}")).await;
+        page.assert_status(200);
+        assert!(page.text().contains("Acme Robotics") && page.text().contains("1 open job"));
+    }
+    client.get("/companies/no-such-company").await.assert_status(404);
+    client.get("/companies/999999").await.assert_status(404);
+
+    let form = bob.get("/employer/company").await;
+    form.assert_status(200);
+    let resp = bob
+        .post_form(
+            "/employer/company",
+            &[
+                ("name", "Acme Robotics"),
+                ("website", "javascript:alert(1)"),
+                ("description", "We build robots."),
+                ("location", "Berlin"),
+            ],
+        )
+        .await;
+    resp.assert_status(422);
+    assert!(resp.body.contains(r#"id="website-error""#) && resp.body.contains("We build robots."));
+    let resp = bob
+        .post_form(
+            "/employer/company",
+            &[
+                ("name", "Acme Robots"),
+                ("website", "acme.example"),
+                ("description", "We build robots.\n\nAnd we <b>like</b> them."),
+                ("location", "Berlin, Germany"),
+            ],
+        )
+        .await;
+    resp.assert_status(303);
+    let page = client.get("/companies/acme-robotics").await;
+    assert!(page.text().contains("Acme Robots") && page.text().contains("And we <b>like</b> them."), "escaped text");
+    assert!(page.body.contains(r#"href="https://acme.example/""#));
+    assert!(has_title(&client.get("/jobs?q=robots").await, "Welder"), "the new name is searchable");
+    let ann = app.seeker("ann").await;
+    ann.get("/employer/company").await.assert_status(404);
+}
+
+async fn home_page_shows_the_latest_jobs(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    app.job(acme, "Welder").insert().await;
+    app.job(acme, "Hidden Draft").status("draft").insert().await;
+    let home = app.client().get("/").await;
+    home.assert_status(200);
+    assert_eq!(titles(&home), ["Welder"]);
+}
+
+both_backends!(
+    search_ranks_title_matches_above_description_matches,
+    each_filter_narrows_the_list,
+    pagination_edges_answer_cleanly,
+    drafts_and_closed_jobs_are_hidden_from_everyone_but_their_company,
+    employer_cannot_touch_another_companys_jobs,
+    employer_posts_previews_publishes_closes_and_reopens,
+    bad_job_form_input_is_422_with_the_form_kept,
+    closing_date_hides_the_job_at_once_and_the_task_closes_it,
+    seekers_save_and_unsave_jobs,
+    job_page_carries_valid_json_ld,
+    search_words_are_never_query_syntax,
+    every_post_needs_the_csrf_token,
+    company_logo_is_checked_by_content,
+    company_page_and_profile,
+    home_page_shows_the_latest_jobs,
+);

@@ -1,0 +1,16 @@
+//! HTTP-level tests of the real app, each on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod account;
+mod admin;
+mod alerts;
+mod applicants;
+mod faults;
+mod fixtures;
+mod jobs;
+mod mail;
+mod realtime;
+mod seekers;
+mod site;
+mod smtp;

@@ -1,0 +1,321 @@
+#![allow(dead_code)] // helpers of the mail tests
+//! A real SMTP server for the mail tests (Python's aiosmtpd, writing a
+//! Maildir), apps configured to send to it, and a small reader of the
+//! messages it received.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use jobconnect::config::Settings;
+
+use crate::helpers::{Backend, TestApp, postgres_url, test_settings, wait_for};
+
+/// Generates `name::sqlite` and `name::postgres` for scenarios
+/// `async fn name(backend: Backend)` that start their own app and SMTP server.
+#[macro_export]
+macro_rules! each_backend {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_none() {
+                    eprintln!("PostgreSQL: not run (set TEST_POSTGRES_URL to run it)");
+                    return;
+                }
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    )+};
+}
+
+/// An aiosmtpd process on a loopback port, killed when dropped.
+pub struct SmtpServer {
+    pub port: u16,
+    /// The Maildir; messages land in `new/`.
+    pub maildir: PathBuf,
+    child: Option<Child>,
+    _root: tempfile::TempDir,
+}
+
+/// A port nothing listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl SmtpServer {
+    /// Starts a server on a free port.
+    pub async fn start() -> SmtpServer {
+        for _ in 0..3 {
+            if let Some(server) = Self::try_start(free_port()).await {
+                return server;
+            }
+        }
+        panic!("the test SMTP server (python3 -m aiosmtpd) does not start");
+    }
+
+    /// Starts a server on this port (an app may already be trying it).
+    pub async fn start_on(port: u16) -> SmtpServer {
+        Self::try_start(port).await.unwrap_or_else(|| panic!("the test SMTP server does not start on port {port}"))
+    }
+
+    async fn try_start(port: u16) -> Option<SmtpServer> {
+        let root = tempfile::tempdir().unwrap();
+        // aiosmtpd makes the Maildir itself and refuses mail if it already exists.
+        let maildir = root.path().join("maildir");
+        let mut child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs (with the aiosmtpd package)");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Some(SmtpServer { port, maildir, child: Some(child), _root: root });
+            }
+            if child.try_wait().unwrap().is_some() || tokio::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn messages(&self) -> Vec<Mail> {
+        read_maildir(&self.maildir.join("new"))
+    }
+
+    /// Waits until at least `n` messages have arrived and returns them all.
+    pub async fn wait_for_messages(&self, n: usize) -> Vec<Mail> {
+        wait_for(&format!("{n} e-mails at the SMTP server"), Duration::from_secs(30), || async {
+            let found = self.messages();
+            (found.len() >= n).then_some(found)
+        })
+        .await
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn read_maildir(dir: &Path) -> Vec<Mail> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| (e.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), e.path()))
+        .collect();
+    files.sort();
+    files.into_iter().filter_map(|(_, p)| std::fs::read(&p).ok()).map(|raw| Mail::parse(&raw)).collect()
+}
+
+/// Settings for mail tests: quick polling and retries.
+pub fn quick_mail(settings: &mut Settings) {
+    settings.mail_delivery.poll_interval = Duration::from_millis(100);
+    settings.mail_delivery.retry_base = Duration::from_millis(100);
+    settings.mail_delivery.retry_max = Duration::from_millis(400);
+    settings.mail_delivery.max_attempts = 50;
+}
+
+/// A fresh database for `backend`: (URL, PostgreSQL database name to drop).
+pub async fn fresh_database(backend: Backend, dir: &Path) -> (String, Option<String>) {
+    match backend {
+        Backend::Sqlite => (format!("sqlite://{}", dir.join("test.db").display()), None),
+        Backend::Postgres => {
+            let admin_url = postgres_url().expect("TEST_POSTGRES_URL is set");
+            let name = format!("jc_mail_{}", uuid::Uuid::new_v4().simple());
+            let (admin, create) = (admin_url.clone(), name.clone());
+            tokio::task::spawn_blocking(move || {
+                let mut conn = PgConnection::establish(&admin).expect("PostgreSQL answers");
+                diesel::sql_query(format!("CREATE DATABASE {create}")).execute(&mut conn).unwrap();
+            })
+            .await
+            .unwrap();
+            let mut url = url::Url::parse(&admin_url).unwrap();
+            url.set_path(&format!("/{name}"));
+            (url.to_string(), Some(name))
+        }
+    }
+}
+
+/// The app on a fresh database, with quick mail settings changed by `tweak`
+/// (`smtp_url`, attempts…).
+pub async fn spawn_app(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg_database) = fresh_database(backend, dir.path()).await;
+    let mut settings = test_settings(dir.path(), url);
+    quick_mail(&mut settings);
+    tweak(&mut settings);
+    TestApp::start(backend, settings, pg_database, dir).await
+}
+
+/// A second instance of the site on the database of `app`.
+pub async fn second_instance(app: &TestApp, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(dir.path(), app.settings.database_url.clone());
+    settings.session_key = app.settings.session_key.clone();
+    quick_mail(&mut settings);
+    tweak(&mut settings);
+    TestApp::start(app.backend, settings, None, dir).await
+}
+
+/// A received message: headers (unfolded) and the decoded text part.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub raw: String,
+    headers: Vec<(String, String)>,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+impl Mail {
+    pub fn parse(raw: &[u8]) -> Mail {
+        let raw = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+        let (headers, body) = split_head(&raw);
+        let content_type = header_in(&headers, "content-type").unwrap_or("text/plain").to_string();
+        let (mut text, mut html) = (String::new(), None);
+        if let Some(boundary) = param(&content_type, "boundary") {
+            for part in body.split(&format!("--{boundary}")).skip(1) {
+                if part.starts_with("--") {
+                    break;
+                }
+                let (part_headers, part_body) = split_head(part.trim_start_matches('\n'));
+                let kind = header_in(&part_headers, "content-type").unwrap_or("text/plain").to_lowercase();
+                let decoded = decode(&part_headers, &part_body);
+                if kind.starts_with("text/plain") {
+                    text = decoded;
+                } else if kind.starts_with("text/html") {
+                    html = Some(decoded);
+                }
+            }
+        } else {
+            text = decode(&headers, &body);
+        }
+        Mail { raw: raw.clone(), headers, text, html }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_in(&self.headers, name)
+    }
+
+    pub fn subject(&self) -> &str {
+        self.header("subject").unwrap_or("")
+    }
+
+    /// The envelope recipient, as aiosmtpd recorded it.
+    pub fn rcpt_to(&self) -> &str {
+        self.header("x-rcptto").unwrap_or("")
+    }
+
+    pub fn message_id(&self) -> &str {
+        self.header("message-id").unwrap_or("")
+    }
+}
+
+/// Subjects with their number of occurrences greater than one.
+pub fn duplicates<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut twice = BTreeSet::new();
+    for v in values {
+        if !seen.insert(v.to_string()) {
+            twice.insert(v.to_string());
+        }
+    }
+    twice.into_iter().collect()
+}
+
+fn split_head(text: &str) -> (Vec<(String, String)>, String) {
+    let (head, body) = text.split_once("\n\n").unwrap_or((text, ""));
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.lines() {
+        if line.starts_with(' ') || line.starts_with('\t') {
+            if let Some(last) = headers.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_lowercase(), value.trim().to_string()));
+        }
+    }
+    (headers, body.to_string())
+}
+
+fn header_in<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+fn param(value: &str, name: &str) -> Option<String> {
+    value.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        (k.trim().eq_ignore_ascii_case(name)).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+fn decode(headers: &[(String, String)], body: &str) -> String {
+    match header_in(headers, "content-transfer-encoding").map(str::to_lowercase).as_deref() {
+        Some("quoted-printable") => quoted_printable(body),
+        Some("base64") => String::from_utf8_lossy(&base64(body)).into_owned(),
+        _ => body.to_string(),
+    }
+}
+
+fn quoted_printable(body: &str) -> String {
+    let joined = body.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() + 1 {
+            if let Some(v) = joined.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn base64(body: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in body.bytes() {
+        let Some(v) = ALPHABET.iter().position(|a| *a == c) else { continue };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,117 @@
+//! A chromedriver started by the test, and browser sessions on it.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{TestApp, TestUser, wait_for};
+
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// One browser test at a time: two Chromiums per test are plenty for a
+/// small machine.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn find(env: &str, candidates: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env).map(PathBuf::from) {
+        return path.is_file().then_some(path);
+    }
+    candidates.iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+pub struct Driver {
+    process: Child,
+    url: String,
+    chromium: PathBuf,
+    profiles: Vec<tempfile::TempDir>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Driver {
+    /// Starts chromedriver on a free port, or None (not run) when Chromium
+    /// or chromedriver is missing outside CI.
+    pub async fn start() -> Option<Driver> {
+        let chromium = find("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+        let chromedriver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+        let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
+            if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                panic!("CI requires chromium and chromedriver (/usr/bin/chromium, /usr/bin/chromedriver)");
+            }
+            eprintln!("browser tests: not run (install chromium and chromium-driver)");
+            return None;
+        };
+        let turn = ONE_AT_A_TIME.lock().await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let process = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let url = format!("http://127.0.0.1:{port}");
+        let status = format!("{url}/status");
+        wait_for("chromedriver to answer", WAIT, || async {
+            let resp = reqwest::get(&status).await.ok()?;
+            resp.status().is_success().then_some(())
+        })
+        .await;
+        Some(Driver { process, url, chromium, profiles: Vec::new(), _turn: turn })
+    }
+
+    /// A new browser window with its own profile (its own cookies).
+    pub async fn session(&mut self) -> Client {
+        // fantoccini's rustls finds two crypto providers in the tree: choose one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": self.chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        self.profiles.push(profile);
+        ClientBuilder::rustls().unwrap().capabilities(caps).connect(&self.url).await.expect("a browser session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// Logs a browser in through the log-in form.
+pub async fn log_in(browser: &Client, app: &TestApp, user: &TestUser) {
+    browser.goto(&app.url("/login")).await.unwrap();
+    browser.find(Locator::Css("#login")).await.unwrap().send_keys(&user.username).await.unwrap();
+    browser.find(Locator::Css("#password")).await.unwrap().send_keys(&user.password).await.unwrap();
+    browser.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    // Wherever the site lands them, it is no longer the log-in page.
+    wait_for("the log-in to go through", WAIT, || async {
+        let url = browser.current_url().await.ok()?;
+        (url.path() != "/login").then_some(())
+    })
+    .await;
+}
+
+/// Saves a screenshot under `$CARGO_TARGET_DIR/screenshots/`.
+pub async fn screenshot(browser: &Client, name: &str) {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_path_buf())
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = browser.screenshot().await.unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
