@@ -1,4 +1,5 @@
-//! Queries of the admin pages: site counts, user management, the audit log.
+//! Queries of the admin pages: site counts, user management, job moderation,
+//! companies, the audit log.
 
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -6,6 +7,8 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::audit::AuditEntry;
+use super::companies::Company;
+use super::jobs::Job;
 use super::schema::{applicants, audit_log, companies, jobs, outbox, users};
 use super::users::{User, lower};
 use crate::domain::{ApplicantSource, JobStatus, Role};
@@ -146,6 +149,121 @@ pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResul
 
 pub fn company_names(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String)>> {
     companies::table.select((companies::id, companies::name)).order(lower(companies::name)).limit(2000).load(conn)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct JobFilter {
+    /// Words of the title or the company name.
+    pub q: String,
+    pub status: Option<JobStatus>,
+}
+
+pub struct JobRow {
+    pub job: Job,
+    pub company: String,
+    pub applicants: i64,
+}
+
+/// Jobs of every company, newest first, with their company and applicant count.
+pub fn search_jobs(
+    conn: &mut AnyConnection,
+    filter: &JobFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<JobRow>, i64)> {
+    let build = || {
+        let mut query = jobs::table.inner_join(companies::table).into_boxed();
+        if !filter.q.trim().is_empty() {
+            let pattern = like_pattern(filter.q.trim());
+            query = query.filter(
+                lower(jobs::title)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(companies::name).like(pattern).escape('\\')),
+            );
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(jobs::status.eq(status));
+        }
+        query
+    };
+    let total = build().count().get_result(conn)?;
+    let rows: Vec<(Job, String)> = build()
+        .select((Job::as_select(), companies::name))
+        .order(jobs::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    let (list, names): (Vec<Job>, Vec<String>) = rows.into_iter().unzip();
+    let counts = super::jobs::applicant_counts(conn, &list)?;
+    let rows = list
+        .into_iter()
+        .zip(names)
+        .zip(counts)
+        .map(|((job, company), applicants)| JobRow { job, company, applicants })
+        .collect();
+    Ok((rows, total))
+}
+
+pub struct CompanyRow {
+    pub company: Company,
+    pub employers: i64,
+    pub open_jobs: i64,
+}
+
+/// Companies by name (or every one), A to Z, with their employers and open jobs counted.
+pub fn search_companies(
+    conn: &mut AnyConnection,
+    q: &str,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<CompanyRow>, i64)> {
+    let build = || {
+        let mut query = companies::table.into_boxed();
+        if !q.trim().is_empty() {
+            query = query.filter(lower(companies::name).like(like_pattern(q.trim())).escape('\\'));
+        }
+        query
+    };
+    let total = build().count().get_result(conn)?;
+    let list: Vec<Company> = build()
+        .select(Company::as_select())
+        .order((lower(companies::name), companies::id))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    let employers: Vec<(Option<i64>, i64)> = users::table
+        .filter(users::company_id.eq_any(&ids))
+        .filter(users::role.eq(Role::Employer))
+        .group_by(users::company_id)
+        .select((users::company_id, count_star()))
+        .load(conn)?;
+    let open: Vec<(i64, i64)> = jobs::table
+        .filter(jobs::company_id.eq_any(&ids))
+        .filter(jobs::status.eq(JobStatus::Open))
+        .group_by(jobs::company_id)
+        .select((jobs::company_id, count_star()))
+        .load(conn)?;
+    let rows = list
+        .into_iter()
+        .map(|company| CompanyRow {
+            employers: employers.iter().find(|(id, _)| *id == Some(company.id)).map_or(0, |(_, n)| *n),
+            open_jobs: open.iter().find(|(id, _)| *id == company.id).map_or(0, |(_, n)| *n),
+            company,
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// The employers of a company, active ones first.
+pub fn employers_of(conn: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::company_id.eq(company_id))
+        .filter(users::role.eq(Role::Employer))
+        .select(User::as_select())
+        .order((users::is_active.desc(), lower(users::username)))
+        .load(conn)
 }
 
 #[derive(Debug, Default, Clone)]

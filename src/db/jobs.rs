@@ -928,20 +928,20 @@ pub fn list_managed(
         .limit(per_page)
         .offset((page.max(1) - 1) * per_page)
         .load(conn)?;
-    let ids: Vec<i64> = list.iter().map(|j| j.id).collect();
+    let counts = applicant_counts(conn, &list)?;
+    let jobs = list.into_iter().zip(counts).map(|(job, applicants)| ManagedJob { job, applicants }).collect();
+    Ok((jobs, total))
+}
+
+/// How many people applied to each of `jobs`, in the same order.
+pub fn applicant_counts(conn: &mut AnyConnection, jobs: &[Job]) -> QueryResult<Vec<i64>> {
+    let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
     let counts: Vec<(Option<i64>, i64)> = applicants::table
         .filter(applicants::job_id.eq_any(&ids))
         .group_by(applicants::job_id)
         .select((applicants::job_id, count_star()))
         .load(conn)?;
-    let jobs = list
-        .into_iter()
-        .map(|job| {
-            let applicants = counts.iter().find(|(id, _)| *id == Some(job.id)).map(|(_, n)| *n).unwrap_or(0);
-            ManagedJob { job, applicants }
-        })
-        .collect();
-    Ok((jobs, total))
+    Ok(ids.iter().map(|id| counts.iter().find(|(job, _)| *job == Some(*id)).map(|(_, n)| *n).unwrap_or(0)).collect())
 }
 
 /// How many jobs of the company are in each status.

@@ -120,7 +120,7 @@ pub struct CompanyForm {
 }
 
 impl CompanyForm {
-    fn from_company(c: &Company) -> Self {
+    pub fn from_company(c: &Company) -> Self {
         CompanyForm {
             name: c.name.clone(),
             website: c.website.clone(),
@@ -129,7 +129,7 @@ impl CompanyForm {
         }
     }
 
-    fn validate(&self) -> Result<CompanyProfile, FieldErrors> {
+    pub fn validate(&self) -> Result<CompanyProfile, FieldErrors> {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", DisplayText::parse(&self.name, 2, 100));
         let website = errors.check("website", website(&self.website));
@@ -229,8 +229,20 @@ pub async fn update(
             );
         }
     };
-    let actor = user.id;
-    let ip = crate::auth::client_ip(&req);
+    save_profile(&req, &state, user.id, company_id, profile).await?;
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Company profile saved.");
+    Ok(see_other("/employer/company"))
+}
+
+/// Writes a company's profile and its audit row (by an employer or an admin).
+pub async fn save_profile(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: i64,
+    company_id: i64,
+    profile: CompanyProfile,
+) -> AppResult<Company> {
+    let ip = crate::auth::client_ip(req);
     state
         .db
         .run(move |c| {
@@ -250,9 +262,7 @@ pub async fn update(
                 Ok::<_, AppError>(company)
             })
         })
-        .await?;
-    TypedSession::from_request(&req).flash(FlashKind::Success, "Company profile saved.");
-    Ok(see_other("/employer/company"))
+        .await
 }
 
 pub async fn upload_logo(

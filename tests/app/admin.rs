@@ -194,6 +194,87 @@ async fn audit_log_filters_and_exports_formula_safe_csv(app: &TestApp) {
     assert!(!all.body.contains(",=HYPERLINK"));
 }
 
+async fn admin_closes_and_deletes_any_companys_job_and_each_is_audited(app: &TestApp) {
+    let root = app.admin("root").await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    let job = app.open_job(company, "Rust engineer").await;
+    let other = app.open_job(company, "Office manager").await;
+    let draft = app.insert_job(company, "Draft role", "draft").await;
+    let ann = app.seeker("ann").await;
+    let applicant = app.insert_applicant(company, Some(job), "Ann Lee", Some(ann.id)).await;
+
+    let rows = |resp: &crate::helpers::Resp| resp.select("tbody tr td:first-child a");
+    let resp = root.get("/admin/jobs?q=RUST").await;
+    resp.assert_status(200);
+    assert_eq!(rows(&resp), ["Rust engineer"]);
+    assert_eq!(rows(&root.get("/admin/jobs?q=acme").await).len(), 3, "the company name matches too");
+    assert_eq!(rows(&root.get("/admin/jobs?status=draft").await), ["Draft role"]);
+    root.get("/admin/jobs?status=nonsense&page=-3&q=%FF").await.assert_status(200);
+
+    // The employer cannot use the moderation routes, even with a valid token.
+    bob.post_form(&format!("/admin/jobs/{other}/delete"), &[]).await.assert_status(404);
+    assert_eq!(app.job_status(other).await, "open");
+
+    let resp = root.post_form(&format!("/admin/jobs/{job}/close"), &[("next", "/admin/jobs?q=rust")]).await;
+    resp.assert_status(303);
+    assert_eq!(resp.location(), "/admin/jobs?q=rust");
+    assert_eq!(app.job_status(job).await, "closed");
+    assert_eq!(audit_rows(app, "job.closed").await, 1);
+    // Closing a job that is not open changes nothing and writes no audit row.
+    root.post_form(&format!("/admin/jobs/{draft}/close"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(draft).await, "draft");
+    assert!(root.get("/admin/jobs").await.text().contains("is not open"));
+    assert_eq!(audit_rows(app, "job.closed").await, 1);
+    // An outside address is not followed.
+    let resp = root.post_form(&format!("/admin/jobs/{other}/close"), &[("next", "//evil.example/")]).await;
+    assert_eq!(resp.location(), "/admin/jobs");
+
+    root.post_raw(&format!("/admin/jobs/{job}/delete"), &[]).await.assert_status(403);
+    root.post_form(&format!("/admin/jobs/{job}/delete"), &[]).await.assert_status(303);
+    assert_eq!(root.get(&format!("/jobs/{job}")).await.status.as_u16(), 404, "gone");
+    let kept = app.applicant(applicant).await.expect("the applicant stays");
+    assert_eq!(kept.job_id, None);
+    assert_eq!(audit_rows(app, "job.deleted").await, 1);
+    root.post_form(&format!("/admin/jobs/{job}/delete"), &[]).await.assert_status(404);
+    assert_eq!(audit_rows(app, "job.deleted").await, 1);
+    let log = root.get("/admin/audit?action=job.deleted").await;
+    assert!(log.text().contains("Rust engineer (Acme)"), "the audit row names the job");
+}
+
+async fn admin_edits_a_company_and_sees_its_employers(app: &TestApp) {
+    let root = app.admin("root").await;
+    let bob = app.employer("bob", "Acme Robotics").await;
+    app.employer("eve", "Globex").await;
+    let company = app.company_of(&bob).await;
+
+    let list = root.get("/admin/companies?q=ROBO").await;
+    list.assert_status(200);
+    assert_eq!(list.select("tbody tr td:first-child a"), ["Acme Robotics"]);
+    assert_eq!(root.get("/admin/companies").await.select("tbody tr").len(), 2);
+
+    let path = format!("/admin/companies/{company}");
+    let page = root.get(&path).await;
+    page.assert_status(200);
+    assert!(page.text().contains("@bob"), "its employers are listed");
+    assert!(!page.text().contains("@eve"));
+
+    let resp =
+        root.post_form(&path, &[("name", ""), ("website", "javascript:alert(1)"), ("description", "Kept")]).await;
+    resp.assert_status(422);
+    assert!(resp.text().contains("Kept"), "the form keeps what was typed");
+    assert_eq!(audit_rows(app, "company.update").await, 0);
+
+    let resp =
+        root.post_form(&path, &[("name", "Acme Robots"), ("website", "acme.example"), ("location", "Berlin")]).await;
+    resp.assert_status(303);
+    let saved = app.db.run(move |c| jobconnect::db::companies::find(c, company)).await.unwrap();
+    assert_eq!((saved.name.as_str(), saved.location.as_str()), ("Acme Robots", "Berlin"));
+    assert_eq!(audit_rows(app, "company.update").await, 1);
+    root.get("/admin/companies/999999").await.assert_status(404);
+    bob.get(&path).await.assert_status(404);
+}
+
 both_backends!(
     every_admin_route_is_404_for_everyone_else,
     dashboard_shows_the_site_counts,
@@ -202,4 +283,6 @@ both_backends!(
     the_last_active_admin_cannot_be_demoted_or_deactivated,
     deactivation_ends_sessions_and_refuses_log_in,
     audit_log_filters_and_exports_formula_safe_csv,
+    admin_closes_and_deletes_any_companys_job_and_each_is_audited,
+    admin_edits_a_company_and_sees_its_employers,
 );

@@ -32,6 +32,7 @@ both_backends!(
     dead_socket_is_closed_and_forgotten,
     a_client_that_reads_nothing_is_closed_not_buffered,
     logging_out_everywhere_ends_open_sockets,
+    deactivation_by_an_admin_ends_open_sockets,
     shutdown_closes_sockets_with_going_away,
 );
 
@@ -538,6 +539,15 @@ async fn logging_out_everywhere_ends_open_sockets(app: &TestApp) {
     ann.post_form("/logout", &[]).await.assert_status(303);
     app.notify(ann.id, "stage", "Not for a closed session", json!(null)).await;
     assert_eq!(ws.closed().await, (Some(1008), vec![]), "closed before anything is sent");
+    wait_for("the hub to forget it", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
+}
+
+async fn deactivation_by_an_admin_ends_open_sockets(app: &TestApp) {
+    let root = app.admin("root").await;
+    let ann = app.seeker("ann").await;
+    let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &ann).await, None).await;
+    root.post_form(&format!("/admin/users/{}/deactivate", ann.id), &[]).await.assert_status(303);
+    assert_eq!(ws.closed().await.0, Some(1008), "her open page loses its socket at once");
     wait_for("the hub to forget it", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
 }
 

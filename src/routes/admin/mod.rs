@@ -2,7 +2,9 @@
 //! (visitors included) gets a 404. A test walks the route table to prove it.
 
 mod audit;
+mod companies;
 mod dashboard;
+mod jobs;
 mod users;
 
 use crate::routes::Routes;
@@ -14,6 +16,12 @@ pub fn routes(r: &mut Routes) {
         .post("/admin/users/{id}/role", users::change_role)
         .post("/admin/users/{id}/deactivate", users::deactivate)
         .post("/admin/users/{id}/reactivate", users::reactivate)
+        .get("/admin/companies", companies::list)
+        .get("/admin/companies/{id}", companies::show)
+        .post("/admin/companies/{id}", companies::update)
+        .get("/admin/jobs", jobs::list)
+        .post("/admin/jobs/{id}/close", jobs::close)
+        .post("/admin/jobs/{id}/delete", jobs::delete)
         .get("/admin/audit", audit::list)
         .get("/admin/audit.csv", audit::export);
 }
