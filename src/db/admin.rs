@@ -164,7 +164,7 @@ pub struct JobRow {
     pub applicants: i64,
 }
 
-/// Jobs of every company, newest first, with their company and applicant count.
+/// Jobs of every company, newest first (by creation), with their company and applicant count.
 pub fn search_jobs(
     conn: &mut AnyConnection,
     filter: &JobFilter,
@@ -190,7 +190,7 @@ pub fn search_jobs(
     let total = build().count().get_result(conn)?;
     let rows: Vec<(Job, String)> = build()
         .select((Job::as_select(), companies::name))
-        .order(jobs::id.desc())
+        .order((jobs::created_at.desc(), jobs::id.desc()))
         .limit(limit)
         .offset(offset)
         .load(conn)?;
