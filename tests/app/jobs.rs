@@ -407,6 +407,10 @@ async fn seekers_save_and_unsave_jobs(app: &TestApp) {
     bob.post_form(&format!("/employer/jobs/{job}/close"), &[]).await.assert_status(303);
     let page = ann.get("/saved-jobs").await;
     assert!(page.text().contains("Welder") && page.text().contains("Closed"));
+    // ...and can still be taken off it; an unknown job is 404.
+    ann.post_form(&format!("/jobs/{job}/unsave"), &[]).await.assert_status(303);
+    assert_eq!(app.count("saved_jobs").await, 0);
+    ann.post_form("/jobs/999999/unsave", &[]).await.assert_status(404);
 }
 
 async fn job_page_carries_valid_json_ld(app: &TestApp) {

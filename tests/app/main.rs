@@ -10,6 +10,7 @@ mod faults;
 mod fixtures;
 mod jobs;
 mod mail;
+mod matrix;
 mod realtime;
 mod seekers;
 mod site;

@@ -132,6 +132,12 @@ pub async fn form(
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let (job, company) = visible_job(&state, path.into_inner()).await?;
+    // Like the job page: a closed job is shown to its company and admins only.
+    // (A form already open when the job closed still gets a clear refusal.)
+    let manager = user.is_admin() || user.employer_company().ok() == Some(job.company_id);
+    if !job.is_listed(crate::db::now()) && !manager {
+        return Err(AppError::NotFound);
+    }
     let (apply_state, resumes) = context(&state, &user, &job).await?;
     let form = ApplyForm {
         cover_letter: String::new(),

@@ -60,7 +60,14 @@ pub async fn unsave(
     user.require(&[Role::Seeker])?;
     let id = super::job_id(&path)?;
     let user_id = user.id;
-    let removed = state.db.run(move |c| jobs::unsave(c, user_id, id)).await?;
+    let removed = state
+        .db
+        .run(move |c| {
+            // Unknown ids are 404; a closed job can still be taken off the list.
+            jobs::find(c, id)?;
+            jobs::unsave(c, user_id, id)
+        })
+        .await?;
     if removed {
         TypedSession::from_request(&req).flash(FlashKind::Info, "Job removed from your saved jobs.");
     }
