@@ -120,11 +120,29 @@
     if (!aboutOpenThread) toast(n.title, n.body, n.link);
   }
 
+  // The badge colour of each stage, as the server renders it
+  // (routes::applications::stage_class).
+  var STAGE_BADGES = ["badge-primary", "badge-warning", "badge-success", "badge-danger"];
+  var STAGE_BADGE = {
+    applied: "badge-primary",
+    screening: "badge-warning",
+    interview: "badge-warning",
+    offer: "badge-success",
+    hired: "badge-success",
+    rejected: "badge-danger"
+  };
+
   function updateStage(data) {
     var labels = document.querySelectorAll('[data-applicant-stage="' + data.applicant_id + '"]');
     for (var i = 0; i < labels.length; i++) {
       if (data.label) labels[i].textContent = data.label;
-      if (data.stage) labels[i].setAttribute("data-stage", data.stage);
+      if (data.stage) {
+        labels[i].setAttribute("data-stage", data.stage);
+        if (STAGE_BADGE[data.stage]) {
+          for (var j = 0; j < STAGE_BADGES.length; j++) labels[i].classList.remove(STAGE_BADGES[j]);
+          labels[i].classList.add(STAGE_BADGE[data.stage]);
+        }
+      }
       labels[i].classList.add("live-updated");
     }
   }

@@ -13,5 +13,9 @@ mod fixtures;
 #[path = "../app/realtime_support.rs"]
 mod realtime_support;
 
+#[path = "../app/smtp.rs"]
+mod smtp;
+
 mod driver;
+mod journeys;
 mod live;

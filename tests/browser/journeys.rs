@@ -1,0 +1,470 @@
+//! Whole journeys through the UI in a real browser, one per role: a seeker
+//! from sign-up to a live stage change, an employer from sign-up to an
+//! e-mail at a real SMTP server, an admin assigning, deleting and finding
+//! both in the audit log. Each runs on SQLite and PostgreSQL.
+//!
+//! Everything the journey's person does is typed and clicked in Chromium;
+//! only the other party (the employer who moves the seeker along, the
+//! seeker who applies while the employer watches) acts over HTTP.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+
+use crate::driver::{Driver, WAIT, log_in, screenshot};
+use crate::helpers::{Backend, TestApp, wait_for};
+use crate::smtp::{SmtpServer, spawn_app};
+use crate::{both_backends, each_backend};
+
+both_backends!(seeker_journey, admin_journey);
+each_backend!(employer_journey);
+
+fn tag(app: &TestApp) -> &'static str {
+    match app.backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
+
+/// Waits until the user has `sockets` live sockets open on this instance.
+async fn page_is_live(app: &TestApp, user_id: i64, sockets: usize) {
+    wait_for(
+        "the page's live socket",
+        WAIT,
+        || async move { (app.hub.local_sockets(user_id) >= sockets).then_some(()) },
+    )
+    .await;
+}
+
+/// Waits for an element matching `css` whose text contains `needle`.
+async fn wait_text(browser: &Client, css: &str, needle: &str) -> Element {
+    wait_for(&format!("{css} to show “{needle}”"), WAIT, || async move {
+        for element in browser.find_all(Locator::Css(css)).await.ok()? {
+            if element.text().await.ok()?.contains(needle) {
+                return Some(element);
+            }
+        }
+        None
+    })
+    .await
+}
+
+/// Waits until the browser is on a page whose path satisfies `pred`.
+async fn wait_path(browser: &Client, what: &str, pred: impl Fn(&str) -> bool) -> url::Url {
+    let pred = &pred;
+    wait_for(what, WAIT, || async move {
+        let url = browser.current_url().await.ok()?;
+        pred(url.path()).then_some(url)
+    })
+    .await
+}
+
+/// Waits until the page's CSS animations (a toast sliding in, a label
+/// flashing) are over, so a screenshot shows the page as it settles.
+async fn settled(browser: &Client) {
+    wait_for("the page's animations to finish", WAIT, || async move {
+        let running = browser
+            .execute("return document.getAnimations().filter(a => a.playState === 'running').length", vec![])
+            .await
+            .ok()?;
+        (running.as_u64() == Some(0)).then_some(())
+    })
+    .await;
+}
+
+/// The number after `prefix` in a path like `/applications/12`.
+fn id_after(path: &str, prefix: &str) -> i64 {
+    path.strip_prefix(prefix)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id after {prefix} in {path}"))
+}
+
+async fn fill(browser: &Client, css: &str, text: &str) {
+    let field = browser.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+async fn choose(browser: &Client, css: &str, value: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// A small valid one-page PDF with a line of text.
+fn pdf_with_text(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+// ---------------------------------------------------------------------------
+// 1. Seeker: register, search, read, apply with a PDF, follow the stage live.
+// ---------------------------------------------------------------------------
+
+async fn seeker_journey(app: &TestApp) {
+    let Some(mut driver) = Driver::start().await else { return };
+    let t = tag(app);
+    let erin = app.employer("erin", "Acme Robotics").await;
+    let company = app.company_of(&erin).await;
+    let job = app
+        .job(company, "Embedded Rust Engineer")
+        .description("Write the firmware of our warehouse robots in Rust.\n\n- no_std on ARM\n- a friendly team")
+        .remote("hybrid")
+        .insert()
+        .await;
+    let other =
+        app.job(company, "Office Manager").description("Keep our Berlin office running smoothly.").insert().await;
+
+    let browser = driver.session().await;
+
+    // Register as a job seeker.
+    browser.goto(&app.url("/register")).await.unwrap();
+    click(&browser, "input[name=role][value=seeker]").await;
+    fill(&browser, "#email", "sara@example.com").await;
+    fill(&browser, "#username", "sara").await;
+    fill(&browser, "#password", "sara-secret-pass").await;
+    assert!(
+        !browser.find(Locator::Css("#company_name")).await.unwrap().is_displayed().await.unwrap(),
+        "seekers are not asked for a company"
+    );
+    screenshot(&browser, &format!("journey-seeker-register-{t}.png")).await;
+    click(&browser, "form[action='/register'] button[type=submit]").await;
+    wait_path(&browser, "the seeker to land on the jobs", |p| p == "/jobs").await;
+    wait_text(&browser, ".flashes", "Welcome to JobConnect, sara!").await;
+    let sara = app.user_id("sara").await;
+
+    // Search with words from the description.
+    fill(&browser, "#q", "firmware robots").await;
+    click(&browser, "#job-search button[type=submit]").await;
+    let url = wait_for("the query in the URL", WAIT, || async {
+        let current = browser.current_url().await.ok()?;
+        current.query().is_some_and(|q| q.contains("q=firmware")).then_some(current)
+    })
+    .await;
+    assert_eq!(url.path(), "/jobs");
+    let hit = wait_text(&browser, ".job-card-title a", "Embedded Rust Engineer").await;
+    let titles = browser.find_all(Locator::Css(".job-card-title a")).await.unwrap();
+    assert_eq!(titles.len(), 1, "only the matching job is listed");
+    assert!(browser.find(Locator::Css(&format!("a[href='/jobs/{other}']"))).await.is_err(), "no Office Manager");
+    screenshot(&browser, &format!("journey-seeker-search-{t}.png")).await;
+
+    // Open it.
+    hit.click().await.unwrap();
+    wait_path(&browser, "the job page", |p| p == format!("/jobs/{job}")).await;
+    wait_text(&browser, "h1", "Embedded Rust Engineer").await;
+    screenshot(&browser, &format!("journey-seeker-job-{t}.png")).await;
+
+    // Apply with a PDF chosen in the file input.
+    click(&browser, &format!("a[href='/jobs/{job}/apply']")).await;
+    wait_path(&browser, "the apply form", |p| p == format!("/jobs/{job}/apply")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("sara-cv.pdf");
+    std::fs::write(&pdf, pdf_with_text("Sara Svensson, embedded Rust developer")).unwrap();
+    browser.find(Locator::Css("#resume")).await.unwrap().send_keys(pdf.to_str().unwrap()).await.unwrap();
+    fill(&browser, "#cover_letter", "I have shipped no_std Rust on three robot fleets.").await;
+    screenshot(&browser, &format!("journey-seeker-apply-{t}.png")).await;
+    click(&browser, &format!("form[action='/jobs/{job}/apply'] button[type=submit]")).await;
+    let url = wait_path(&browser, "the application page", |p| p.starts_with("/applications/")).await;
+    let applicant = id_after(url.path(), "/applications/");
+    wait_text(&browser, ".flashes", "Your application for Embedded Rust Engineer at Acme Robotics is sent.").await;
+    wait_text(&browser, ".resume-sent", "sara-cv.pdf").await;
+    let stored = app.applicant(applicant).await.expect("the application is stored");
+    assert_eq!((stored.job_id, stored.seeker_id), (Some(job), Some(sara)));
+    assert!(stored.resume_id.is_some(), "with the resume");
+    screenshot(&browser, &format!("journey-seeker-applied-{t}.png")).await;
+
+    // "My applications" lists it.
+    click(&browser, "nav.main-nav a[href='/applications']").await;
+    wait_path(&browser, "the applications list", |p| p == "/applications").await;
+    wait_text(&browser, ".application-link", "Embedded Rust Engineer").await;
+    let stage_css = format!("[data-applicant-stage='{applicant}']");
+    let stage = wait_text(&browser, &stage_css, "Applied").await;
+    assert!(!stage.attr("class").await.unwrap().unwrap_or_default().contains("live-updated"));
+    screenshot(&browser, &format!("journey-seeker-applications-{t}.png")).await;
+    page_is_live(app, sara, 1).await;
+
+    // The employer moves the application along (over HTTP).
+    erin.post_form(&format!("/applicants/{applicant}/stage"), &[("stage", "interview")]).await.assert_status(303);
+
+    // The open page shows it without a reload: the script updated the label.
+    let stage = wait_text(&browser, &stage_css, "Interview").await;
+    assert_eq!(stage.attr("data-stage").await.unwrap().as_deref(), Some("interview"));
+    let class = stage.attr("class").await.unwrap().unwrap_or_default();
+    assert!(class.contains("live-updated"), "updated in place: {class}");
+    assert!(class.contains("badge-warning") && !class.contains("badge-primary"), "in the stage's colour: {class}");
+    wait_text(&browser, ".toast", "Your application is now at “Interview”").await;
+    assert_eq!(browser.current_url().await.unwrap().path(), "/applications");
+    settled(&browser).await;
+    screenshot(&browser, &format!("journey-seeker-live-stage-{t}.png")).await;
+    browser.close().await.unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// 2. Employer: register with a company, post a job, watch an application
+//    arrive, move it, message the seeker, e-mail them through real SMTP.
+// ---------------------------------------------------------------------------
+
+async fn employer_journey(backend: Backend) {
+    let Some(mut driver) = Driver::start().await else { return };
+    let smtp = SmtpServer::start().await;
+    let smtp_url = smtp.url();
+    let owned = spawn_app(backend, move |s| s.smtp_url = Some(smtp_url)).await;
+    let app = &owned;
+    let t = tag(app);
+    let browser = driver.session().await;
+
+    // Register as an employer naming the company.
+    browser.goto(&app.url("/register")).await.unwrap();
+    click(&browser, "input[name=role][value=employer]").await;
+    fill(&browser, "#company_name", "Nordlicht Labs").await;
+    fill(&browser, "#email", "nina@example.com").await;
+    fill(&browser, "#username", "nina").await;
+    fill(&browser, "#password", "nina-secret-pass").await;
+    screenshot(&browser, &format!("journey-employer-register-{t}.png")).await;
+    click(&browser, "form[action='/register'] button[type=submit]").await;
+    wait_path(&browser, "the employer to be registered", |p| p != "/register").await;
+    wait_text(&browser, ".flashes", "Welcome to JobConnect, nina!").await;
+    let nina = app.user_id("nina").await;
+
+    // Post a job: fill the form, save the draft, preview, publish.
+    browser.goto(&app.url("/employer/jobs/new")).await.unwrap();
+    fill(&browser, "#title", "Platform Engineer (Rust)").await;
+    choose(&browser, "#category", "Engineering").await;
+    choose(&browser, "#employment_type", "full_time").await;
+    fill(&browser, "#location", "Hamburg, Germany").await;
+    click(&browser, "input[name=remote][value=hybrid]").await;
+    fill(&browser, "#salary_min", "70000").await;
+    fill(&browser, "#salary_max", "90000").await;
+    choose(&browser, "#salary_currency", "EUR").await;
+    choose(&browser, "#salary_period", "year").await;
+    fill(
+        &browser,
+        "#description",
+        "Build the platform our customers run their fleets on.\n\nWhat you do:\n- Rust services on PostgreSQL\n- on-call one week in six",
+    )
+    .await;
+    screenshot(&browser, &format!("journey-employer-job-form-{t}.png")).await;
+    click(&browser, "form.job-form button[type=submit]").await;
+    let url = wait_path(&browser, "the job preview", |p| p.ends_with("/preview")).await;
+    let job = id_after(url.path(), "/employer/jobs/");
+    wait_text(&browser, ".manage-bar-title", "Draft").await;
+    wait_text(&browser, "h1", "Platform Engineer (Rust)").await;
+    assert_eq!(app.job_status(job).await, "draft");
+    screenshot(&browser, &format!("journey-employer-preview-{t}.png")).await;
+    click(&browser, &format!("form[action='/employer/jobs/{job}/publish'] button[type=submit]")).await;
+    wait_text(&browser, ".manage-bar-title", "Open").await;
+    assert_eq!(app.job_status(job).await, "open");
+    browser.find(Locator::Css(&format!("a[href='/jobs/{job}']"))).await.expect("a link to the public page");
+    screenshot(&browser, &format!("journey-employer-published-{t}.png")).await;
+
+    // A seeker applies (over HTTP) while the employer's page is open.
+    page_is_live(app, nina, 1).await;
+    let sam = app.seeker("sam").await;
+    let resume = reqwest::multipart::Part::bytes(pdf_with_text("Sam Okafor, platform engineer"))
+        .file_name("sam.pdf")
+        .mime_str("application/pdf")
+        .unwrap();
+    let applied = sam
+        .post_multipart(&format!("/jobs/{job}/apply"), |form| {
+            form.text("cover_letter", "Platforms are my thing.").text("resume_id", "new").part("resume", resume)
+        })
+        .await;
+    applied.assert_status(303);
+    let applicant = id_after(applied.location(), "/applications/");
+
+    let toast = wait_text(&browser, ".toast", "New application for Platform Engineer (Rust)").await;
+    assert!(toast.text().await.unwrap().contains("sam applied."));
+    let count = browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(r#"[data-live-count="notifications"]:not([hidden])"#))
+        .await
+        .expect("the bell shows the count");
+    assert_eq!(count.text().await.unwrap(), "1");
+    settled(&browser).await;
+    screenshot(&browser, &format!("journey-employer-toast-{t}.png")).await;
+    // Done with it: dismiss it (it would cover the bottom of the page).
+    toast.find(Locator::Css(".toast-close")).await.unwrap().click().await.unwrap();
+
+    // Open the applicant from the list and move them to screening.
+    click(&browser, "nav.main-nav a[href='/applicants']").await;
+    wait_path(&browser, "the applicant list", |p| p == "/applicants").await;
+    wait_text(&browser, "a.crm-name", "sam").await.click().await.unwrap();
+    wait_path(&browser, "the applicant page", |p| p == format!("/applicants/{applicant}")).await;
+    wait_text(&browser, "h1", "sam").await;
+    wait_text(&browser, ".crm-file", "sam.pdf").await;
+    choose(&browser, "#stage", "screening").await;
+    click(&browser, &format!("form[action='/applicants/{applicant}/stage'] button[type=submit]")).await;
+    wait_text(&browser, ".flashes", "Moved to Screening.").await;
+    wait_text(&browser, ".crm-pipeline [aria-current=step]", "Screening").await;
+    assert_eq!(app.applicant(applicant).await.unwrap().stage, jobconnect::domain::Stage::Screening);
+    screenshot(&browser, &format!("journey-employer-stage-{t}.png")).await;
+
+    // Message the seeker in the application's thread.
+    click(&browser, &format!("a[href='/applicants/{applicant}/messages']")).await;
+    wait_path(&browser, "the thread", |p| p == format!("/applicants/{applicant}/messages")).await;
+    let text = "Hi Sam, thanks for applying! Are you free for a call on Thursday?";
+    fill(&browser, "#reply #body", text).await;
+    click(&browser, "#reply button[type=submit]").await;
+    wait_text(&browser, ".message-ours .message-body", text).await;
+    settled(&browser).await;
+    screenshot(&browser, &format!("journey-employer-message-{t}.png")).await;
+    // The seeker has it on their side of the thread.
+    let thread = sam.get(&format!("/applications/{applicant}/messages")).await;
+    thread.assert_status(200);
+    assert_eq!(thread.select(".message-theirs .message-body"), vec![text.to_string()]);
+
+    // E-mail the applicant from the compose page: write, preview, send.
+    click(&browser, &format!("a[href='/applicants/{applicant}']")).await;
+    wait_path(&browser, "back on the applicant", |p| p == format!("/applicants/{applicant}")).await;
+    click(&browser, &format!("a[href='/applicants/{applicant}/email']")).await;
+    wait_path(&browser, "the compose page", |p| p == format!("/applicants/{applicant}/email")).await;
+    fill(&browser, "#subject", "Your interview at {{company}}").await;
+    fill(&browser, "#body", "Hello {{name}},\n\nplease pick a slot for the {{job}} interview.\n\nNina").await;
+    screenshot(&browser, &format!("journey-employer-compose-{t}.png")).await;
+    click(&browser, ".actions button[name=step][value=preview]").await;
+    wait_text(&browser, ".mail-preview-subject", "Your interview at Nordlicht Labs").await;
+    wait_text(&browser, ".mail-preview-body", "Hello sam,").await;
+    screenshot(&browser, &format!("journey-employer-email-preview-{t}.png")).await;
+    click(&browser, "button[name=step][value=send]").await;
+    wait_text(&browser, ".flashes", "Your e-mail to sam is on its way").await;
+
+    // It arrives at the SMTP server, placeholders filled.
+    let mail = wait_for("the e-mail at the SMTP server", std::time::Duration::from_secs(30), || async {
+        smtp.messages().into_iter().find(|m| m.subject() == "Your interview at Nordlicht Labs")
+    })
+    .await;
+    assert_eq!(mail.rcpt_to(), "sam@example.com");
+    assert_eq!(mail.header("reply-to"), Some("nina@example.com"));
+    assert!(
+        mail.text.contains("Hello sam,") && mail.text.contains("for the Platform Engineer (Rust) interview"),
+        "{}",
+        mail.text
+    );
+    // The compose page shows it sent once the worker has reported back.
+    wait_for("the e-mail to show as sent", WAIT, || async {
+        browser.refresh().await.ok()?;
+        let line = browser.find(Locator::Css(".mail-history li")).await.ok()?.text().await.ok()?;
+        (line.contains("Your interview at Nordlicht Labs") && line.contains("Sent")).then_some(())
+    })
+    .await;
+    screenshot(&browser, &format!("journey-employer-email-sent-{t}.png")).await;
+    browser.close().await.unwrap();
+    drop(driver);
+    owned.stop().await;
+}
+
+// ---------------------------------------------------------------------------
+// 3. Admin: log in, assign an applicant, delete another, read the audit log.
+// ---------------------------------------------------------------------------
+
+async fn admin_journey(app: &TestApp) {
+    let Some(mut driver) = Driver::start().await else { return };
+    let t = tag(app);
+    let erin = app.employer("erin", "Acme Robotics").await;
+    let company = app.company_of(&erin).await;
+    let job = app.open_job(company, "Rust Developer").await;
+    let ann = app.insert_applicant(company, Some(job), "Ann Lee", None).await;
+    let ben = app.insert_applicant(company, Some(job), "Ben Ortiz", None).await;
+    let root = app.admin("root").await;
+
+    let browser = driver.session().await;
+    log_in(&browser, app, &root).await;
+    wait_path(&browser, "the admin dashboard", |p| p == "/admin").await;
+    screenshot(&browser, &format!("journey-admin-dashboard-{t}.png")).await;
+
+    // Open Ann and assign her to Erin.
+    click(&browser, "nav.main-nav a[href='/applicants']").await;
+    wait_path(&browser, "the applicant list", |p| p == "/applicants").await;
+    wait_text(&browser, "a.crm-name", "Ben Ortiz").await;
+    screenshot(&browser, &format!("journey-admin-applicants-{t}.png")).await;
+    wait_text(&browser, "a.crm-name", "Ann Lee").await.click().await.unwrap();
+    wait_path(&browser, "Ann's page", |p| p == format!("/applicants/{ann}")).await;
+    choose(&browser, "#assignee", &erin.id.to_string()).await;
+    click(&browser, &format!("form[action='/applicants/{ann}/assign'] button[type=submit]")).await;
+    wait_text(&browser, ".flashes", "Applicant assigned.").await;
+    let assigned =
+        browser.find(Locator::XPath("//dl[contains(@class,'crm-details')]/div[dt='Assigned to']/dd")).await.unwrap();
+    assert_eq!(assigned.text().await.unwrap(), "erin");
+    assert_eq!(app.applicant(ann).await.unwrap().assignee_id, Some(erin.id));
+    screenshot(&browser, &format!("journey-admin-assigned-{t}.png")).await;
+
+    // Open Ben and delete him (behind a disclosure; accept a confirm dialog if one shows).
+    click(&browser, ".crm-breadcrumb a[href='/applicants']").await;
+    wait_path(&browser, "the applicant list", |p| p == "/applicants").await;
+    wait_text(&browser, "a.crm-name", "Ben Ortiz").await.click().await.unwrap();
+    wait_path(&browser, "Ben's page", |p| p == format!("/applicants/{ben}")).await;
+    click(&browser, ".crm-danger summary").await;
+    let delete = browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!("form[action='/applicants/{ben}/delete'] button[type=submit]")))
+        .await
+        .unwrap();
+    assert_eq!(delete.text().await.unwrap(), "Delete Ben Ortiz");
+    screenshot(&browser, &format!("journey-admin-delete-{t}.png")).await;
+    delete.click().await.unwrap();
+    if browser.get_alert_text().await.is_ok() {
+        browser.accept_alert().await.unwrap();
+    }
+    wait_path(&browser, "back on the list", |p| p == "/applicants").await;
+    wait_text(&browser, ".flashes", "Applicant deleted.").await;
+    assert!(browser.find(Locator::Css(&format!("a.crm-name[href='/applicants/{ben}']"))).await.is_err());
+    browser.find(Locator::Css(&format!("a.crm-name[href='/applicants/{ann}']"))).await.expect("Ann stays");
+    assert!(app.applicant(ben).await.is_none(), "Ben is gone");
+
+    // Both actions are in the audit log.
+    click(&browser, "nav.main-nav a[href='/admin']").await;
+    wait_path(&browser, "the admin dashboard", |p| p == "/admin").await;
+    click(&browser, ".admin-tabs a[href='/admin/audit']").await;
+    wait_path(&browser, "the audit log", |p| p == "/admin/audit").await;
+    let row = |action: &str, id: i64| {
+        format!("//tbody/tr[td/code[.='{action}']][td[contains(., 'applicant #{id}')]][td[.='root']]")
+    };
+    browser
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&row("applicant.assign", ann)))
+        .await
+        .expect("the assignment is audited");
+    let deleted = browser
+        .find(Locator::XPath(&row("applicant.delete", ben)))
+        .await
+        .expect("the deletion is audited")
+        .text()
+        .await
+        .unwrap();
+    assert!(deleted.contains("Ben Ortiz"), "{deleted}");
+    screenshot(&browser, &format!("journey-admin-audit-{t}.png")).await;
+    browser.close().await.unwrap();
+}
