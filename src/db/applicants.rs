@@ -1018,7 +1018,15 @@ pub fn assign(
                     action: "applicant.assign",
                     target_type: "applicant",
                     target_id: Some(applicant.id),
-                    detail: format!("assignee {} -> {}", user_ref(applicant.assignee_id), user_ref(target)),
+                    detail: format!(
+                        "{}: {} → {}",
+                        applicant.name,
+                        user_ref(applicant.assignee_id),
+                        match (&target_name, target) {
+                            (Some(name), Some(id)) => format!("{name} (user {id})"),
+                            _ => user_ref(target),
+                        }
+                    ),
                     ip,
                 },
             )?;

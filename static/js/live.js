@@ -120,28 +120,16 @@
     if (!aboutOpenThread) toast(n.title, n.body, n.link);
   }
 
-  // The badge colour of each stage, as the server renders it
-  // (routes::applications::stage_class).
-  var STAGE_BADGES = ["badge-primary", "badge-warning", "badge-success", "badge-danger"];
-  var STAGE_BADGE = {
-    applied: "badge-primary",
-    screening: "badge-warning",
-    interview: "badge-warning",
-    offer: "badge-success",
-    hired: "badge-success",
-    rejected: "badge-danger"
-  };
-
+  // Stage badges carry one class per stage (routes::applicants::stage_class).
   function updateStage(data) {
     var labels = document.querySelectorAll('[data-applicant-stage="' + data.applicant_id + '"]');
     for (var i = 0; i < labels.length; i++) {
       if (data.label) labels[i].textContent = data.label;
-      if (data.stage) {
+      if (data.stage && /^[a-z]+$/.test(data.stage)) {
+        var old = labels[i].getAttribute("data-stage");
+        if (old) labels[i].classList.remove("stage-" + old);
         labels[i].setAttribute("data-stage", data.stage);
-        if (STAGE_BADGE[data.stage]) {
-          for (var j = 0; j < STAGE_BADGES.length; j++) labels[i].classList.remove(STAGE_BADGES[j]);
-          labels[i].classList.add(STAGE_BADGE[data.stage]);
-        }
+        labels[i].classList.add("stage-" + data.stage);
       }
       labels[i].classList.add("live-updated");
     }

@@ -221,7 +221,7 @@ async fn seeker_journey(app: &TestApp) {
     assert_eq!(stage.attr("data-stage").await.unwrap().as_deref(), Some("interview"));
     let class = stage.attr("class").await.unwrap().unwrap_or_default();
     assert!(class.contains("live-updated"), "updated in place: {class}");
-    assert!(class.contains("badge-warning") && !class.contains("badge-primary"), "in the stage's colour: {class}");
+    assert!(class.contains("stage-interview") && !class.contains("stage-applied"), "in the stage's colour: {class}");
     wait_text(&browser, ".toast", "Your application is now at “Interview”").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/applications");
     settled(&browser).await;

@@ -14,7 +14,7 @@ use crate::db::applicants::{self, SeekerApplication, SeekerEvent};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::resumes::{self, Resume};
 use crate::db::{self};
-use crate::domain::{Role, Stage};
+use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Page, render, see_other};
 use crate::startup::AppState;
@@ -31,16 +31,6 @@ pub fn routes(r: &mut Routes) {
 
 /// Applications per page of the list.
 const PER_PAGE: i64 = 20;
-
-/// The badge class of a stage (and of a withdrawn application).
-pub fn stage_class(stage: &Stage) -> &'static str {
-    match stage {
-        Stage::Applied => "badge badge-primary",
-        Stage::Screening | Stage::Interview => "badge badge-warning",
-        Stage::Offer | Stage::Hired => "badge badge-success",
-        Stage::Rejected => "badge badge-danger",
-    }
-}
 
 #[derive(Deserialize)]
 pub struct PageQuery {
