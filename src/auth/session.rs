@@ -24,6 +24,9 @@ const USER_ID: &str = "uid";
 const EPOCH: &str = "epoch";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+/// Messages kept for the next page, and the longest one (bytes).
+const MAX_FLASHES: usize = 3;
+const MAX_FLASH_BYTES: usize = 400;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,9 +101,24 @@ impl TypedSession {
         self.0.get::<String>(CSRF).ok().flatten()
     }
 
+    /// Queues a message for the next page. Only the last few wait, each cut
+    /// to a bounded length: a script posting form after form without reading
+    /// a page would otherwise grow the cookie past what browsers keep and
+    /// past what the session store accepts (a 500).
     pub fn flash(&self, kind: FlashKind, text: impl Into<String>) {
+        let mut text = text.into();
+        if text.len() > MAX_FLASH_BYTES {
+            let mut cut = MAX_FLASH_BYTES - '…'.len_utf8();
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
         let mut list = self.0.get::<Vec<Flash>>(FLASH).ok().flatten().unwrap_or_default();
-        list.push(Flash { kind, text: text.into() });
+        list.push(Flash { kind, text });
+        let excess = list.len().saturating_sub(MAX_FLASHES);
+        list.drain(..excess);
         let _ = self.0.insert(FLASH, list);
     }
 

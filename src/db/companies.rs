@@ -27,6 +27,10 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Company> {
 
 /// A company by its number or by its slug (`/companies/42`, `/companies/acme`).
 pub fn find_by_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Company> {
+    // A slug never holds a control character (and PostgreSQL refuses NUL in text).
+    if key.chars().any(char::is_control) {
+        return Err(diesel::result::Error::NotFound);
+    }
     match key.parse::<i64>() {
         Ok(id) => find(conn, id),
         Err(_) => companies::table.filter(companies::slug.eq(key)).select(Company::as_select()).first(conn),

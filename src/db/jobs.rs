@@ -602,7 +602,7 @@ const PG_WINDOWS: &[Option<i64>] = &[Some(20_000), Some(100_000), None];
 pub fn search(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> QueryResult<SearchResults> {
     let per_page = q.per_page.clamp(1, 100);
     let page = q.page.max(1);
-    let offset = (page - 1) * per_page;
+    let offset = (page - 1).saturating_mul(per_page);
     if offset >= MAX_RESULTS {
         let total = count(conn, q, now)?;
         return Ok(SearchResults { jobs: Vec::new(), total });
@@ -926,7 +926,7 @@ pub fn list_managed(
     let list: Vec<Job> = query
         .order((jobs::created_at.desc(), jobs::id.desc()))
         .limit(per_page)
-        .offset((page.max(1) - 1) * per_page)
+        .offset((page.max(1) - 1).saturating_mul(per_page))
         .load(conn)?;
     let counts = applicant_counts(conn, &list)?;
     let jobs = list.into_iter().zip(counts).map(|(job, applicants)| ManagedJob { job, applicants }).collect();

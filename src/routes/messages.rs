@@ -163,6 +163,11 @@ pub fn parse_body(raw: &str) -> Result<String, String> {
             format::thousands(&(messages::MAX_CHARS as i64))
         ));
     }
+    // Line breaks and tabs are text; other control characters (NUL, which
+    // PostgreSQL cannot store, escape sequences) are not.
+    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("The message contains characters that cannot be shown.".into());
+    }
     Ok(body)
 }
 
@@ -381,6 +386,9 @@ mod tests {
         assert!(super::parse_body(" \n ").is_err());
         assert!(super::parse_body(&"x".repeat(5001)).is_err());
         assert!(super::parse_body(&"é".repeat(5000)).is_ok());
+        assert!(super::parse_body("a\0b").is_err());
+        assert!(super::parse_body("bell\u{7}").is_err());
+        assert!(super::parse_body("tab\tand\nline").is_ok());
     }
 
     #[test]

@@ -102,7 +102,25 @@ pub fn render(status: StatusCode, template: &impl Template) -> AppResult<HttpRes
 
 /// The answer to a successful POST: go to the next page (303 See Other).
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", location)).finish()
+    HttpResponse::SeeOther().insert_header(("Location", location_value(location))).finish()
+}
+
+/// A header value holds visible ASCII only: anything else in a path (`é` in
+/// a search kept in `next`, say) is percent-encoded, as browsers would send
+/// it, so the redirect still has its `Location`.
+fn location_value(location: &str) -> String {
+    let mut out = String::with_capacity(location.len());
+    for c in location.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Only same-site paths are followed after log-in, so `next` cannot send a
@@ -154,6 +172,13 @@ impl FieldErrors {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn redirects_keep_their_location() {
+        let resp = super::see_other("/jobs?q=Zoë café&x=😀");
+        assert_eq!(resp.headers().get("location").unwrap(), "/jobs?q=Zo%C3%AB%20caf%C3%A9&x=%F0%9F%98%80");
+        assert_eq!(super::see_other("/applicants/3#notes").headers().get("location").unwrap(), "/applicants/3#notes");
+    }
+
     #[test]
     fn safe_next_refuses_other_sites() {
         assert_eq!(super::safe_next(Some("/jobs?q=rust")), Some("/jobs?q=rust".into()));

@@ -17,8 +17,17 @@ impl<T: DeserializeOwned + Default> FromRequest for Query<T> {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Query(serde_html_form::from_str(req.query_string()).unwrap_or_default())))
+        ready(Ok(Query(serde_html_form::from_str(&without_control_characters(req.query_string())).unwrap_or_default())))
     }
+}
+
+/// The query string with control characters dropped from every key and
+/// value: no filter means one, and PostgreSQL refuses NUL in text.
+fn without_control_characters(query: &str) -> String {
+    let clean = |s: std::borrow::Cow<'_, str>| s.chars().filter(|c| !c.is_control()).collect::<String>();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (clean(k), clean(v))).collect();
+    serde_html_form::to_string(&pairs).unwrap_or_default()
 }
 
 /// A 1-based page number from a query value; anything odd is page 1.
@@ -66,5 +75,21 @@ impl Pager {
             (false, 1) => format!("?{}", self.base),
             (false, p) => format!("?{}&page={p}", self.base),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_never_reach_a_filter() {
+        #[derive(Debug, Default, serde::Deserialize)]
+        #[serde(default)]
+        struct Filter {
+            q: String,
+            page: String,
+        }
+        let clean = super::without_control_characters("q=a%00b%0D%0A&page=2&q2=%FF");
+        let filter: Filter = serde_html_form::from_str(&clean).unwrap();
+        assert_eq!((filter.q.as_str(), filter.page.as_str()), ("ab", "2"));
     }
 }

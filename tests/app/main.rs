@@ -8,6 +8,7 @@ mod alerts;
 mod applicants;
 mod faults;
 mod fixtures;
+mod hostile;
 mod jobs;
 mod mail;
 mod matrix;

@@ -64,6 +64,16 @@ pub async fn submit(
             "Enter your e-mail or user name and your password.",
         );
     }
+    // No account has a control character in its e-mail or user name, and
+    // PostgreSQL refuses NUL in text: such a value matches nobody, unasked.
+    if key.chars().any(char::is_control) {
+        return refuse(
+            page,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That e-mail or user name and password do not match.",
+        );
+    }
     let throttled = {
         let (key, ip) = (key.clone(), ip.clone());
         state.db.run(move |c| throttle::is_throttled(c, &key, &ip)).await?

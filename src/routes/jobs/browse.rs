@@ -14,6 +14,8 @@ use crate::routes::{Page, format, render};
 use crate::startup::AppState;
 
 pub const PER_PAGE: i64 = 20;
+/// Past this a page number is nonsense (and would overflow the offset): page 1.
+const MAX_PAGE: i64 = 100_000_000;
 const MAX_WORDS: usize = 8;
 
 /// The query string of `/jobs`, as typed (shown back in the form and kept in
@@ -44,7 +46,8 @@ impl ListParams {
                 "type" => p.employment_type = value,
                 "category" => p.category = value,
                 "salary_min" => p.salary_min = value,
-                "page" => p.page = value.parse::<i64>().ok().filter(|n| *n >= 1).unwrap_or(1),
+                // Bounded, so no offset arithmetic can overflow.
+                "page" => p.page = value.parse::<i64>().ok().filter(|n| (1..=MAX_PAGE).contains(n)).unwrap_or(1),
                 _ => {}
             }
         }
@@ -407,7 +410,7 @@ mod tests {
         assert_eq!(p.remote(), None);
         assert_eq!(p.employment_type(), Some(EmploymentType::Contract));
         assert_eq!(p.salary_min(), Some(60_000));
-        for page in ["0", "abc", "99999999999999999999999", ""] {
+        for page in ["0", "abc", "99999999999999999999999", "", "9223372036854775807"] {
             assert_eq!(ListParams::parse(&format!("page={page}")).page, 1, "{page}");
         }
     }

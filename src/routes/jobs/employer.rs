@@ -81,7 +81,7 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let company_id = user.employer_company()?;
     let status: Option<JobStatus> = query.status.parse().ok();
-    let page_no = query.page.parse::<i64>().ok().filter(|n| *n >= 1).unwrap_or(1);
+    let page_no = crate::routes::query::page_number(&query.page);
     let (company, (list, total), counts) = state
         .db
         .run(move |c| {
