@@ -7,6 +7,7 @@ use jobconnect::db::schema::{applicant_events, applicant_notes, audit_log, notif
 use jobconnect::domain::{ApplicantStatus, EmploymentType, Stage};
 
 use crate::both_backends;
+use crate::fixtures::pdf_with_text;
 use crate::helpers::{Resp, TestApp, TestUser};
 
 /// Two companies with one job and one applicant each.
@@ -107,32 +108,6 @@ async fn snapshot(app: &TestApp, id: i64) -> String {
         events(app, id).await.len(),
         app.count("applicant_notes").await,
     )
-}
-
-/// A small but real PDF whose text is `text` (ASCII).
-fn pdf_with_text(text: &str) -> Vec<u8> {
-    let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_string(),
-        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-    ];
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
-    }
-    let xref = out.len();
-    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
-    for o in offsets {
-        out.push_str(&format!("{o:010} 00000 n \n"));
-    }
-    out.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
-    out.into_bytes()
 }
 
 fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -127,7 +127,7 @@ async fn seeker_round(base: &str, job: i64, name: &str, done: &mut Acknowledged)
     // A new session after sign-up: the page shows its token.
     let page = client.get(format!("{base}/jobs/{job}/apply")).send().await.ok()?;
     let token = csrf_from(&page.text().await.ok()?)?;
-    let resume = reqwest::multipart::Part::bytes(crate::seekers::pdf_with_text(name))
+    let resume = reqwest::multipart::Part::bytes(crate::fixtures::pdf_with_text(name))
         .file_name("resume.pdf")
         .mime_str("application/pdf")
         .unwrap();

@@ -47,6 +47,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 use reqwest::Method;
 
 use crate::both_backends;
+use crate::fixtures::pdf_with_text;
 use crate::helpers::{Resp, TestApp, TestClient, TestUser};
 
 // ---------------------------------------------------------------------------
@@ -625,39 +626,10 @@ const PNG: &[u8] = &[
     0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
 
-/// A small valid PDF showing one line of text.
-fn pdf(text: &str) -> Vec<u8> {
-    let escaped = text.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
-    let content = format!("BT /F1 18 Tf 72 720 Td ({escaped}) Tj ET");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_string(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-    );
-    out
-}
-
 impl Content {
     fn bytes(&self, limit: usize) -> Vec<u8> {
         match self {
-            Content::Pdf(text) => pdf(text),
+            Content::Pdf(text) => pdf_with_text(text),
             Content::Magic(name, tail) => {
                 let magic = MAGIC.iter().find(|(n, _)| n == name).expect("a known signature").1;
                 [magic, &tail.0[..]].concat()
@@ -668,7 +640,7 @@ impl Content {
             Content::Markup(m) => m.as_bytes().to_vec(),
             Content::Sized(is_pdf, delta) => {
                 let size = (limit as i64 + delta).max(0) as usize;
-                let mut out = if *is_pdf { pdf("Padded") } else { PNG.to_vec() };
+                let mut out = if *is_pdf { pdf_with_text("Padded") } else { PNG.to_vec() };
                 out.resize(size.max(out.len()), b'x');
                 out.truncate(size.max(8));
                 out
@@ -2056,7 +2028,7 @@ async fn apply(seeker: &TestUser, job: i64) -> i64 {
         .post_multipart(&format!("/jobs/{job}/apply"), |form| {
             form.text("cover_letter", "Hello").text("resume_id", "new").part(
                 "resume",
-                reqwest::multipart::Part::bytes(pdf("A resume"))
+                reqwest::multipart::Part::bytes(pdf_with_text("A resume"))
                     .file_name("cv.pdf")
                     .mime_str("application/pdf")
                     .unwrap(),
@@ -3209,7 +3181,7 @@ async fn stored_markup_is_shown_escaped_everywhere(app: &TestApp) {
         .post_multipart("/resumes", |f| {
             f.part(
                 "resume",
-                Part::bytes(pdf(SCRIPT)).file_name(format!("{IMG}.pdf")).mime_str("application/pdf").unwrap(),
+                Part::bytes(pdf_with_text(SCRIPT)).file_name(format!("{IMG}.pdf")).mime_str("application/pdf").unwrap(),
             )
         })
         .await;
@@ -3241,7 +3213,10 @@ async fn stored_markup_is_shown_escaped_everywhere(app: &TestApp) {
                 .text("employment_type", "contract")
                 .part(
                     "resume",
-                    Part::bytes(pdf(IMG)).file_name(format!("{SCRIPT}.pdf")).mime_str("application/pdf").unwrap(),
+                    Part::bytes(pdf_with_text(IMG))
+                        .file_name(format!("{SCRIPT}.pdf"))
+                        .mime_str("application/pdf")
+                        .unwrap(),
                 )
         })
         .await;

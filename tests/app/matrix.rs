@@ -34,6 +34,7 @@ use jobconnect::db::schema::{applicants, companies, jobs, notifications, resumes
 use reqwest::multipart::{Form, Part};
 
 use crate::both_backends;
+use crate::fixtures::pdf_with_text;
 use crate::helpers::{Resp, TestApp, TestClient, TestUser};
 
 /// Codes: a status (`200`, `303`, `404`, …), or `login` (303 to `/login?next=…`,
@@ -377,34 +378,6 @@ const PNG: &[u8] = &[
     0x4b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
-/// A small, valid one-page PDF.
-fn pdf() -> Vec<u8> {
-    let content = "BT /F1 18 Tf 72 720 Td (Matrix resume) Tj ET";
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_string(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-    );
-    out
-}
-
 /// The six actors and the records the cells are asked about.
 struct World<'a> {
     app: &'a TestApp,
@@ -437,7 +410,8 @@ impl<'a> World<'a> {
         let other_job = app.open_job(other_company, "Globex engineer").await;
 
         // The seeker's resume and application go through the real forms.
-        let pdf_part = || Part::bytes(pdf()).file_name("cv.pdf").mime_str("application/pdf").unwrap();
+        let pdf_part =
+            || Part::bytes(pdf_with_text("Matrix resume")).file_name("cv.pdf").mime_str("application/pdf").unwrap();
         seeker.post_multipart("/resumes", |f| f.part("resume", pdf_part())).await.assert_status(303);
         let seeker_id = seeker.id;
         let resume = app

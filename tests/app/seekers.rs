@@ -9,41 +9,12 @@ use jobconnect::db::{self};
 use reqwest::multipart::{Form, Part};
 
 use crate::both_backends;
+use crate::fixtures::pdf_with_text;
 use crate::helpers::{Resp, TestApp, TestClient, TestUser, wait_for};
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A small valid PDF with one line of text (Helvetica), so text extraction
-/// can be checked. Offsets in the cross-reference table are computed.
-pub fn pdf_with_text(text: &str) -> Vec<u8> {
-    let escaped = text.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
-    let content = format!("BT /F1 18 Tf 72 720 Td ({escaped}) Tj ET");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-            .to_string(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
-    ];
-    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-    );
-    out
-}
 
 /// A PDF of exactly `size` bytes: the text PDF, padded with a comment.
 fn pdf_of_size(size: usize) -> Vec<u8> {
