@@ -25,6 +25,7 @@ both_backends!(
     seeker_message_notifies_every_employer_of_the_company,
     empty_or_forged_message_is_refused_and_nothing_stored,
     opening_a_thread_marks_it_read_and_lists_it_in_the_inbox,
+    opening_the_page_a_notification_leads_to_marks_it_read,
     seen_frame_from_an_open_thread_marks_it_read,
     notifications_page_lists_unread_first_and_marks_read,
     mark_all_read_clears_the_bell_on_every_open_page,
@@ -375,6 +376,30 @@ async fn opening_a_thread_marks_it_read_and_lists_it_in_the_inbox(app: &TestApp)
     assert_eq!(page.select(".message-ours .message-body"), ["First <b>line</b> Second line"]);
     assert_eq!(page.select(".message-theirs .message-body"), ["Thanks!"]);
     assert!(emp.get("/messages").await.select(".inbox-item.is-unread").is_empty());
+}
+
+async fn opening_the_page_a_notification_leads_to_marks_it_read(app: &TestApp) {
+    let erin = app.employer("erin", "Acme").await;
+    let ann = app.seeker("ann").await;
+    let job = app.open_job(app.company_of(&erin).await, "Rust Developer").await;
+    let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &erin).await, None).await;
+    let applicant = app.apply_through_data_layer(&ann, job).await;
+    ws.counts(1, 0).await;
+    assert_eq!(erin.get("/").await.select(r#"[data-live-count="notifications"]"#), ["1"]);
+
+    let page = erin.get(&format!("/applicants/{applicant}")).await;
+    page.assert_status(200);
+    assert!(page.body.contains(r#"data-live-count="notifications" hidden"#), "this page shows it read");
+    ws.counts(0, 0).await;
+
+    // The seeker's "stage" notification is settled by opening the application.
+    erin.post_form(&format!("/applicants/{applicant}/stage"), &[("stage", "interview")]).await.assert_status(303);
+    assert_eq!(ann.get("/").await.select(r#"[data-live-count="notifications"]"#), ["1"]);
+    ann.get(&format!("/applications/{applicant}")).await.assert_status(200);
+    assert!(ann.get("/").await.body.contains(r#"data-live-count="notifications" hidden"#));
+    // Another user's page does not touch anyone else's notifications.
+    let other = app.seeker("cid").await;
+    other.get(&format!("/applications/{applicant}")).await.assert_status(404);
 }
 
 async fn seen_frame_from_an_open_thread_marks_it_read(app: &TestApp) {

@@ -118,12 +118,13 @@ async fn render_show(
 }
 
 pub async fn show(
-    page: Page,
+    mut page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
+    page.settle_notifications(&state).await?;
     render_show(
         page,
         &state,

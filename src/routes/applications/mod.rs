@@ -77,12 +77,13 @@ struct ApplicationPage {
 }
 
 pub async fn detail(
-    page: Page,
+    mut page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
+    page.settle_notifications(&state).await?;
     let (id, user_id) = (path.into_inner(), user.id);
     let found = state
         .db
