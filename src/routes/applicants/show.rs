@@ -30,6 +30,19 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    /// The line under the name: position and current company, unless the
+    /// position only repeats the job applied for.
+    fn headline(&self) -> String {
+        let a = &self.d.applicant;
+        let position = if self.d.job_title.as_deref() == Some(a.position.as_str()) { "" } else { &a.position };
+        match (position.is_empty(), a.current_company.is_empty()) {
+            (false, false) => format!("{position} at {}", a.current_company),
+            (false, true) => position.to_string(),
+            (true, false) => a.current_company.clone(),
+            (true, true) => String::new(),
+        }
+    }
+
     fn stages(&self) -> &'static [Stage] {
         Stage::ALL
     }
