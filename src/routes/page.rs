@@ -157,6 +157,11 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 pub struct FieldErrors(Vec<(&'static str, String)>);
 
 impl FieldErrors {
+    /// The status of a page with this form: 200, or 422 when a field is wrong.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }
+    }
+
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
         self.0.push((field, message.into()));
     }

@@ -79,7 +79,7 @@ async fn company_page(
         .run(move |c| Ok::<_, diesel::result::Error>((companies::find(c, id)?, admin::employers_of(c, id)?)))
         .await?;
     let form = form.unwrap_or_else(|| CompanyForm::from_company(&company));
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = errors.status();
     render(status, &CompanyPage { page, nav: AdminNav("companies"), company, employers, form, errors })
 }
 

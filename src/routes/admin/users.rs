@@ -80,7 +80,7 @@ async fn user_page(state: &AppState, page: Page, id: i64, errors: FieldErrors) -
         })
         .await?;
     let companies = companies.into_iter().map(|(cid, name)| (cid, name, user.company_id == Some(cid))).collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = errors.status();
     render(status, &UserPage { page, nav: AdminNav("users"), user, company, companies, errors })
 }
 

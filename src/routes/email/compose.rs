@@ -234,7 +234,7 @@ async fn step(
                 }
                 None => errors.add("template_id", "Choose one of your company's templates."),
             }
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = errors.status();
             render(status, &compose_page(page, ctx, form, errors))
         }
         "preview" => match validate(&form, &ctx) {
