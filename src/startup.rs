@@ -54,11 +54,34 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
 }
 
+/// The socket of systemd-style socket activation (`LISTEN_FDS=1` and
+/// `LISTEN_PID` = this process: file descriptor 3), if one was handed over.
+/// A restart then keeps the port and queues connections instead of refusing them.
+fn inherited_listener() -> anyhow::Result<Option<TcpListener>> {
+    use std::os::fd::FromRawFd;
+    let ours = std::env::var("LISTEN_PID").ok().and_then(|p| p.parse::<u32>().ok()) == Some(std::process::id());
+    if !ours || std::env::var("LISTEN_FDS").ok().as_deref() != Some("1") {
+        return Ok(None);
+    }
+    const FD: i32 = 3;
+    // SAFETY: by the protocol fd 3 is a socket given to this process alone.
+    // Children (the PDF reader) must not inherit it; it may be bound only.
+    let ok = unsafe { libc::fcntl(FD, libc::F_SETFD, libc::FD_CLOEXEC) != -1 && libc::listen(FD, 1024) != -1 };
+    if !ok {
+        anyhow::bail!("LISTEN_FDS=1 but fd 3 is not a socket: {}", std::io::Error::last_os_error());
+    }
+    let listener = unsafe { TcpListener::from_raw_fd(FD) };
+    tracing::info!(address = ?listener.local_addr()?, "listening on the socket handed over (LISTEN_FDS)");
+    Ok(Some(listener))
+}
+
 impl Application {
     /// Connects, migrates, starts background work and binds (port 0 picks a free port).
     pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
-        let listener =
-            TcpListener::bind(&settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let listener = match inherited_listener()? {
+            Some(listener) => listener,
+            None => TcpListener::bind(&settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?,
+        };
         let port = listener.local_addr()?.port();
         if settings.base_url.is_empty() {
             settings.base_url = format!("http://127.0.0.1:{port}");

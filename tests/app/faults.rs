@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::helpers::{TestApp, csrf_from, drop_postgres_database, fresh_postgres_database, postgres_admin, wait_for};
+use crate::helpers::{
+    ReservedPort, TestApp, csrf_from, drop_postgres_database, fresh_postgres_database, postgres_admin, wait_for,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn database_outage_answers_503_and_recovers_by_itself() {
@@ -26,39 +28,39 @@ async fn database_outage_answers_503_and_recovers_by_itself() {
 
     postgres_admin(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"));
     let client = app.client();
-    wait_for("the app to reconnect", Duration::from_secs(30), || async {
-        (client.get("/healthz").await.status.as_u16() == 200).then_some(())
-    })
-    .await;
+    wait_for("the app to reconnect", || async { (client.get("/healthz").await.status.as_u16() == 200).then_some(()) })
+        .await;
     let home = ann.get("/").await;
     home.assert_status(200);
     assert!(home.text().contains("Log out"), "sessions survive the outage");
     app.stop().await;
 }
 
-/// The real binary, started as a separate process.
+/// The real binary, started as a separate process on a socket this test
+/// holds (socket activation: fd 3, `LISTEN_FDS`, `LISTEN_PID`), so a restart
+/// serves the same port and no other test can take it in between.
 struct ServerProcess {
     child: Child,
 }
 
 impl ServerProcess {
-    async fn start(database_url: &str, data_dir: &std::path::Path, port: u16) -> ServerProcess {
-        let child = Command::new(env!("CARGO_BIN_EXE_jobconnect"))
-            .arg("serve")
+    async fn start(database_url: &str, data_dir: &std::path::Path, socket: &ReservedPort) -> ServerProcess {
+        let mut command = Command::new("sh");
+        // LISTEN_PID must be the server's own pid: `exec` keeps the shell's.
+        command
+            .args(["-c", r#"LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" serve"#, env!("CARGO_BIN_EXE_jobconnect")])
             .env("DATABASE_URL", database_url)
-            .env("BIND", format!("127.0.0.1:{port}"))
             .env("DATA_DIR", data_dir)
             .env("BCRYPT_COST", "4")
             .env("WORKERS", "2")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
+            .stderr(Stdio::null());
+        let child = socket.pass_to(&mut command).spawn().expect("the server binary starts");
         let server = ServerProcess { child };
         let http = reqwest::Client::new();
-        let url = format!("http://127.0.0.1:{port}/healthz");
-        wait_for("the server to answer", Duration::from_secs(30), || async {
+        let url = format!("http://127.0.0.1:{}/healthz", socket.port);
+        wait_for("the server to answer", || async {
             let ok = http.get(&url).send().await.map(|r| r.status().is_success()).unwrap_or(false);
             ok.then_some(())
         })
@@ -70,7 +72,7 @@ impl ServerProcess {
     async fn terminate(mut self) {
         let pid = self.child.id().to_string();
         assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-        let status = wait_for("the server to exit", Duration::from_secs(30), || {
+        let status = wait_for("the server to exit", || {
             let status = self.child.try_wait().unwrap();
             async move { status }
         })
@@ -84,10 +86,6 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// What the load loop was told was done (2xx/3xx), to find in the database.
@@ -174,8 +172,9 @@ async fn stored(db: &jobconnect::db::Db) -> (Vec<String>, Vec<String>, Vec<Strin
 /// 2xx/3xx is in the database afterwards.
 async fn restart_under_load(database_url: String) {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let server = ServerProcess::start(&database_url, dir.path(), port).await;
+    let socket = ReservedPort::new();
+    let port = socket.port;
+    let server = ServerProcess::start(&database_url, dir.path(), &socket).await;
     let db = jobconnect::db::Db::new(&database_url, 2).unwrap();
     let job = open_job(&db).await;
     let stop = Arc::new(AtomicBool::new(false));
@@ -197,15 +196,15 @@ async fn restart_under_load(database_url: String) {
         }));
     }
     let messages = |db: jobconnect::db::Db| async move { stored(&db).await.2.len() };
-    wait_for("messages before the restart", Duration::from_secs(60), || {
+    wait_for("messages before the restart", || {
         let db = db.clone();
         async move { (messages(db).await >= 8).then_some(()) }
     })
     .await;
     server.terminate().await;
-    let server = ServerProcess::start(&database_url, dir.path(), port).await;
+    let server = ServerProcess::start(&database_url, dir.path(), &socket).await;
     let before = messages(db.clone()).await;
-    wait_for("messages after the restart", Duration::from_secs(60), || {
+    wait_for("messages after the restart", || {
         let db = db.clone();
         async move { (messages(db).await >= before + 8).then_some(()) }
     })

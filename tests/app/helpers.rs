@@ -246,7 +246,7 @@ impl TestApp {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(30))
+                .timeout(deadline())
                 .build()
                 .unwrap(),
             csrf: std::sync::Mutex::new(None),
@@ -488,20 +488,89 @@ impl TestClient {
     }
 }
 
-/// Waits until `check` returns Some, or panics after `timeout` with `what`.
-pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+/// How long any test waits for a condition before it fails: generous, so a
+/// loaded machine is slow, not red (`TEST_DEADLINE_SECS`, default 120).
+pub fn deadline() -> Duration {
+    let secs = std::env::var("TEST_DEADLINE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
+    Duration::from_secs(secs)
+}
+
+/// Polls `check` until it returns `Ok`, or returns its last error once the
+/// deadline has passed. The one way a test waits: never a fixed sleep.
+pub async fn poll<T, E, F, Fut>(mut check: F) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let give_up = tokio::time::Instant::now() + deadline();
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match check().await {
+            Ok(v) => return Ok(v),
+            Err(e) if tokio::time::Instant::now() >= give_up => return Err(e),
+            Err(_) => {}
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+/// Waits until `check` returns Some, or panics after the deadline with `what`.
+pub async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        if let Some(v) = check().await {
-            return v;
+    match poll(|| {
+        let next = check();
+        async move { next.await.ok_or(()) }
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(()) => panic!("timed out after {:?} waiting for {what}", deadline()),
+    }
+}
+
+/// A loopback port this test holds from the start: bound, not listening
+/// (connections are refused), until a server process is handed the socket
+/// as its file descriptor 3 and listens on it. Never "pick a free port,
+/// release it, start a server on it": in between, another test can take the
+/// port, and then one test's e-mails went to another's server.
+pub struct ReservedPort {
+    socket: socket2::Socket,
+    pub port: u16,
+}
+
+impl Default for ReservedPort {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReservedPort {
+    pub fn new() -> ReservedPort {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        // A server restarted on it may bind while old connections linger.
+        socket.set_reuse_address(true).unwrap();
+        socket.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+        ReservedPort { socket, port }
+    }
+
+    /// `command` gets the socket as file descriptor 3 (the convention of
+    /// systemd's socket activation, which the app understands).
+    pub fn pass_to<'a>(&self, command: &'a mut std::process::Command) -> &'a mut std::process::Command {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::process::CommandExt;
+        let fd = self.socket.as_raw_fd();
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                let ok = if fd == 3 { libc::fcntl(3, libc::F_SETFD, 0) != -1 } else { libc::dup2(fd, 3) != -1 };
+                if ok { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+            })
         }
-        if tokio::time::Instant::now() >= deadline {
-            panic!("timed out after {timeout:?} waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }

@@ -1085,25 +1085,9 @@ fn upload_files(root: &Path) -> BTreeSet<String> {
     out
 }
 
-/// Polls `check` until it passes or three seconds have gone (then its last error).
-async fn eventually<F, Fut>(mut check: F) -> Result<(), String>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(), String>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(3);
-    loop {
-        match check().await {
-            Ok(()) => return Ok(()),
-            Err(e) if Instant::now() >= deadline => return Err(e),
-            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    }
-}
-
 /// A refused request left every watched row and every file as it was.
 async fn unchanged(app: &TestApp, before: &Snapshot, resp: &Resp) -> Result<(), String> {
-    eventually(|| async {
+    crate::helpers::poll(|| async {
         let now = snapshot(app).await;
         if now == *before {
             Ok(())
@@ -1130,7 +1114,7 @@ fn generated_name(name: &str) -> bool {
 /// resume's display name harmless.
 async fn stored_files_are_sound(app: &TestApp) -> Result<(), String> {
     let root = app.settings.upload_dir.clone();
-    eventually(|| async {
+    crate::helpers::poll(|| async {
         let tmp: Vec<String> = upload_files(&root).into_iter().filter(|f| f.starts_with("tmp/")).collect();
         if tmp.is_empty() { Ok(()) } else { Err(format!("temporary files are left behind: {tmp:?}")) }
     })

@@ -1,8 +1,6 @@
 //! Jobs: search and filters, pagination, the job page, employer posting,
 //! visibility across companies, closing dates, saved jobs, company pages.
 
-use std::time::Duration;
-
 use crate::both_backends;
 use crate::helpers::{Resp, TestApp, wait_for};
 
@@ -357,11 +355,9 @@ async fn closing_date_hides_the_job_at_once_and_the_task_closes_it(app: &TestApp
         bob.post_form(&format!("/employer/jobs/{live}/edit"), &job_form("Live Welder", &[("closes_at", &soon)])).await;
     resp.assert_status(303);
     assert_eq!(app.job_status(live).await, "open");
-    wait_for("the closing task to close the job", Duration::from_secs(20), || async {
-        (app.job_status(live).await == "closed").then_some(())
-    })
-    .await;
-    wait_for("the task to close the expired job too", Duration::from_secs(20), || async {
+    wait_for("the closing task to close the job", || async { (app.job_status(live).await == "closed").then_some(()) })
+        .await;
+    wait_for("the task to close the expired job too", || async {
         (app.job_status(expired).await == "closed").then_some(())
     })
     .await;

@@ -1,7 +1,5 @@
 //! mail: scenarios on both backends, against a real SMTP server on loopback.
 
-use std::time::Duration;
-
 use diesel::prelude::*;
 use jobconnect::db::mail::{MailState, OutgoingEmail};
 use jobconnect::db::schema::{applicant_events, audit_log, messages, outbox, password_resets};
@@ -9,11 +7,10 @@ use jobconnect::db::{self, AnyConnection};
 use jobconnect::domain::Stage;
 use jobconnect::mail::notices;
 
+use crate::helpers::ReservedPort;
 use crate::helpers::{Backend, TestApp, TestUser, wait_for};
-use crate::smtp::{SmtpServer, duplicates, free_port, second_instance, spawn_app};
+use crate::smtp::{SmtpServer, duplicates, second_instance, spawn_app};
 use crate::{both_backends, each_backend};
-
-const LONG: Duration = Duration::from_secs(30);
 
 /// The app sending to a fresh SMTP server.
 async fn app_with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
@@ -37,7 +34,7 @@ async fn outbox_rows(app: &TestApp) -> Vec<(i64, String, i32, Option<String>)> {
 }
 
 async fn wait_for_state(app: &TestApp, id: i64, state: &str) -> (i64, String, i32, Option<String>) {
-    wait_for(&format!("e-mail {id} to be {state}"), LONG, || async {
+    wait_for(&format!("e-mail {id} to be {state}"), || async {
         outbox_rows(app).await.into_iter().find(|r| r.0 == id && r.1 == state)
     })
     .await
@@ -335,7 +332,9 @@ async fn applying_emails_the_seeker_and_each_employer(backend: Backend) {
 }
 
 async fn smtp_down_email_waits_then_is_delivered_once(backend: Backend) {
-    let port = free_port();
+    // Reserved, not listening: the app's connections are refused until the server starts on it.
+    let reserved = ReservedPort::new();
+    let port = reserved.port;
     let app = spawn_app(backend, move |s| s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
     let Hiring { bob, applicant, .. } = hiring(&app).await;
     let path = format!("/applicants/{applicant}/email");
@@ -347,14 +346,14 @@ async fn smtp_down_email_waits_then_is_delivered_once(backend: Backend) {
     assert!(attempts >= 1);
     assert!(error.is_some_and(|e| !e.is_empty()), "the error is recorded");
     // The row goes back and forth between retrying and sending: wait for the page to say it waits.
-    let page = wait_for("the page to say the e-mail waits", LONG, || async {
+    let page = wait_for("the page to say the e-mail waits", || async {
         let page = bob.get(&path).await;
         page.select(".mail-history li").first().is_some_and(|h| h.contains("Waiting to retry")).then_some(page)
     })
     .await;
     assert!(!page.select(".mail-history .mail-error").is_empty(), "with the reason");
 
-    let smtp = SmtpServer::start_on(port).await;
+    let smtp = SmtpServer::start_on(reserved).await;
     smtp.wait_for_messages(1).await;
     wait_for_state(&app, id, "sent").await;
     // A later e-mail arrives after it; the first was not sent a second time.
@@ -451,7 +450,7 @@ async fn two_instances_send_every_row_exactly_once(backend: Backend) {
     let a = second_instance(&first, tweak(url.clone())).await;
     let b = second_instance(&first, tweak(url)).await;
     let mails = smtp.wait_for_messages(400).await;
-    wait_for("every row sent", LONG, || async { (count_state(&first, "sent").await == 400).then_some(()) }).await;
+    wait_for("every row sent", || async { (count_state(&first, "sent").await == 400).then_some(()) }).await;
     let again = smtp.messages();
     assert_eq!(again.len(), 400, "no e-mail twice");
     assert!(duplicates(mails.iter().map(|m| m.message_id())).is_empty());
@@ -619,8 +618,7 @@ async fn line_breaks_in_headers_are_refused(backend: Backend) {
     // A clean e-mail queued after it arrives alone.
     queue_many(&app, 1, "Clean").await;
     let mails = smtp.wait_for_messages(1).await;
-    wait_for("the clean e-mail to be sent", LONG, || async { (count_state(&app, "sent").await == 1).then_some(()) })
-        .await;
+    wait_for("the clean e-mail to be sent", || async { (count_state(&app, "sent").await == 1).then_some(()) }).await;
     assert_eq!(smtp.messages().len(), 1);
     assert_eq!(mails[0].subject(), "Clean 0");
     app.stop().await;
@@ -646,7 +644,8 @@ async fn only_the_applicants_company_and_admins_may_write(app: &TestApp) {
 }
 
 async fn admin_outbox_lists_and_retries_failed_email(backend: Backend) {
-    let port = free_port();
+    let reserved = ReservedPort::new();
+    let port = reserved.port;
     let app = spawn_app(backend, move |s| {
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         s.mail_delivery.max_attempts = 2;
@@ -672,7 +671,7 @@ async fn admin_outbox_lists_and_retries_failed_email(backend: Backend) {
     assert!(root.get("/admin/outbox?state=sent").await.select("table tbody tr").is_empty());
     root.get(&format!("/admin/outbox/{id}")).await.assert_status(200);
 
-    let smtp = SmtpServer::start_on(port).await;
+    let smtp = SmtpServer::start_on(reserved).await;
     let retried = root.post_form(&format!("/admin/outbox/{id}/retry"), &[]).await;
     retried.assert_status(303);
     smtp.wait_for_messages(1).await;
@@ -763,7 +762,7 @@ async fn every_mail_form_needs_its_csrf_token(app: &TestApp) {
 async fn without_smtp_mail_goes_to_eml_files(app: &TestApp) {
     let dir = app.settings.mail_dir.clone();
     queue_many(app, 2, "Local").await;
-    let files = wait_for("two .eml files", LONG, || {
+    let files = wait_for("two .eml files", || {
         let dir = dir.clone();
         async move {
             let files: Vec<String> = std::fs::read_dir(&dir)
@@ -779,7 +778,7 @@ async fn without_smtp_mail_goes_to_eml_files(app: &TestApp) {
     })
     .await;
     assert!(files.iter().all(|f| f.contains("To: ")), "each file is a whole message");
-    wait_for("both recorded as sent", LONG, || async { (count_state(app, "sent").await == 2).then_some(()) }).await;
+    wait_for("both recorded as sent", || async { (count_state(app, "sent").await == 2).then_some(()) }).await;
 }
 
 async fn a_claim_left_by_a_crashed_worker_is_taken_over(app: &TestApp) {
@@ -882,7 +881,7 @@ async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
     let handle = again.handle();
     let running = tokio::spawn(again.run_until_stopped());
     let mails = smtp.wait_for_messages(total).await;
-    wait_for("all sent", LONG, || async { (count("sent").await == total as i64).then_some(()) }).await;
+    wait_for("all sent", || async { (count("sent").await == total as i64).then_some(()) }).await;
     handle.stop(true).await;
     running.await.unwrap().unwrap();
     let mails_after = smtp.messages();

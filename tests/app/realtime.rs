@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::json;
-use support::{LiveSocket, WAIT, open_ws, session_cookie};
+use support::{LiveSocket, open_ws, session_cookie};
 
 use crate::both_backends;
 use crate::helpers::{TestApp, wait_for};
@@ -139,8 +139,7 @@ async fn reconnecting_replays_what_was_missed_exactly_once(app: &TestApp) {
     assert_eq!(ws.next_of("notification").await.0["id"], first);
     let (seen_n, seen_m) = (ws.notification, ws.message);
     ws.stream.close(None).await.unwrap();
-    wait_for("the socket to leave the hub", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) })
-        .await;
+    wait_for("the socket to leave the hub", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
 
     // While the page is away: two notifications and a message.
     let missed_a = app.notify(ann.id, "stage", "Missed A", json!(null)).await;
@@ -269,7 +268,7 @@ async fn offline_recipient_gets_an_email_online_one_does_not(app: &TestApp) {
 
     // Once her page is closed, e-mails resume.
     drop(ws);
-    wait_for("the presence row to go", WAIT, || async {
+    wait_for("the presence row to go", || async {
         let online = app.db.run(move |c| jobconnect::db::presence::online_among(c, &[ann.id])).await.unwrap();
         (online.is_empty() && app.hub.local_sockets(ann.id) == 0).then_some(())
     })
@@ -499,9 +498,8 @@ async fn dead_socket_is_closed_and_forgotten(app: &TestApp) {
     let cookie = session_cookie(app, &ann).await;
     // A client that never reads never answers pings.
     let silent = open_ws(app, Some(&cookie), Some(&app.address), "").await.unwrap();
-    wait_for("the socket to register", WAIT, || async { (app.hub.local_sockets(ann.id) == 1).then_some(()) }).await;
-    wait_for("the dead socket to be dropped", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) })
-        .await;
+    wait_for("the socket to register", || async { (app.hub.local_sockets(ann.id) == 1).then_some(()) }).await;
+    wait_for("the dead socket to be dropped", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
     drop(silent);
     // A live client answers the pings and stays.
     let (mut ws, _) = LiveSocket::connect(app, &cookie, None).await;
@@ -545,9 +543,8 @@ async fn a_client_that_reads_nothing_is_closed_not_buffered(app: &TestApp) {
     let cookie = session_cookie(app, &ann).await;
     // Asks for everything and then reads nothing.
     let silent = open_ws(app, Some(&cookie), Some(&app.address), "?notification=0&message=0").await.unwrap();
-    wait_for("the socket to register", WAIT, || async { (app.hub.local_sockets(ann.id) == 1).then_some(()) }).await;
-    wait_for("the slow socket to be closed", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) })
-        .await;
+    wait_for("the socket to register", || async { (app.hub.local_sockets(ann.id) == 1).then_some(()) }).await;
+    wait_for("the slow socket to be closed", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
     drop(silent);
     // A reader that keeps up gets the whole backlog, in order.
     let (_, replayed) = LiveSocket::connect(app, &cookie, Some((0, 0))).await;
@@ -564,7 +561,7 @@ async fn logging_out_everywhere_ends_open_sockets(app: &TestApp) {
     ann.post_form("/logout", &[]).await.assert_status(303);
     app.notify(ann.id, "stage", "Not for a closed session", json!(null)).await;
     assert_eq!(ws.closed().await, (Some(1008), vec![]), "closed before anything is sent");
-    wait_for("the hub to forget it", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
+    wait_for("the hub to forget it", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
 }
 
 async fn deactivation_by_an_admin_ends_open_sockets(app: &TestApp) {
@@ -573,7 +570,7 @@ async fn deactivation_by_an_admin_ends_open_sockets(app: &TestApp) {
     let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &ann).await, None).await;
     root.post_form(&format!("/admin/users/{}/deactivate", ann.id), &[]).await.assert_status(303);
     assert_eq!(ws.closed().await.0, Some(1008), "her open page loses its socket at once");
-    wait_for("the hub to forget it", WAIT, || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
+    wait_for("the hub to forget it", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
 }
 
 async fn shutdown_closes_sockets_with_going_away(app: &TestApp) {
@@ -581,7 +578,7 @@ async fn shutdown_closes_sockets_with_going_away(app: &TestApp) {
     let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &ann).await, None).await;
     app.hub.shutdown();
     assert_eq!(ws.closed().await, (Some(1001), vec![]));
-    wait_for("the hub to empty", WAIT, || async { (app.hub.local_socket_total() == 0).then_some(()) }).await;
+    wait_for("the hub to empty", || async { (app.hub.local_socket_total() == 0).then_some(()) }).await;
 }
 
 // ---- Two instances on one PostgreSQL database ---------------------------
@@ -627,7 +624,7 @@ async fn an_action_on_one_instance_reaches_a_socket_on_another() {
         let emp = a.employer("erin", "Acme").await;
         let ann = a.seeker("ann").await;
         let applicant = a.application(&ann, &emp, "Rust Developer").await;
-        wait_for("B to listen", WAIT, || async { listener_of(&b).await }).await;
+        wait_for("B to listen", || async { listener_of(&b).await }).await;
         // Ann's page is served by B; the session cookie is valid on both.
         let (mut ws, _) = LiveSocket::connect(&b, &session_cookie(&a, &ann).await, None).await;
 
@@ -653,15 +650,14 @@ async fn a_lost_listen_connection_is_re_established_and_pages_catch_up() {
     two_instances(|a, b| async move {
         let ann = a.seeker("ann").await;
         let cookie = session_cookie(&a, &ann).await;
-        let first = wait_for("B to listen", WAIT, || async { listener_of(&b).await }).await;
+        let first = wait_for("B to listen", || async { listener_of(&b).await }).await;
         let (mut ws, _) = LiveSocket::connect(&b, &cookie, None).await;
 
         // Cut B's LISTEN connection, and store news at once (its NOTIFY may be lost).
         a.db.run(move |c| diesel::sql_query(format!("SELECT pg_terminate_backend({first})")).execute(c)).await.unwrap();
         let id = a.notify(ann.id, "stage", "While B was deaf", json!(null)).await;
         assert_eq!(ws.next_of("notification").await.0["id"], id, "re-synced after the reconnect");
-        let again =
-            wait_for("B to listen again", WAIT, || async { listener_of(&b).await.filter(|pid| *pid != first) }).await;
+        let again = wait_for("B to listen again", || async { listener_of(&b).await.filter(|pid| *pid != first) }).await;
         assert_ne!(again, first);
         let id = a.notify(ann.id, "stage", "After the reconnect", json!(null)).await;
         assert_eq!(ws.next_of("notification").await.0["id"], id);
@@ -675,7 +671,7 @@ async fn one_instance_delivers_its_own_events_once() {
     two_instances(|a, b| async move {
         let ann = a.seeker("ann").await;
         let cookie = session_cookie(&a, &ann).await;
-        wait_for("A to listen", WAIT, || async { listener_of(&a).await }).await;
+        wait_for("A to listen", || async { listener_of(&a).await }).await;
         let (mut on_a, _) = LiveSocket::connect(&a, &cookie, None).await;
         let (mut on_b, _) = LiveSocket::connect(&b, &cookie, None).await;
         let first = a.notify(ann.id, "stage", "One", json!(null)).await;

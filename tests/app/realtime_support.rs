@@ -4,8 +4,6 @@
 //! like a page, a second instance on the same database, and the data-layer
 //! stand-ins for other areas' actions (an application, a notification).
 
-use std::time::Duration;
-
 use futures_util::{SinkExt, StreamExt};
 use jobconnect::db::{self, applicants, notifications};
 use serde_json::Value;
@@ -14,8 +12,6 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use crate::helpers::{TestApp, TestUser};
-
-pub const WAIT: Duration = Duration::from_secs(10);
 
 impl TestApp {
     /// Another instance of the app on the same database (and session key),
@@ -196,11 +192,11 @@ impl LiveSocket {
 
     /// The next JSON frame (pings are answered by the client library).
     pub async fn next_frame(&mut self) -> Value {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        let deadline = tokio::time::Instant::now() + crate::helpers::deadline();
         loop {
             let msg = tokio::time::timeout_at(deadline, self.stream.next())
                 .await
-                .unwrap_or_else(|_| panic!("no frame within {WAIT:?}"));
+                .unwrap_or_else(|_| panic!("no frame within {:?}", crate::helpers::deadline()));
             match msg {
                 Some(Ok(Message::Text(text))) => {
                     let frame: Value = serde_json::from_str(text.as_str()).expect("frames are JSON");
@@ -250,7 +246,7 @@ impl LiveSocket {
     /// Waits for the server to close the socket; returns the close code and
     /// the text frames that came before it.
     pub async fn closed(&mut self) -> (Option<u16>, Vec<String>) {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        let deadline = tokio::time::Instant::now() + crate::helpers::deadline();
         let mut frames = Vec::new();
         loop {
             match tokio::time::timeout_at(deadline, self.stream.next()).await.expect("closed in time") {

@@ -1,8 +1,6 @@
 //! Seekers: profiles, pictures, preferences, PDF resumes, applying, "my
 //! applications" and withdrawing — and every way an upload can go wrong.
 
-use std::time::Duration;
-
 use diesel::prelude::*;
 use jobconnect::db::schema::{applicant_events, applicants, jobs, notifications, resumes, seeker_preferences, users};
 use jobconnect::db::{self};
@@ -271,10 +269,7 @@ async fn truncated_or_abandoned_uploads_leave_nothing(app: &TestApp) {
         .send()
         .await;
     assert!(sent.is_err() || sent.unwrap().status().is_client_error(), "the upload did not succeed");
-    wait_for("the temporary file to be removed", Duration::from_secs(10), || async {
-        files_in(app, "tmp").is_empty().then_some(())
-    })
-    .await;
+    wait_for("the temporary file to be removed", || async { files_in(app, "tmp").is_empty().then_some(()) }).await;
     assert_nothing_stored(app, "abandoned upload").await;
 }
 

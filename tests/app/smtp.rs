@@ -11,7 +11,7 @@ use std::time::Duration;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use jobconnect::config::Settings;
 
-use crate::helpers::{Backend, TestApp, postgres_url, test_settings, wait_for};
+use crate::helpers::{Backend, ReservedPort, TestApp, deadline, postgres_url, test_settings, wait_for};
 
 /// Generates `name::sqlite` and `name::postgres` for scenarios
 /// `async fn name(backend: Backend)` that start their own app and SMTP server.
@@ -36,60 +36,51 @@ macro_rules! each_backend {
     )+};
 }
 
-/// An aiosmtpd process on a loopback port, killed when dropped.
+/// An aiosmtpd process on a loopback port of this test's own, killed when
+/// dropped (tests/support/smtp_server.py).
 pub struct SmtpServer {
     pub port: u16,
     /// The Maildir; messages land in `new/`.
     pub maildir: PathBuf,
     child: Option<Child>,
+    _reserved: ReservedPort,
     _root: tempfile::TempDir,
 }
 
-/// A port nothing listens on (yet).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 impl SmtpServer {
-    /// Starts a server on a free port.
+    /// Starts a server on a port reserved for it.
     pub async fn start() -> SmtpServer {
-        for _ in 0..3 {
-            if let Some(server) = Self::try_start(free_port()).await {
-                return server;
-            }
-        }
-        panic!("the test SMTP server (python3 -m aiosmtpd) does not start");
+        Self::start_on(ReservedPort::new()).await
     }
 
-    /// Starts a server on this port (an app may already be trying it).
-    pub async fn start_on(port: u16) -> SmtpServer {
-        Self::try_start(port).await.unwrap_or_else(|| panic!("the test SMTP server does not start on port {port}"))
-    }
-
-    async fn try_start(port: u16) -> Option<SmtpServer> {
+    /// Starts a server on a port the test reserved earlier (an app may
+    /// already be trying it: until now its connections were refused).
+    pub async fn start_on(reserved: ReservedPort) -> SmtpServer {
         let root = tempfile::tempdir().unwrap();
         // aiosmtpd makes the Maildir itself and refuses mail if it already exists.
         let maildir = root.path().join("maildir");
-        let mut child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs (with the aiosmtpd package)");
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return Some(SmtpServer { port, maildir, child: Some(child), _root: root });
-            }
-            if child.try_wait().unwrap().is_some() || tokio::time::Instant::now() > deadline {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_server.py");
+        let mut command = Command::new("python3");
+        command.arg(script).arg(&maildir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let mut child = reserved.pass_to(&mut command).spawn().expect("python3 runs");
+        // It says "ready" once it listens; it ends at once if aiosmtpd is missing.
+        let stdout = child.stdout.take().unwrap();
+        let said = tokio::time::timeout(
+            deadline(),
+            tokio::task::spawn_blocking(move || {
+                let mut line = String::new();
+                std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
+            }),
+        )
+        .await;
+        match said {
+            Ok(Ok(Ok(line))) if line.trim() == "ready" => {}
+            other => {
                 let _ = child.kill();
-                let _ = child.wait();
-                return None;
+                panic!("the test SMTP server did not start (python3 with the aiosmtpd package): {other:?}");
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
         }
+        SmtpServer { port: reserved.port, maildir, child: Some(child), _reserved: reserved, _root: root }
     }
 
     pub fn url(&self) -> String {
@@ -103,7 +94,7 @@ impl SmtpServer {
 
     /// Waits until at least `n` messages have arrived and returns them all.
     pub async fn wait_for_messages(&self, n: usize) -> Vec<Mail> {
-        wait_for(&format!("{n} e-mails at the SMTP server"), Duration::from_secs(30), || async {
+        wait_for(&format!("{n} e-mails at the SMTP server"), || async {
             let found = self.messages();
             (found.len() >= n).then_some(found)
         })

@@ -2,14 +2,11 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 use crate::helpers::{TestApp, TestUser, wait_for};
-
-pub const WAIT: Duration = Duration::from_secs(15);
 
 /// One browser test at a time: two Chromiums per test are plenty for a
 /// small machine.
@@ -44,16 +41,33 @@ impl Driver {
             return None;
         };
         let turn = ONE_AT_A_TIME.lock().await;
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let process = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        // Port 0: chromedriver picks a free port and says which, so no
+        // other test can take it between choosing and listening.
+        let mut process = Command::new(chromedriver)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
+        let stdout = process.stdout.take().unwrap();
+        let port = tokio::task::spawn_blocking(move || {
+            use std::io::BufRead;
+            // "ChromeDriver was started successfully on port 41234."
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let port = lines.by_ref().map_while(Result::ok).find_map(|line| {
+                let (_, rest) = line.split_once("started successfully on port ")?;
+                rest.trim_end_matches('.').trim().parse::<u16>().ok()
+            });
+            // Keep reading so chromedriver never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            port
+        })
+        .await
+        .unwrap()
+        .expect("chromedriver says its port");
         let url = format!("http://127.0.0.1:{port}");
         let status = format!("{url}/status");
-        wait_for("chromedriver to answer", WAIT, || async {
+        wait_for("chromedriver to answer", || async {
             let resp = reqwest::get(&status).await.ok()?;
             resp.status().is_success().then_some(())
         })
@@ -98,7 +112,7 @@ pub async fn log_in(browser: &Client, app: &TestApp, user: &TestUser) {
     browser.find(Locator::Css("#password")).await.unwrap().send_keys(&user.password).await.unwrap();
     browser.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
     // Wherever the site lands them, it is no longer the log-in page.
-    wait_for("the log-in to go through", WAIT, || async {
+    wait_for("the log-in to go through", || async {
         let url = browser.current_url().await.ok()?;
         (url.path() != "/login").then_some(())
     })

@@ -10,8 +10,9 @@
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 
-use crate::driver::{Driver, WAIT, log_in, screenshot};
+use crate::driver::{Driver, log_in, screenshot};
 use crate::fixtures::pdf_with_text;
+use crate::helpers::deadline;
 use crate::helpers::{Backend, TestApp, wait_for};
 use crate::smtp::{SmtpServer, spawn_app};
 use crate::{both_backends, each_backend};
@@ -28,17 +29,13 @@ fn tag(app: &TestApp) -> &'static str {
 
 /// Waits until the user has `sockets` live sockets open on this instance.
 async fn page_is_live(app: &TestApp, user_id: i64, sockets: usize) {
-    wait_for(
-        "the page's live socket",
-        WAIT,
-        || async move { (app.hub.local_sockets(user_id) >= sockets).then_some(()) },
-    )
-    .await;
+    wait_for("the page's live socket", || async move { (app.hub.local_sockets(user_id) >= sockets).then_some(()) })
+        .await;
 }
 
 /// Waits for an element matching `css` whose text contains `needle`.
 async fn wait_text(browser: &Client, css: &str, needle: &str) -> Element {
-    wait_for(&format!("{css} to show “{needle}”"), WAIT, || async move {
+    wait_for(&format!("{css} to show “{needle}”"), || async move {
         for element in browser.find_all(Locator::Css(css)).await.ok()? {
             if element.text().await.ok()?.contains(needle) {
                 return Some(element);
@@ -52,7 +49,7 @@ async fn wait_text(browser: &Client, css: &str, needle: &str) -> Element {
 /// Waits until the browser is on a page whose path satisfies `pred`.
 async fn wait_path(browser: &Client, what: &str, pred: impl Fn(&str) -> bool) -> url::Url {
     let pred = &pred;
-    wait_for(what, WAIT, || async move {
+    wait_for(what, || async move {
         let url = browser.current_url().await.ok()?;
         pred(url.path()).then_some(url)
     })
@@ -62,7 +59,7 @@ async fn wait_path(browser: &Client, what: &str, pred: impl Fn(&str) -> bool) ->
 /// Waits until the page's CSS animations (a toast sliding in, a label
 /// flashing) are over, so a screenshot shows the page as it settles.
 async fn settled(browser: &Client) {
-    wait_for("the page's animations to finish", WAIT, || async move {
+    wait_for("the page's animations to finish", || async move {
         let running = browser
             .execute("return document.getAnimations().filter(a => a.playState === 'running').length", vec![])
             .await
@@ -139,7 +136,7 @@ async fn seeker_journey(app: &TestApp) {
     // Search with words from the description.
     fill(&browser, "#q", "firmware robots").await;
     click(&browser, "#job-search button[type=submit]").await;
-    let url = wait_for("the query in the URL", WAIT, || async {
+    let url = wait_for("the query in the URL", || async {
         let current = browser.current_url().await.ok()?;
         current.query().is_some_and(|q| q.contains("q=firmware")).then_some(current)
     })
@@ -279,7 +276,7 @@ async fn employer_journey(backend: Backend) {
     assert!(toast.text().await.unwrap().contains("sam applied."));
     let count = browser
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::Css(r#"[data-live-count="notifications"]:not([hidden])"#))
         .await
         .expect("the bell shows the count");
@@ -333,7 +330,7 @@ async fn employer_journey(backend: Backend) {
     wait_text(&browser, ".flashes", "Your e-mail to sam is on its way").await;
 
     // It arrives at the SMTP server, placeholders filled.
-    let mail = wait_for("the e-mail at the SMTP server", std::time::Duration::from_secs(30), || async {
+    let mail = wait_for("the e-mail at the SMTP server", || async {
         smtp.messages().into_iter().find(|m| m.subject() == "Your interview at Nordlicht Labs")
     })
     .await;
@@ -345,7 +342,7 @@ async fn employer_journey(backend: Backend) {
         mail.text
     );
     // The compose page shows it sent once the worker has reported back.
-    wait_for("the e-mail to show as sent", WAIT, || async {
+    wait_for("the e-mail to show as sent", || async {
         browser.refresh().await.ok()?;
         let line = browser.find(Locator::Css(".mail-history li")).await.ok()?.text().await.ok()?;
         (line.contains("Your interview at Nordlicht Labs") && line.contains("Sent")).then_some(())
@@ -400,7 +397,7 @@ async fn admin_journey(app: &TestApp) {
     click(&browser, ".crm-danger summary").await;
     let delete = browser
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::Css(&format!("form[action='/applicants/{ben}/delete'] button[type=submit]")))
         .await
         .unwrap();
@@ -426,7 +423,7 @@ async fn admin_journey(app: &TestApp) {
     };
     browser
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::XPath(&row("applicant.assign", ann)))
         .await
         .expect("the assignment is audited");

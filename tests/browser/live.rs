@@ -4,7 +4,8 @@
 use fantoccini::Locator;
 
 use crate::both_backends;
-use crate::driver::{Driver, WAIT, log_in, screenshot};
+use crate::driver::{Driver, log_in, screenshot};
+use crate::helpers::deadline;
 use crate::helpers::{TestApp, wait_for};
 
 both_backends!(employer_sees_a_toast_and_the_count_when_a_seeker_applies, a_message_appears_in_the_open_thread);
@@ -18,8 +19,7 @@ fn tag(app: &TestApp) -> &'static str {
 
 /// Waits until the user's page has its socket open.
 async fn page_is_live(app: &TestApp, user_id: i64, sockets: usize) {
-    wait_for("the page's live socket", WAIT, || async { (app.hub.local_sockets(user_id) >= sockets).then_some(()) })
-        .await;
+    wait_for("the page's live socket", || async { (app.hub.local_sockets(user_id) >= sockets).then_some(()) }).await;
 }
 
 async fn employer_sees_a_toast_and_the_count_when_a_seeker_applies(app: &TestApp) {
@@ -41,14 +41,14 @@ async fn employer_sees_a_toast_and_the_count_when_a_seeker_applies(app: &TestApp
 
     let toast = browser
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::XPath("//div[contains(@class,'toast')][contains(., 'ann applied to Rust Developer')]"))
         .await
         .expect("a toast about the application");
     assert!(toast.text().await.unwrap().contains("A new application is waiting"));
     let count = browser
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::Css(r#"[data-live-count="notifications"]:not([hidden])"#))
         .await
         .expect("the bell shows the count");
@@ -88,19 +88,19 @@ async fn a_message_appears_in_the_open_thread(app: &TestApp) {
         .await
         .unwrap();
     employer.find(Locator::Css("#reply button[type=submit]")).await.unwrap().click().await.unwrap();
-    employer.wait().at_most(WAIT).for_element(Locator::Css(".message-ours")).await.expect("the sender sees it");
+    employer.wait().at_most(deadline()).for_element(Locator::Css(".message-ours")).await.expect("the sender sees it");
 
     // It appears in the seeker's open page without a reload.
     let arrived = seeker
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::Css(".message-theirs .message-body"))
         .await
         .expect("the message appears live");
     assert_eq!(arrived.text().await.unwrap(), "Hello Ann! Could we talk on Monday at 10?");
     assert!(seeker.find(Locator::Css("[data-thread-empty]")).await.is_err(), "the empty note is gone");
     // The open thread is read at once: the inbox count stays clear.
-    wait_for("the thread to be marked read", WAIT, || async {
+    wait_for("the thread to be marked read", || async {
         let unread = app
             .db
             .run(move |c| jobconnect::db::messages::unread_count(c, jobconnect::db::messages::Scope::Seeker(ann.id)))
@@ -117,7 +117,7 @@ async fn a_message_appears_in_the_open_thread(app: &TestApp) {
     seeker.find(Locator::Css("#reply button[type=submit]")).await.unwrap().click().await.unwrap();
     let reply = employer
         .wait()
-        .at_most(WAIT)
+        .at_most(deadline())
         .for_element(Locator::XPath("//li[contains(@class,'message-theirs')]//p[contains(., 'Monday at 10 works')]"))
         .await
         .expect("the reply appears live");
