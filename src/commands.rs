@@ -55,18 +55,15 @@ pub fn create_admin(
         if users::username_taken(c, username.as_str())? {
             bail!("a user named {} already exists", username.as_str());
         }
-        let now = db::now();
-        let user = users::insert(
+        let user = users::create_account(
             c,
-            &users::NewUser {
+            &users::NewAccount {
                 email: email.as_str(),
                 username: username.as_str(),
                 password_hash: &hash,
                 role: Role::Admin,
-                company_id: None,
-                display_name: "",
-                created_at: now,
-                updated_at: now,
+                company_name: None,
+                email_confirmed: true,
             },
         )?;
         db::audit::record(

@@ -30,6 +30,25 @@ pub struct Settings {
     pub background_workers: bool,
     /// How the outbox worker sends: retries, batch size, parallel connections.
     pub mail_delivery: MailDelivery,
+    /// Abuse limits: session lifetime, sign-ups per address, sockets per user.
+    pub limits: Limits,
+}
+
+/// Limits that keep one client from wearing out the site or an account.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// How long a log-in lasts, checked on the server (`SESSION_HOURS`, 12).
+    pub session_ttl: std::time::Duration,
+    /// Sign-ups answered per client address and hour (`SIGNUPS_PER_ADDRESS_HOUR`, 10).
+    pub signups_per_address: i64,
+    /// Live sockets one user may hold open on one instance (`SOCKETS_PER_USER`, 12).
+    pub sockets_per_user: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { session_ttl: std::time::Duration::from_secs(12 * 3600), signups_per_address: 10, sockets_per_user: 12 }
+    }
 }
 
 /// Tuning of the outbox worker (`MAIL_*` variables).
@@ -80,6 +99,7 @@ impl std::fmt::Debug for Settings {
             .field("db_pool_size", &self.db_pool_size)
             .field("workers", &self.workers)
             .field("mail_delivery", &self.mail_delivery)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -150,6 +170,13 @@ impl Settings {
                 batch_size: parse_var("MAIL_BATCH_SIZE", 100u32)?.clamp(1, 1000),
                 concurrency: parse_var("MAIL_CONCURRENCY", 8u32)?.clamp(1, 64),
                 poll_interval: std::time::Duration::from_secs(1),
+            },
+            limits: Limits {
+                session_ttl: std::time::Duration::from_secs(
+                    parse_var("SESSION_HOURS", 12u64)?.clamp(1, 24 * 90) * 3600,
+                ),
+                signups_per_address: parse_var("SIGNUPS_PER_ADDRESS_HOUR", 10i64)?.max(1),
+                sockets_per_user: parse_var("SOCKETS_PER_USER", 12usize)?.max(1),
             },
         };
         if !(4..=31).contains(&settings.bcrypt_cost) {

@@ -108,6 +108,9 @@ impl Application {
 
         let key = Key::from(&settings.session_key);
         let cookie_secure = settings.cookie_secure;
+        // The cookie lives as long as a log-in may; the server checks the
+        // log-in's age itself too (`auth::session`).
+        let cookie_ttl = actix_web::cookie::time::Duration::seconds(settings.limits.session_ttl.as_secs() as i64);
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -115,9 +118,7 @@ impl Application {
                 .cookie_secure(cookie_secure)
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
-                .session_lifecycle(
-                    PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)),
-                )
+                .session_lifecycle(PersistentSession::default().session_ttl(cookie_ttl))
                 .build();
             App::new()
                 .app_data(app_state.clone())

@@ -362,6 +362,9 @@ pub const PDF_TEXT_COMMAND: &str = "pdf-text";
 /// Written before the text, so anything a parser prints first is not taken as text.
 const TEXT_MARKER: &str = "\n--jobconnect-pdf-text--\n";
 
+/// Longest wait of one user's upload for that user's earlier extraction.
+const TEXT_QUEUE_WAIT: Duration = Duration::from_secs(30);
+
 /// The plain text of a PDF, for search. An unreadable PDF gives "" (still accepted).
 ///
 /// The parsing happens in a child process (`jobconnect pdf-text FILE`) with a
@@ -369,7 +372,16 @@ const TEXT_MARKER: &str = "\n--jobconnect-pdf-text--\n";
 /// compressed streams many times over and may recurse deeply, and none of
 /// that should cost the server its memory or its life. Without the binary
 /// (an unusual install) it runs in this process.
-pub async fn pdf_text(path: PathBuf) -> String {
+///
+/// One extraction per `uploader` at a time: a user who sends many PDFs at
+/// once waits behind their own (and past `TEXT_QUEUE_WAIT` their file is kept
+/// without text), so they hold at most one of the server's slots and other
+/// users keep the rest.
+pub async fn pdf_text(path: PathBuf, uploader: i64) -> String {
+    let Some(_turn) = UploaderTurn::wait(uploader).await else {
+        tracing::warn!(uploader, "resume text skipped: this user's earlier PDFs are still being read");
+        return String::new();
+    };
     match text_helper() {
         Some(exe) => match pdf_text_in_child(exe, &path).await {
             Ok(text) => text,
@@ -380,6 +392,37 @@ pub async fn pdf_text(path: PathBuf) -> String {
         },
         None => {
             tokio::task::spawn_blocking(move || extract_normalised(&path).unwrap_or_default()).await.unwrap_or_default()
+        }
+    }
+}
+
+/// A user's turn to have a PDF read; the next of their uploads waits for it.
+struct UploaderTurn {
+    uploader: i64,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+type Turns = std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<tokio::sync::Mutex<()>>>>;
+
+fn turns() -> &'static Turns {
+    static TURNS: std::sync::OnceLock<Turns> = std::sync::OnceLock::new();
+    TURNS.get_or_init(Default::default)
+}
+
+impl UploaderTurn {
+    async fn wait(uploader: i64) -> Option<UploaderTurn> {
+        let lock = turns().lock().unwrap_or_else(|e| e.into_inner()).entry(uploader).or_default().clone();
+        let guard = tokio::time::timeout(TEXT_QUEUE_WAIT, lock.lock_owned()).await.ok()?;
+        Some(UploaderTurn { uploader, _guard: guard })
+    }
+}
+
+impl Drop for UploaderTurn {
+    fn drop(&mut self) {
+        // Forget users with nothing in flight (the map holds one reference, this turn's guard another).
+        let mut map = turns().lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(&self.uploader).is_some_and(|lock| std::sync::Arc::strong_count(lock) <= 2) {
+            map.remove(&self.uploader);
         }
     }
 }
@@ -484,7 +527,25 @@ pub fn stored_path(upload_dir: &Path, stored_name: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use futures_util::FutureExt;
+
     use super::*;
+
+    #[tokio::test]
+    async fn one_users_pdfs_wait_for_each_other_and_for_no_one_else() {
+        let (ann, bob) = (-101, -102);
+        let first = UploaderTurn::wait(ann).await.expect("a free turn");
+        let second = tokio::spawn(UploaderTurn::wait(ann));
+        // Bob is not behind Ann: his turn is ready at the first look.
+        let bobs = UploaderTurn::wait(bob).now_or_never().flatten().expect("bob's turn at once");
+        drop(bobs);
+        assert!(!second.is_finished(), "ann's second PDF waits for her first");
+        drop(first);
+        let second = second.await.unwrap().expect("then it is her turn");
+        drop(second);
+        let map = turns().lock().unwrap();
+        assert!(!map.contains_key(&ann) && !map.contains_key(&bob), "users with nothing in flight are forgotten");
+    }
 
     #[test]
     fn file_names_are_display_text_only() {

@@ -22,6 +22,9 @@ use crate::startup::AppState;
 
 const USER_ID: &str = "uid";
 const EPOCH: &str = "epoch";
+/// When the user logged in (Unix seconds): the server ends the session
+/// `SESSION_HOURS` later, whatever the cookie's own expiry says.
+const SINCE: &str = "since";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 /// Messages kept for the next page, and the longest one (bytes).
@@ -67,6 +70,7 @@ impl TypedSession {
         self.0.clear();
         self.insert(USER_ID, user.id)?;
         self.insert(EPOCH, user.session_epoch)?;
+        self.insert(SINCE, unix_now())?;
         self.insert(CSRF, new_token())?;
         Ok(())
     }
@@ -80,10 +84,13 @@ impl TypedSession {
         self.0.purge();
     }
 
-    fn user_ref(&self) -> Option<(i64, i32)> {
+    /// The session's user and epoch, while the log-in is younger than `ttl`.
+    fn user_ref(&self, ttl: std::time::Duration) -> Option<SessionRef> {
         let id = self.0.get::<i64>(USER_ID).ok().flatten()?;
         let epoch = self.0.get::<i32>(EPOCH).ok().flatten()?;
-        Some((id, epoch))
+        let since = self.0.get::<i64>(SINCE).ok().flatten()?;
+        let expires = since.saturating_add(ttl.as_secs() as i64);
+        (unix_now() < expires).then_some(SessionRef { id, epoch, expires })
     }
 
     /// The session's CSRF token, made on first use.
@@ -135,9 +142,20 @@ fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+struct SessionRef {
+    id: i64,
+    epoch: i32,
+    /// Unix seconds.
+    expires: i64,
+}
+
 /// A logged-in, active user whose session is current.
 #[derive(Debug, Clone)]
-pub struct CurrentUser(Arc<User>);
+pub struct CurrentUser(Arc<User>, i64);
 
 impl Deref for CurrentUser {
     type Target = User;
@@ -149,6 +167,11 @@ impl Deref for CurrentUser {
 impl CurrentUser {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// When this log-in ends (Unix seconds): a live socket closes then too.
+    pub fn session_expires(&self) -> i64 {
+        self.1
     }
 
     /// The user's role is one of `roles`; anything else is a 404, so pages of
@@ -178,13 +201,19 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
         return Ok(user.clone());
     }
     let session = TypedSession::from_request(req);
-    let user = match session.user_ref() {
-        None => None,
-        Some((id, epoch)) => {
-            let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
+    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
+    let user = match session.user_ref(state.settings.limits.session_ttl) {
+        None => {
+            if session.0.get::<i64>(USER_ID).ok().flatten().is_some() {
+                // Expired (or from before log-ins carried their time): gone.
+                session.log_out();
+            }
+            None
+        }
+        Some(SessionRef { id, epoch, expires }) => {
             let found = state.db.run(move |c| users::find(c, id)).await;
             match found {
-                Ok(user) if user.is_active && user.session_epoch == epoch => Some(CurrentUser(Arc::new(user))),
+                Ok(user) if user.is_active && user.session_epoch == epoch => Some(CurrentUser(Arc::new(user), expires)),
                 Ok(_) | Err(AppError::NotFound) => {
                     session.log_out();
                     None

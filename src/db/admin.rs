@@ -130,20 +130,23 @@ pub fn active_admins(conn: &mut AnyConnection) -> QueryResult<i64> {
     users::table.filter(users::role.eq(Role::Admin)).filter(users::is_active.eq(true)).count().get_result(conn)
 }
 
+/// A new role (and company) also moves the session epoch: every session and
+/// open socket made under the old scope ends (poke the user after commit).
 pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role, company_id: Option<i64>) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
+    let changed = diesel::update(users::table.find(id))
         .set((users::role.eq(role), users::company_id.eq(company_id), users::updated_at.eq(super::now())))
-        .execute(conn)
+        .execute(conn)?;
+    super::users::bump_session_epoch(conn, id)?;
+    Ok(changed)
 }
 
-/// Deactivating also moves the session epoch, so every session ends at once.
+/// Deactivating (and reactivating) also moves the session epoch, so every
+/// session ends at once (poke the user after commit).
 pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> QueryResult<usize> {
     let changed = diesel::update(users::table.find(id))
         .set((users::is_active.eq(active), users::updated_at.eq(super::now())))
         .execute(conn)?;
-    if !active {
-        super::users::bump_session_epoch(conn, id)?;
-    }
+    super::users::bump_session_epoch(conn, id)?;
     Ok(changed)
 }
 

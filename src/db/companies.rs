@@ -92,18 +92,7 @@ pub fn create(conn: &mut AnyConnection, name: &str) -> QueryResult<Company> {
 
 /// Lower-case ASCII letters and digits joined by single dashes; never empty.
 pub fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-        if slug.len() >= 60 {
-            break;
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
+    let slug = crate::domain::slug(name);
     if slug.is_empty() { "company".into() } else { slug }
 }
 

@@ -38,6 +38,8 @@ pub struct Job {
     pub published_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// Closed by an admin (moderation): its company cannot reopen it.
+    pub closed_by_admin: bool,
 }
 
 impl Job {
@@ -170,6 +172,8 @@ pub enum TransitionRefused {
     WrongStatus(JobStatus),
     /// Publishing or reopening a job whose closing date has passed.
     ClosingDatePassed,
+    /// Reopening a job an admin closed.
+    ClosedByAdmin,
 }
 
 /// Moves a job of the scope to `to` (publish and reopen: to Open; close: to
@@ -194,6 +198,9 @@ pub fn change_status(
         if !allowed {
             return Ok(Err(TransitionRefused::WrongStatus(current)));
         }
+        if to == JobStatus::Open && job.closed_by_admin {
+            return Ok(Err(TransitionRefused::ClosedByAdmin));
+        }
         if to == JobStatus::Open && job.closes_at.is_some_and(|t| t <= now) {
             return Ok(Err(TransitionRefused::ClosingDatePassed));
         }
@@ -206,11 +213,12 @@ pub fn change_status(
     })
 }
 
-/// Closes a job whatever its company (admin moderation). False when it was not open.
+/// Closes a job whatever its company (admin moderation), for good: its
+/// company cannot reopen it. False when it was not open.
 pub fn close_by_id(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
     let now = super::now();
     let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq(JobStatus::Open)))
-        .set((jobs::status.eq(JobStatus::Closed), jobs::updated_at.eq(now)))
+        .set((jobs::status.eq(JobStatus::Closed), jobs::closed_by_admin.eq(true), jobs::updated_at.eq(now)))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -528,7 +536,7 @@ struct Count {
 /// The job columns of a card (description cut short: lists show a teaser).
 const CARD_COLUMNS: &str = "j.id, j.company_id, j.created_by, j.title, substr(j.description, 1, 400) AS description, \
      j.location, j.remote, j.employment_type, j.category, j.salary_min, j.salary_max, j.salary_currency, \
-     j.salary_period, j.status, j.closes_at, j.published_at, j.created_at, j.updated_at, \
+     j.salary_period, j.status, j.closes_at, j.published_at, j.created_at, j.updated_at, j.closed_by_admin, \
      c.name AS company_name, c.slug AS company_slug, c.logo_path AS company_logo";
 
 /// The yearly equivalent of a job's best pay, for the minimum-salary filter.

@@ -5,7 +5,7 @@
 //! `locked_until`) → `sent`, or back to `retrying` (with `next_attempt_at` and
 //! `last_error`) until the attempts run out and it is `failed`. A row left in
 //! `sending` by a crashed worker is claimed again once its lease is over.
-//! Also here: the companies' e-mail templates and the password-reset tokens.
+//! Also here: the companies' e-mail templates and the one-time link tokens.
 
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
@@ -40,6 +40,71 @@ pub struct Sender<'a> {
 
 /// Queues an e-mail with a sender name and a reply address.
 pub fn enqueue_from(conn: &mut AnyConnection, email: &OutgoingEmail, sender: &Sender) -> QueryResult<i64> {
+    insert(conn, email, sender, None)
+}
+
+crate::text_enum! {
+    /// A one-time link an e-mail carries. It is made only when the e-mail is
+    /// sent: the stored e-mail holds [`LINK_HIDDEN`] where the link goes.
+    LinkKind {
+        PasswordReset => "password_reset", "Password reset";
+        ConfirmEmail => "confirm_email", "E-mail confirmation";
+    }
+}
+
+impl LinkKind {
+    /// The page the link opens, before its token.
+    pub fn path(&self) -> &'static str {
+        match self {
+            LinkKind::PasswordReset => "/password/reset/",
+            LinkKind::ConfirmEmail => "/account/confirm/",
+        }
+    }
+
+    /// How long a link works.
+    pub fn valid_for(&self) -> time::Duration {
+        match self {
+            LinkKind::PasswordReset => time::Duration::hours(1),
+            LinkKind::ConfirmEmail => time::Duration::days(2),
+        }
+    }
+}
+
+/// What a stored e-mail shows where its one-time link goes. No outbox row,
+/// admin page or log line ever holds the link itself.
+pub const LINK_HIDDEN: &str = "[link hidden]";
+
+/// Queues an e-mail whose text holds [`LINK_HIDDEN`]: the worker puts a fresh
+/// one-time link of `kind` for `user_id` there when it sends it.
+pub fn enqueue_with_link(
+    conn: &mut AnyConnection,
+    email: &OutgoingEmail,
+    kind: LinkKind,
+    user_id: i64,
+) -> QueryResult<i64> {
+    insert(conn, email, &Sender::default(), Some((kind, user_id)))
+}
+
+/// E-mails with a link of `kind` queued for the user since `since` (the
+/// per-account limits of reset and confirmation e-mails).
+pub fn links_queued_since(
+    conn: &mut AnyConnection,
+    kind: LinkKind,
+    user_id: i64,
+    since: PrimitiveDateTime,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::link_user_id.eq(user_id).and(outbox::link_kind.eq(kind)).and(outbox::created_at.gt(since)))
+        .count()
+        .get_result(conn)
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    email: &OutgoingEmail,
+    sender: &Sender,
+    link: Option<(LinkKind, i64)>,
+) -> QueryResult<i64> {
     let now = super::now();
     diesel::insert_into(outbox::table)
         .values((
@@ -54,6 +119,8 @@ pub fn enqueue_from(conn: &mut AnyConnection, email: &OutgoingEmail, sender: &Se
             outbox::created_at.eq(now),
             outbox::from_name.eq(sender.name),
             outbox::reply_to.eq(sender.reply_to),
+            outbox::link_kind.eq(link.map(|(kind, _)| kind)),
+            outbox::link_user_id.eq(link.map(|(_, user)| user)),
         ))
         .returning(outbox::id)
         .get_result(conn)
@@ -108,6 +175,9 @@ pub struct OutboxRow {
     pub sent_at: Option<PrimitiveDateTime>,
     pub from_name: Option<String>,
     pub reply_to: Option<String>,
+    /// The one-time link the worker makes when it sends this e-mail (see `links`).
+    pub link_kind: Option<LinkKind>,
+    pub link_user_id: Option<i64>,
 }
 
 /// How long a claim holds a row. A worker stops starting sends of a batch
@@ -449,62 +519,48 @@ pub mod templates {
     }
 }
 
-/// One-time password-reset tokens. Only the SHA-256 of a token is stored, so
-/// a copy of the database opens no account.
-pub mod resets {
+/// One-time tokens of the links e-mails carry (password reset, e-mail
+/// confirmation). Only the SHA-256 of a token is stored, so a copy of the
+/// database opens no account; the token itself exists only in the e-mail.
+pub mod tokens {
     use diesel::prelude::*;
     use sha2::{Digest, Sha256};
-    use time::PrimitiveDateTime;
 
+    use super::LinkKind;
     use crate::db::AnyConnection;
-    use crate::db::schema::{audit_log, password_resets};
+    use crate::db::schema::password_resets;
 
-    /// A link works for an hour.
-    pub const VALID_FOR: time::Duration = time::Duration::hours(1);
-    /// The audit action written for every request (also what the per-address limit counts).
-    pub const REQUESTED: &str = "password.reset_requested";
+    /// Tokens are 64 hex digits; anything else is not worth a query.
+    pub fn well_formed(token: &str) -> bool {
+        token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+    }
 
     pub fn hash(token: &str) -> String {
         hex::encode(Sha256::digest(token.as_bytes()))
     }
 
-    /// Stores a new token for the user, valid for an hour from now.
-    pub fn create(conn: &mut AnyConnection, user_id: i64, token: &str) -> QueryResult<()> {
+    /// Stores a new token of `kind` for the user, valid from now for the kind's time.
+    pub fn create(conn: &mut AnyConnection, kind: LinkKind, user_id: i64, token: &str) -> QueryResult<()> {
         let now = crate::db::now();
         diesel::insert_into(password_resets::table)
             .values((
                 password_resets::user_id.eq(user_id),
                 password_resets::token_hash.eq(hash(token)),
-                password_resets::expires_at.eq(now + VALID_FOR),
+                password_resets::expires_at.eq(now + kind.valid_for()),
                 password_resets::created_at.eq(now),
+                password_resets::purpose.eq(kind.as_str()),
             ))
             .execute(conn)?;
         Ok(())
     }
 
-    /// Tokens made for the user since `since` (the per-account limit).
-    pub fn made_since(conn: &mut AnyConnection, user_id: i64, since: PrimitiveDateTime) -> QueryResult<i64> {
-        password_resets::table
-            .filter(password_resets::user_id.eq(user_id).and(password_resets::created_at.gt(since)))
-            .count()
-            .get_result(conn)
-    }
-
-    /// Reset requests from an address since `since` (the per-address limit),
-    /// counted from the audit log every request writes.
-    pub fn requests_from(conn: &mut AnyConnection, ip: &str, since: PrimitiveDateTime) -> QueryResult<i64> {
-        audit_log::table
-            .filter(audit_log::action.eq(REQUESTED).and(audit_log::ip.eq(ip)).and(audit_log::created_at.gt(since)))
-            .count()
-            .get_result(conn)
-    }
-
-    /// The user a token belongs to, when it is unused and not expired.
-    pub fn valid_user(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<i64>> {
+    /// The user a token of `kind` belongs to, when it is unused and not expired.
+    pub fn valid_user(conn: &mut AnyConnection, kind: LinkKind, token: &str) -> QueryResult<Option<i64>> {
         password_resets::table
             .filter(
                 password_resets::token_hash
                     .eq(hash(token))
+                    .and(password_resets::purpose.eq(kind.as_str()))
                     .and(password_resets::used_at.is_null())
                     .and(password_resets::expires_at.gt(crate::db::now())),
             )
@@ -514,14 +570,15 @@ pub mod resets {
     }
 
     /// Uses the token up (once only: the update is conditional) and voids the
-    /// user's other open tokens. Returns the user, or None when the token was
-    /// not valid. Call it inside the transaction that sets the password.
-    pub fn consume(conn: &mut AnyConnection, token: &str) -> QueryResult<Option<i64>> {
+    /// user's other open tokens of that kind. Returns the user, or None when
+    /// the token was not valid. Call it inside the transaction that acts on it.
+    pub fn consume(conn: &mut AnyConnection, kind: LinkKind, token: &str) -> QueryResult<Option<i64>> {
         let now = crate::db::now();
         let user_id: Option<i64> = diesel::update(
             password_resets::table.filter(
                 password_resets::token_hash
                     .eq(hash(token))
+                    .and(password_resets::purpose.eq(kind.as_str()))
                     .and(password_resets::used_at.is_null())
                     .and(password_resets::expires_at.gt(now)),
             ),
@@ -532,8 +589,12 @@ pub mod resets {
         .optional()?;
         if let Some(user_id) = user_id {
             diesel::update(
-                password_resets::table
-                    .filter(password_resets::user_id.eq(user_id).and(password_resets::used_at.is_null())),
+                password_resets::table.filter(
+                    password_resets::user_id
+                        .eq(user_id)
+                        .and(password_resets::purpose.eq(kind.as_str()))
+                        .and(password_resets::used_at.is_null()),
+                ),
             )
             .set(password_resets::used_at.eq(Some(now)))
             .execute(conn)?;

@@ -443,7 +443,7 @@ pub fn settle_thread(
     super::transaction(conn, |conn| {
         let messages = mark_thread_read(conn, thread.applicant_id, reader_is_seeker)?;
         let notices =
-            super::notifications::mark_read_by_link(conn, reader_id, Some("message"), &thread.link(reader_is_seeker))?;
+            super::notifications::mark_read_by_link(conn, reader_id, "message", &thread.link(reader_is_seeker))?;
         Ok(messages + notices)
     })
 }

@@ -167,17 +167,16 @@ pub fn mark_all_read(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usiz
     .execute(conn)
 }
 
-/// Marks the user's unread notifications that lead to `link` read, of one
-/// kind or of any (opening a thread settles its "new message" notifications,
-/// opening an applicant its "new application" and "assigned" ones).
-pub fn mark_read_by_link(conn: &mut AnyConnection, user_id: i64, kind: Option<&str>, link: &str) -> QueryResult<usize> {
-    let unread = notifications::table
-        .filter(notifications::user_id.eq(user_id))
-        .filter(notifications::read_at.is_null())
-        .filter(notifications::link.eq(link));
-    let read = notifications::read_at.eq(super::now());
-    match kind {
-        Some(kind) => diesel::update(unread.filter(notifications::kind.eq(kind))).set(read).execute(conn),
-        None => diesel::update(unread).set(read).execute(conn),
-    }
+/// Marks the user's unread notifications of one kind that lead to `link`
+/// read (marking a thread read settles its "new message" notifications).
+pub fn mark_read_by_link(conn: &mut AnyConnection, user_id: i64, kind: &str, link: &str) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::read_at.is_null())
+            .filter(notifications::kind.eq(kind))
+            .filter(notifications::link.eq(link)),
+    )
+    .set(notifications::read_at.eq(super::now()))
+    .execute(conn)
 }

@@ -101,6 +101,26 @@ pub fn find_for_viewer(conn: &mut AnyConnection, id: i64, viewer: &User) -> Quer
     Ok(allowed.then_some(resume))
 }
 
+/// The name of the person a resume is about: its seeker, or for a resume
+/// added by hand, the applicant it came with (what a download is named after).
+pub fn person_name(conn: &mut AnyConnection, resume: &Resume) -> QueryResult<String> {
+    use super::schema::users;
+    let name = match resume.user_id {
+        Some(user_id) => users::table
+            .find(user_id)
+            .select((users::display_name, users::username))
+            .first::<(String, String)>(conn)
+            .optional()?
+            .map(|(display, username)| if display.is_empty() { username } else { display }),
+        None => applicants::table
+            .filter(applicants::resume_id.eq(resume.id))
+            .select(applicants::name)
+            .first::<String>(conn)
+            .optional()?,
+    };
+    Ok(name.unwrap_or_default())
+}
+
 /// Locks one of the seeker's own, not deleted resumes for the rest of the
 /// transaction (a no-op update takes the row lock on PostgreSQL), so a
 /// concurrent delete waits and then sees the application that uses it.

@@ -34,6 +34,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        email_confirmed -> Bool,
     }
 }
 
@@ -79,6 +80,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        closed_by_admin -> Bool,
     }
 }
 
@@ -192,6 +194,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         from_name -> Nullable<Text>,
         reply_to -> Nullable<Text>,
+        link_kind -> Nullable<Text>,
+        link_user_id -> Nullable<BigInt>,
     }
 }
 
@@ -215,6 +219,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        purpose -> Text,
     }
 }
 

@@ -27,6 +27,8 @@ pub struct User {
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     pub last_login_at: Option<PrimitiveDateTime>,
+    /// False from sign-up until the link e-mailed to the address is opened.
+    pub email_confirmed: bool,
 }
 
 impl User {
@@ -52,6 +54,46 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub email_confirmed: bool,
+}
+
+/// A new account: the user and, for an employer, the company they name.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub company_name: Option<&'a str>,
+    /// False for a sign-up (the e-mailed link confirms it).
+    pub email_confirmed: bool,
+}
+
+/// Creates the account (and its company). Call it inside a transaction.
+pub fn create_account(conn: &mut AnyConnection, account: &NewAccount) -> QueryResult<User> {
+    let company_id = match account.company_name {
+        Some(name) => Some(super::companies::create(conn, name)?.id),
+        None => None,
+    };
+    let now = super::now();
+    insert(
+        conn,
+        &NewUser {
+            email: account.email,
+            username: account.username,
+            password_hash: account.password_hash,
+            role: account.role,
+            company_id,
+            display_name: "",
+            created_at: now,
+            updated_at: now,
+            email_confirmed: account.email_confirmed,
+        },
+    )
+}
+
+/// The address is proven (its owner opened a link sent to it).
+pub fn confirm_email(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::email_confirmed.eq(true)).execute(conn)
 }
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);

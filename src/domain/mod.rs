@@ -8,6 +8,23 @@ pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, RawApplicantFields, SearchTerms};
 pub use enums::*;
 
+/// Lower-case ASCII words joined by `-`, about 60 characters at most: for
+/// addresses and file names. Empty when the text has no ASCII letter or digit.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 60 {
+            break;
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
 /// A value stored as TEXT that is one of a fixed set, with a label for people.
 /// Generates `as_str`, `label`, `ALL`, `FromStr`, `Display`, serde and diesel
 /// (Text) conversions.

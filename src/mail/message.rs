@@ -80,6 +80,8 @@ mod tests {
             sent_at: None,
             from_name: Some("Acme".into()),
             reply_to: Some("boss@acme.example".into()),
+            link_kind: None,
+            link_user_id: None,
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod compose;
 pub mod digest;
+pub mod links;
 pub mod message;
 pub mod notices;
 pub mod smtp;

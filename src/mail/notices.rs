@@ -14,7 +14,7 @@ use askama::Template;
 use diesel::prelude::*;
 
 use crate::config::Settings;
-use crate::db::mail::{self, OutgoingEmail};
+use crate::db::mail::{self, LinkKind, OutgoingEmail};
 use crate::db::schema::{companies, jobs, messages, users};
 use crate::db::{AnyConnection, applicants::Applicant, users::User};
 use crate::domain::{Role, Stage};
@@ -280,25 +280,114 @@ pub fn new_message(
     queue(c, &recipient.email, recipient.name(), &subject, text, html, to_applicant.then_some(applicant.id)).map(Some)
 }
 
-// ---- password reset -----------------------------------------------------------
+// ---- one-time links: password reset, e-mail confirmation ----------------------
 
-pub struct PasswordReset {
+/// An e-mail whose link is made only when it is sent (`mail::LINK_HIDDEN`
+/// stands in its place in the stored text).
+pub struct LinkNotice {
     pub name: String,
-    pub link: String,
+    pub link: &'static str,
     pub minutes: i64,
 }
-notice!(PasswordReset, PasswordResetText, PasswordResetHtml, "email/password_reset.txt", "email/password_reset.html");
+notice!(LinkNotice, PasswordResetText, PasswordResetHtml, "email/password_reset.txt", "email/password_reset.html");
+notice!(LinkNotice, ConfirmEmailText, ConfirmEmailHtml, "email/confirm_email.txt", "email/confirm_email.html");
 
-/// The one-time link for `token` (stored hashed by the caller).
-pub fn password_reset(c: &mut AnyConnection, settings: &Settings, user: &User, token: &str) -> QueryResult<i64> {
-    let m = PasswordReset {
-        name: user.name().to_string(),
-        link: format!("{}/password/reset/{token}", site(settings).base_url),
-        minutes: mail::resets::VALID_FOR.whole_minutes(),
+fn link_notice(user: &User, kind: LinkKind) -> LinkNotice {
+    LinkNotice { name: user.name().to_string(), link: mail::LINK_HIDDEN, minutes: kind.valid_for().whole_minutes() }
+}
+
+fn queue_link(
+    c: &mut AnyConnection,
+    user: &User,
+    subject: &str,
+    kind: LinkKind,
+    text: Result<String, askama::Error>,
+    html: Result<String, askama::Error>,
+) -> QueryResult<i64> {
+    let email = OutgoingEmail {
+        to: one_line(&user.email),
+        to_name: one_line(user.name()),
+        subject: subject.into(),
+        text: text.map_err(render_error)?,
+        html: Some(html.map_err(render_error)?),
+        applicant_id: None,
     };
+    mail::enqueue_with_link(c, &email, kind, user.id)
+}
+
+/// A link to choose a new password.
+pub fn password_reset(c: &mut AnyConnection, settings: &Settings, user: &User) -> QueryResult<i64> {
+    let m = link_notice(user, LinkKind::PasswordReset);
     let text = PasswordResetText { m: &m }.render();
     let html = PasswordResetHtml { m: &m, site: site(settings) }.render();
-    queue(c, &user.email, user.name(), "Reset your JobConnect password", text, html, None)
+    queue_link(c, user, "Reset your JobConnect password", LinkKind::PasswordReset, text, html)
+}
+
+/// A link that confirms a new account's e-mail address (and logs it in).
+pub fn confirm_email(c: &mut AnyConnection, settings: &Settings, user: &User) -> QueryResult<i64> {
+    let m = link_notice(user, LinkKind::ConfirmEmail);
+    let text = ConfirmEmailText { m: &m }.render();
+    let html = ConfirmEmailHtml { m: &m, site: site(settings) }.render();
+    queue_link(c, user, "Confirm your JobConnect account", LinkKind::ConfirmEmail, text, html)
+}
+
+pub struct PasswordChanged {
+    pub name: String,
+    /// How: "on your account page" or "with an e-mailed link".
+    pub how: &'static str,
+    pub forgot: String,
+}
+notice!(
+    PasswordChanged,
+    PasswordChangedText,
+    PasswordChangedHtml,
+    "email/password_changed.txt",
+    "email/password_changed.html"
+);
+
+/// The account's password was changed: its owner hears of it, so a change
+/// they did not make does not go unnoticed.
+pub fn password_changed(
+    c: &mut AnyConnection,
+    settings: &Settings,
+    user: &User,
+    how: &'static str,
+) -> QueryResult<i64> {
+    let m = PasswordChanged {
+        name: user.name().to_string(),
+        how,
+        forgot: format!("{}/password/forgot", site(settings).base_url),
+    };
+    let text = PasswordChangedText { m: &m }.render();
+    let html = PasswordChangedHtml { m: &m, site: site(settings) }.render();
+    queue(c, &user.email, user.name(), "Your JobConnect password was changed", text, html, None)
+}
+
+pub struct AlreadyRegistered {
+    pub name: String,
+    pub login: String,
+    pub forgot: String,
+}
+notice!(
+    AlreadyRegistered,
+    AlreadyRegisteredText,
+    AlreadyRegisteredHtml,
+    "email/already_registered.txt",
+    "email/already_registered.html"
+);
+
+/// Someone signed up with the address of an existing account: its owner hears
+/// of it (the sign-up page answers the same as for a new address).
+pub fn already_registered(c: &mut AnyConnection, settings: &Settings, user: &User) -> QueryResult<i64> {
+    let base = site(settings).base_url;
+    let m = AlreadyRegistered {
+        name: user.name().to_string(),
+        login: format!("{base}/login"),
+        forgot: format!("{base}/password/forgot"),
+    };
+    let text = AlreadyRegisteredText { m: &m }.render();
+    let html = AlreadyRegisteredHtml { m: &m, site: site(settings) }.render();
+    queue(c, &user.email, user.name(), "You already have a JobConnect account", text, html, None)
 }
 
 // ---- job-alert digest -----------------------------------------------------------

@@ -17,8 +17,8 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::message;
 use super::transport::{self, Transport};
+use super::{links, message};
 use crate::config::MailDelivery;
 use crate::db::mail::{self, Attempt, OutboxRow, Outcome};
 use crate::startup::AppState;
@@ -134,18 +134,22 @@ async fn deliver_batch(
     let sending = async move {
         futures_util::stream::iter(rows)
             .map(|row| async move {
+                let (id, attempts, had_error) = (row.id, row.attempts, row.last_error.is_some());
                 let outcome = if *stop.borrow() || Instant::now() >= start_no_later_than {
                     Outcome::Released
                 } else {
-                    match message::build(&row, from) {
-                        Err(reason) => Outcome::Failed { error: reason },
-                        Ok(message) => match transport.send(message).await {
-                            Ok(()) => Outcome::Sent,
-                            Err(error) => after_failure(delivery, row.attempts, error),
+                    match links::fill(state, row).await {
+                        Err(error) => after_failure(delivery, attempts, error),
+                        Ok(row) => match message::build(&row, from) {
+                            Err(reason) => Outcome::Failed { error: reason },
+                            Ok(message) => match transport.send(message).await {
+                                Ok(()) => Outcome::Sent,
+                                Err(error) => after_failure(delivery, attempts, error),
+                            },
                         },
                     }
                 };
-                Attempt { id: row.id, attempts: row.attempts, had_error: row.last_error.is_some(), outcome }
+                Attempt { id, attempts, had_error, outcome }
             })
             .buffer_unordered(delivery.concurrency.max(1) as usize)
             .for_each(|attempt| {

@@ -193,18 +193,28 @@ impl Hub {
     }
 
     /// Adds a socket of a user; it is removed when the registration drops.
+    #[cfg(test)]
     pub(crate) fn register(&self, user_id: i64) -> Registration {
+        self.try_register(user_id, usize::MAX).expect("no cap")
+    }
+
+    /// Adds a socket of a user unless they already hold `cap` on this
+    /// instance (one user must not fill the server with sockets).
+    pub(crate) fn try_register(&self, user_id: i64, cap: usize) -> Option<Registration> {
         let wake = Arc::new(Wake { id: self.inner.next_socket.fetch_add(1, Ordering::Relaxed), notify: Notify::new() });
         let first = {
             let mut sockets = self.inner.sockets.lock().unwrap_or_else(|e| e.into_inner());
             let list = sockets.entry(user_id).or_default();
+            if list.len() >= cap {
+                return None;
+            }
             list.push(wake.clone());
             list.len() == 1
         };
         if first {
             self.presence_changed(user_id);
         }
-        Registration { hub: self.clone(), user_id, wake }
+        Some(Registration { hub: self.clone(), user_id, wake })
     }
 
     fn presence_changed(&self, user_id: i64) {

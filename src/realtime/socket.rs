@@ -22,6 +22,7 @@ use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
 use serde::Deserialize;
 use tokio::time::Instant;
 
+use super::Registration;
 use super::feed::{self, Counts, Cursors};
 use crate::auth::session::load_user;
 use crate::db::messages::{self, Scope};
@@ -65,14 +66,20 @@ pub async fn connect(
     if state.hub.is_shut_down() {
         return Err(AppError::Unavailable("shutting down".into()));
     }
+    let Some(registration) = state.hub.try_register(user.id, state.settings.limits.sockets_per_user) else {
+        tracing::info!(user_id = user.id, "live socket refused: the user has too many open");
+        return Ok(HttpResponse::TooManyRequests().body("too many live connections"));
+    };
     let (response, session, stream) = match actix_ws::handle(&req, body) {
         Ok(parts) => parts,
         Err(e) => return Ok(e.error_response()),
     };
     let socket = Socket {
         state: state.into_inner(),
+        registration,
         user_id: user.id,
         epoch: user.session_epoch,
+        session_expires: user.session_expires(),
         scope: Scope::of(user.id, user.role, user.company_id),
         cursors: Cursors { notification: cursor(&query.notification), message: cursor(&query.message) },
         session,
@@ -83,10 +90,15 @@ pub async fn connect(
 
 struct Socket {
     state: std::sync::Arc<AppState>,
+    registration: Registration,
     user_id: i64,
     /// The user's session epoch when the socket opened: logging out
-    /// everywhere, a new password or deactivation ends the socket too.
+    /// everywhere, a new password, a new role or company, deactivation or
+    /// reactivation ends the socket too (on every instance: each change
+    /// pokes the user, and the poke crosses instances).
     epoch: i32,
+    /// When the log-in behind the socket ends (Unix seconds).
+    session_expires: i64,
     scope: Option<Scope>,
     cursors: Cursors,
     session: Session,
@@ -111,7 +123,7 @@ struct ClientFrame {
 impl Socket {
     async fn run(mut self, mut stream: MessageStream) {
         let hub = self.state.hub.clone();
-        let registration = hub.register(self.user_id);
+        let wake = self.registration.wake.clone();
         let mut stop = hub.shutdown_signal();
         let (ping_every, dead_after) = hub.heartbeat();
         // The first ping at a random point of the period: sockets opened
@@ -124,7 +136,7 @@ impl Socket {
         let mut ready = false;
         let mut failures = 0u32;
         let mut retry_at: Option<Instant> = None;
-        registration.wake.notify.notify_one();
+        wake.notify.notify_one();
 
         let reason = loop {
             if *stop.borrow_and_update() {
@@ -150,12 +162,12 @@ impl Socket {
                     // The connection is gone or spoke nonsense.
                     Some(Err(_)) | None => return,
                 },
-                _ = registration.wake.notify.notified(), if retry_at.is_none() => {
+                _ = wake.notify.notified(), if retry_at.is_none() => {
                     match self.sync(&mut counts).await {
                         Ok(more) => {
                             failures = 0;
                             if more {
-                                registration.wake.notify.notify_one();
+                                wake.notify.notify_one();
                             } else if !ready {
                                 ready = true;
                                 if let Err(e) = self.send_text(feed::ready_frame(self.cursors)).await {
@@ -174,9 +186,12 @@ impl Socket {
                 }
                 _ = sleep_until(retry_at), if retry_at.is_some() => {
                     retry_at = None;
-                    registration.wake.notify.notify_one();
+                    wake.notify.notify_one();
                 }
                 _ = ticker.tick() => {
+                    if time::OffsetDateTime::now_utc().unix_timestamp() >= self.session_expires {
+                        break self.after_send_error(SendError::Revoked);
+                    }
                     if last_heard.elapsed() >= dead_after {
                         tracing::debug!(user_id = self.user_id, "live socket: no answer to pings, closing");
                         break Some(CloseReason { code: CloseCode::Away, description: Some("no answer to ping".into()) });
@@ -189,7 +204,7 @@ impl Socket {
         };
         // A client that takes nothing must not keep the task either.
         let _ = tokio::time::timeout(Duration::from_secs(1), self.session.close(reason)).await;
-        drop(registration);
+        // Dropping `self` removes the socket from the hub.
     }
 
     fn after_send_error(&self, e: SendError) -> Option<CloseReason> {

@@ -2,6 +2,9 @@
 //!
 //! - `GET,POST /applicants/{id}/messages`: the company side (its employers, admins).
 //! - `GET,POST /applications/{id}/messages`: the seeker who applied.
+//! - `POST …/messages/read`: marks the other side's messages read (opening
+//!   the page changes nothing; `live.js` marks an open thread read over the
+//!   socket, replying marks it read too).
 //! - `GET /messages`: the inbox of the current user.
 //!
 //! Anyone else, and every applicant added by hand (no account, no thread),
@@ -19,14 +22,14 @@ use serde::Deserialize;
 
 use super::notifications::PageQuery;
 use super::{FieldErrors, Page, format, render, see_other};
-use crate::auth::{CsrfForm, CurrentUser};
+use crate::auth::{CsrfForm, CurrentUser, NoFields};
 use crate::config::Settings;
 use crate::db::messages::{self, MessageView, Participant, Scope, Thread};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::{self, AnyConnection, applicants};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::realtime::{Hub, feed, presence};
+use crate::realtime::{Hub, presence};
 use crate::startup::AppState;
 
 /// Messages shown on a thread page (the newest ones).
@@ -38,7 +41,9 @@ pub fn routes(r: &mut Routes) {
         .get("/applicants/{id}/messages", company_thread)
         .post("/applicants/{id}/messages", company_send)
         .get("/applications/{id}/messages", seeker_thread)
-        .post("/applications/{id}/messages", seeker_send);
+        .post("/applications/{id}/messages", seeker_send)
+        .post("/applicants/{id}/messages/read", company_read)
+        .post("/applications/{id}/messages/read", seeker_read);
 }
 
 /// Which side of a thread a page belongs to.
@@ -114,30 +119,24 @@ impl ThreadPage {
     fn max_chars(&self) -> usize {
         messages::MAX_CHARS
     }
+
+    /// Messages from the other side this reader has not marked read.
+    fn unread(&self) -> usize {
+        self.messages.iter().filter(|m| m.from_seeker != self.seeker_side && m.read_at.is_none()).count()
+    }
 }
 
+/// The thread page. A GET changes nothing: reading is marked by `read`.
 async fn show(
-    mut page: Page,
+    page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     raw_id: String,
     side: Side,
 ) -> AppResult<HttpResponse> {
-    let (thread, scope) = open(&state, &user, &raw_id, side).await?;
-    let (user_id, t) = (user.id, thread.clone());
-    let (messages, header) = state
-        .db
-        .run(move |c| {
-            let changed = messages::settle_thread(c, &t, user_id, side.is_seeker())?;
-            let header = if changed > 0 { Some(feed::header(c, user_id, Some(scope))?) } else { None };
-            Ok::<_, diesel::result::Error>((messages::in_thread(c, t.applicant_id, THREAD_LIMIT)?, header))
-        })
-        .await?;
-    if let Some(header) = header {
-        // The layout's counts were read before this page settled the thread.
-        page.set_header(header);
-        state.hub.poke(&[user_id]);
-    }
+    let (thread, _) = open(&state, &user, &raw_id, side).await?;
+    let id = thread.applicant_id;
+    let messages = state.db.run(move |c| messages::in_thread(c, id, THREAD_LIMIT)).await?;
     let seeker_side = side.is_seeker();
     render(
         StatusCode::OK,
@@ -193,6 +192,7 @@ async fn send(
         );
     };
     let sender = Sender { id: user.id, name: user.name().to_string(), seeker_side: side.is_seeker() };
+    // Whoever replies has read what they reply to.
     let (hub, settings, t) = (state.hub.clone(), state.settings.clone(), thread.clone());
     let wake = state.db.run(move |c| store_message(c, &hub, &settings, &t, &sender, &body)).await?;
     state.hub.poke(&wake);
@@ -259,6 +259,8 @@ fn store_message(
             crate::mail::notices::new_message(c, settings, message.id, person.id)?;
         }
 
+        messages::settle_thread(c, thread, sender.id, sender.seeker_side)?;
+
         let mut wake: Vec<i64> = company_side.iter().chain(seeker_side.iter()).map(|p| p.id).collect();
         wake.push(sender.id);
         wake.sort_unstable();
@@ -316,6 +318,36 @@ async fn seeker_send(
     CsrfForm(form): CsrfForm<MessageForm>,
 ) -> AppResult<HttpResponse> {
     send(req, user, state, path.into_inner(), Side::Seeker, form).await
+}
+
+/// Marks the other side's messages of the thread read, and the reader's
+/// notifications that lead there; every open page of the reader follows.
+async fn read(user: CurrentUser, state: web::Data<AppState>, raw_id: String, side: Side) -> AppResult<HttpResponse> {
+    let (thread, _) = open(&state, &user, &raw_id, side).await?;
+    let (user_id, t) = (user.id, thread.clone());
+    let changed = state.db.run(move |c| messages::settle_thread(c, &t, user_id, side.is_seeker())).await?;
+    if changed > 0 {
+        state.hub.poke(&[user_id]);
+    }
+    Ok(see_other(&thread.link(side.is_seeker())))
+}
+
+async fn company_read(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    read(user, state, path.into_inner(), Side::Company).await
+}
+
+async fn seeker_read(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    read(user, state, path.into_inner(), Side::Seeker).await
 }
 
 /// One line of the inbox, ready to show.

@@ -30,34 +30,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// Refreshes the bell and inbox counts (after the handler itself read something).
-    pub fn set_header(&mut self, header: feed::Header) {
-        self.unread_notifications = header.unread_notifications;
-        self.unread_messages = header.unread_messages;
-        self.last_notification_id = header.last_notification_id;
-        self.last_message_id = header.last_message_id;
-    }
-
-    /// Marks the user's unread notifications that lead to this page read and
-    /// tells their other open pages (the bell). Nothing is written when the
-    /// bell shows nothing unread.
-    pub async fn settle_notifications(&mut self, state: &AppState) -> AppResult<()> {
-        let Some(user) = self.user.as_ref().filter(|_| self.unread_notifications > 0) else { return Ok(()) };
-        let (id, scope, link) = (user.id, Scope::of(user.id, user.role, user.company_id), self.path.clone());
-        let header = state
-            .db
-            .run(move |c| {
-                let settled = crate::db::notifications::mark_read_by_link(c, id, None, &link)?;
-                (settled > 0).then(|| feed::header(c, id, scope)).transpose()
-            })
-            .await?;
-        if let Some(header) = header {
-            self.set_header(header);
-            state.hub.poke(&[id]);
-        }
-        Ok(())
-    }
-
     pub fn role(&self) -> Option<Role> {
         self.user.as_ref().map(|u| u.role)
     }

@@ -5,7 +5,7 @@
 use crate::routes::Routes;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -119,7 +119,7 @@ pub async fn upload(
 async fn store_resume(state: &web::Data<AppState>, user_id: i64, file: Upload) -> AppResult<Option<i64>> {
     let state = state.clone();
     storage::detached(async move {
-        let text = storage::pdf_text(file.temp_path().to_path_buf()).await;
+        let text = storage::pdf_text(file.temp_path().to_path_buf(), user_id).await;
         let (file_name, size) = (file.display_name.clone(), file.size as i64);
         let stored = file.persist().await?;
         let stored_name = stored.name.clone();
@@ -163,30 +163,35 @@ pub async fn download(
     // Visitors too get a 404: a resume address confirms nothing.
     let viewer = viewer.ok_or(AppError::NotFound)?;
     let (id, viewer_user) = (path.into_inner(), (*viewer).clone());
-    let resume =
-        state.db.run(move |c| resumes::find_for_viewer(c, id, &viewer_user)).await?.ok_or(AppError::NotFound)?;
-    let disposition = attachment(&resume.file_name);
+    let (resume, person) = state
+        .db
+        .run(move |c| {
+            let Some(resume) = resumes::find_for_viewer(c, id, &viewer_user)? else { return Ok(None) };
+            let person = resumes::person_name(c, &resume)?;
+            Ok::<_, diesel::result::Error>(Some((resume, person)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Named after the person, never after the uploader's file (`cv.bat`
+    // stays on the resume list as display text only).
+    let disposition = attachment(&download_name(&person));
     super::profile::serve_file(&req, &state, &resume.stored_name, "application/pdf", disposition, "private, no-store")
         .await
 }
 
-/// `attachment; filename="…"` with an ASCII fallback and the UTF-8 name.
-fn attachment(name: &str) -> ContentDisposition {
-    let ascii: String = name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
-        .filter(|c| *c != '"' && *c != '\\')
-        .collect();
-    let mut parameters =
-        vec![DispositionParam::Filename(if ascii.trim().is_empty() { "resume.pdf".into() } else { ascii })];
-    if !name.is_ascii() {
-        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
-            charset: Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: name.as_bytes().to_vec(),
-        }));
+/// `<name>-resume.pdf`: lower-case ASCII words of the person's name.
+fn download_name(person: &str) -> String {
+    match crate::domain::slug(person) {
+        slug if slug.is_empty() => "resume.pdf".into(),
+        slug => format!("{slug}-resume.pdf"),
     }
-    ContentDisposition { disposition: DispositionType::Attachment, parameters }
+}
+
+fn attachment(file_name: &str) -> ContentDisposition {
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(file_name.into())],
+    }
 }
 
 pub async fn delete(
@@ -216,10 +221,12 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn attachment_names_are_quoted_safely() {
-        let cd = super::attachment("my \"cv\" ü.pdf").to_string();
-        assert!(cd.starts_with("attachment; filename=\"my cv _.pdf\""), "{cd}");
-        assert!(cd.contains("filename*=UTF-8''"), "{cd}");
-        assert_eq!(super::attachment("\u{1F600}").to_string().split(';').nth(1).unwrap().trim(), "filename=\"_\"");
+    fn downloads_are_named_after_the_person_only() {
+        assert_eq!(super::download_name("Ann Lee"), "ann-lee-resume.pdf");
+        assert_eq!(super::download_name("../../x.bat \"; evil"), "x-bat-evil-resume.pdf");
+        assert_eq!(super::download_name("Zoë O'Brien"), "zo-o-brien-resume.pdf");
+        assert_eq!(super::download_name("\u{1F600}"), "resume.pdf");
+        let cd = super::attachment("ann-lee-resume.pdf").to_string();
+        assert_eq!(cd, "attachment; filename=\"ann-lee-resume.pdf\"");
     }
 }

@@ -72,8 +72,11 @@
     connect();
   }
 
+  // True when the frame went out.
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
   }
 
   function handle(frame) {
@@ -117,7 +120,7 @@
     if (n.kind === "stage" && data.applicant_id) updateStage(data);
     var thread = openThread();
     var aboutOpenThread = n.kind === "message" && thread && String(data.applicant_id) === thread.getAttribute("data-thread");
-    if (!aboutOpenThread) toast(n.title, n.body, n.link);
+    if (!aboutOpenThread) toast(n);
   }
 
   // Stage badges carry one class per stage (routes::applicants::stage_class).
@@ -170,11 +173,17 @@
   function markOpenThreadSeen() {
     var thread = openThread();
     if (!thread || document.visibilityState === "hidden") return;
-    send({ type: "seen", thread: parseInt(thread.getAttribute("data-thread"), 10) });
+    if (!send({ type: "seen", thread: parseInt(thread.getAttribute("data-thread"), 10) })) return;
+    // The page's own "Mark as read" button has nothing left to do.
+    var button = document.querySelector("[data-thread-read]");
+    if (button) button.remove();
   }
 
-  function toast(title, body, link) {
+  // "Open" follows the notification the way the notifications page does: a
+  // POST that marks it read (a GET never changes anything).
+  function toast(n) {
     if (!toasts) return;
+    var title = n.title, body = n.body, link = n.link;
     while (toasts.children.length >= MAX_TOASTS) toasts.removeChild(toasts.firstChild);
     var box = document.createElement("div");
     box.className = "toast toast-live";
@@ -188,10 +197,18 @@
       text.textContent = body;
       box.appendChild(text);
     }
-    if (link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
-      var open = document.createElement("a");
-      open.href = link;
-      open.textContent = "Open";
+    var token = document.querySelector('meta[name="csrf-token"]');
+    if (token && link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+      var open = document.createElement("form");
+      open.method = "post";
+      open.action = "/notifications/" + encodeURIComponent(n.id) + "/read";
+      open.className = "toast-open";
+      open.appendChild(hidden("csrf_token", token.getAttribute("content")));
+      open.appendChild(hidden("next", link));
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.textContent = "Open";
+      open.appendChild(button);
       box.appendChild(open);
     }
     var close = document.createElement("button");
@@ -208,6 +225,14 @@
       if (!box.matches(":hover") && !box.contains(document.activeElement)) box.remove();
       else box.addEventListener("mouseleave", function () { box.remove(); }, { once: true });
     }, TOAST_MS);
+  }
+
+  function hidden(name, value) {
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    return input;
   }
 
   document.addEventListener("visibilitychange", function () {

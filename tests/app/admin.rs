@@ -112,7 +112,35 @@ async fn role_change_needs_a_company_for_employers_and_is_audited(app: &TestApp)
     let user = app.db.run(move |c| jobconnect::db::users::find(c, ann.id)).await.unwrap();
     assert_eq!((user.role.as_str(), user.company_id), ("employer", Some(company)));
     assert_eq!(audit_rows(app, "user.role_changed").await, 1);
-    assert!(ann.get("/").await.text().contains("Applicants"), "the new role applies at once");
+    // Her sessions of the old role end at once; the next log-in has the new one.
+    assert!(!ann.get("/").await.text().contains("Log out"), "the old session ended");
+    let again = app.client();
+    again.post_form("/login", &[("login", "ann"), ("password", &ann.password)]).await.assert_status(303);
+    assert!(again.get("/").await.text().contains("Applicants"), "the new role applies");
+}
+
+/// An admin's close is moderation: the job's company cannot undo it.
+async fn an_employer_cannot_reopen_a_job_an_admin_closed(app: &TestApp) {
+    let root = app.admin("root").await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    let moderated = app.open_job(company, "Too good to be true").await;
+    let own = app.open_job(company, "Office manager").await;
+    root.post_form(&format!("/admin/jobs/{moderated}/close"), &[]).await.assert_status(303);
+    bob.post_form(&format!("/employer/jobs/{own}/close"), &[]).await.assert_status(303);
+
+    let list = bob.get("/employer/jobs?status=closed").await;
+    assert!(list.text().contains("Closed by an administrator"));
+    assert!(!list.body.contains(&format!("/employer/jobs/{moderated}/reopen")), "no reopen button for it");
+    assert!(list.body.contains(&format!("/employer/jobs/{own}/reopen")), "but for the job bob closed");
+    for action in ["reopen", "publish"] {
+        let resp = bob.post_form(&format!("/employer/jobs/{moderated}/{action}"), &[]).await;
+        resp.assert_status(303);
+        assert!(bob.get(resp.location()).await.text().contains("An administrator closed this job"));
+        assert_eq!(app.job_status(moderated).await, "closed", "{action} changes nothing");
+    }
+    bob.post_form(&format!("/employer/jobs/{own}/reopen"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(own).await, "open");
 }
 
 async fn the_last_active_admin_cannot_be_demoted_or_deactivated(app: &TestApp) {
@@ -280,6 +308,7 @@ both_backends!(
     dashboard_shows_the_site_counts,
     admin_finds_users_by_name_role_and_state,
     role_change_needs_a_company_for_employers_and_is_audited,
+    an_employer_cannot_reopen_a_job_an_admin_closed,
     the_last_active_admin_cannot_be_demoted_or_deactivated,
     deactivation_ends_sessions_and_refuses_log_in,
     audit_log_filters_and_exports_formula_safe_csv,

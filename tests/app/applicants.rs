@@ -973,6 +973,9 @@ async fn add_by_hand_with_and_without_a_pdf(app: &TestApp) {
     assert_eq!(names(&bob.get("/applicants?q=zanzibar").await), ["Linus Pdf"]);
     let page = bob.get(&format!("/applicants/{id}")).await;
     assert!(page.body.contains(&format!("href=\"/resumes/{resume_id}\"")), "the page links the resume");
+    let download = bob.get(&format!("/resumes/{resume_id}")).await;
+    download.assert_status(200);
+    assert_eq!(download.header("content-disposition"), r#"attachment; filename="linus-pdf-resume.pdf""#);
 
     // Not a PDF: refused, the form kept, nothing stored.
     let rows = app.count("applicants").await;

@@ -1,6 +1,7 @@
 //! Faults: the database going away while the app runs, and the server
 //! restarted (SIGTERM) under load.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use crate::helpers::{
     ReservedPort, TestApp, csrf_from, drop_postgres_database, fresh_postgres_database, postgres_admin, wait_for,
+    wait_for_eml_link,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,6 +54,8 @@ impl ServerProcess {
             .env("DATABASE_URL", database_url)
             .env("DATA_DIR", data_dir)
             .env("BCRYPT_COST", "4")
+            // Every simulated seeker signs up from 127.0.0.1.
+            .env("SIGNUPS_PER_ADDRESS_HOUR", "1000000")
             .env("WORKERS", "2")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -96,10 +100,12 @@ struct Acknowledged {
     messages: Vec<String>,
 }
 
-/// One simulated seeker: registers, applies to `job` with a PDF, writes a
-/// message in the application's thread. Stops at the first step that fails
-/// (the server may be down), recording every step that was acknowledged.
-async fn seeker_round(base: &str, job: i64, name: &str, done: &mut Acknowledged) -> Option<()> {
+/// One simulated seeker: signs up, opens the link the server e-mailed
+/// (written to `mail_dir`), applies to `job` with a PDF, writes a message in
+/// the application's thread. Stops at the first step that fails (the server
+/// may be down), recording every step that was acknowledged. An acknowledged
+/// sign-up's e-mail must arrive, restart or not (it waits in the outbox).
+async fn seeker_round(base: &str, mail_dir: &Path, job: i64, name: &str, done: &mut Acknowledged) -> Option<()> {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -121,8 +127,13 @@ async fn seeker_round(base: &str, job: i64, name: &str, done: &mut Acknowledged)
         return None;
     }
     done.users.push(name.to_string());
+    let link = wait_for_eml_link(mail_dir, &format!("{name}@example.com"), "/account/confirm/").await;
+    let resp = client.post(format!("{base}{link}")).form(&[("csrf_token", token.as_str())]).send().await.ok()?;
+    if !ok(&resp) {
+        return None;
+    }
 
-    // A new session after sign-up: the page shows its token.
+    // A new session after the link logged in: the page shows its token.
     let page = client.get(format!("{base}/jobs/{job}/apply")).send().await.ok()?;
     let token = csrf_from(&page.text().await.ok()?)?;
     let resume = reqwest::multipart::Part::bytes(crate::fixtures::pdf_with_text(name))
@@ -177,10 +188,11 @@ async fn restart_under_load(database_url: String) {
     let server = ServerProcess::start(&database_url, dir.path(), &socket).await;
     let db = jobconnect::db::Db::new(&database_url, 2).unwrap();
     let job = open_job(&db).await;
+    let mail_dir = dir.path().join("mail");
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
     for w in 0..4 {
-        let stop = stop.clone();
+        let (stop, mail_dir) = (stop.clone(), mail_dir.clone());
         workers.push(tokio::spawn(async move {
             let base = format!("http://127.0.0.1:{port}");
             let mut done = Acknowledged::default();
@@ -188,7 +200,7 @@ async fn restart_under_load(database_url: String) {
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
-                if seeker_round(&base, job, &format!("load{w}x{round}"), &mut done).await.is_none() {
+                if seeker_round(&base, &mail_dir, job, &format!("load{w}x{round}"), &mut done).await.is_none() {
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
             }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use jobconnect::config::Settings;
 use jobconnect::db::Db;
+use jobconnect::domain::Role;
 use jobconnect::startup::Application;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -75,6 +76,9 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         trust_proxy: false,
         background_workers: true,
         mail_delivery: Default::default(),
+        // The suite signs up from one address many times over; the test of
+        // the sign-up limit lowers it again.
+        limits: jobconnect::config::Limits { signups_per_address: 100_000, ..Default::default() },
     }
 }
 
@@ -215,6 +219,10 @@ impl TestApp {
         pg_database: Option<String>,
         dir: tempfile::TempDir,
     ) -> TestApp {
+        // `TEST_LOG=warn cargo test …` shows the app's log (the cause of a 500, say).
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
         let app = Application::build(settings).await.expect("the app starts");
         let port = app.port();
         let settings = (*app.state.settings).clone();
@@ -264,33 +272,72 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Registers a job seeker called `name` and returns them logged in.
+    /// A job seeker called `name`, logged in (see `account`).
     pub async fn seeker(&self, name: &str) -> TestUser {
-        self.register(name, "seeker", "").await
+        self.account(name, Role::Seeker, None).await
     }
 
-    /// Registers an employer of a new company and returns them logged in.
+    /// An employer of a new company, logged in.
     pub async fn employer(&self, name: &str, company: &str) -> TestUser {
-        self.register(name, "employer", company).await
+        self.account(name, Role::Employer, Some(company)).await
     }
 
-    async fn register(&self, name: &str, role: &str, company: &str) -> TestUser {
+    /// An account with a confirmed address, made as a confirmed sign-up
+    /// leaves it (`db::users::create_account`, no e-mail), then logged in
+    /// through the log-in form. Signing up itself, with its e-mailed link,
+    /// is the subject of `account::sign_up_*` (see `sign_up`).
+    pub async fn account(&self, name: &str, role: Role, company: Option<&str>) -> TestUser {
+        let email = format!("{name}@example.com");
+        let password = format!("{name}-secret-pass");
+        let hash = jobconnect::auth::password::hash(password.clone(), self.settings.bcrypt_cost).await.unwrap();
+        let (e, n, c) = (email.clone(), name.to_string(), company.map(str::to_string));
+        let id = self
+            .db
+            .run(move |conn| {
+                jobconnect::db::transaction(conn, |conn| {
+                    jobconnect::db::users::create_account(
+                        conn,
+                        &jobconnect::db::users::NewAccount {
+                            email: &e,
+                            username: &n,
+                            password_hash: &hash,
+                            role,
+                            company_name: c.as_deref(),
+                            email_confirmed: true,
+                        },
+                    )
+                })
+            })
+            .await
+            .unwrap()
+            .id;
+        let client = self.client();
+        let resp = client.post_form("/login", &[("login", name), ("password", &password)]).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "logging {name} in failed: {}", resp.body);
+        TestUser { client, id, username: name.into(), email, password }
+    }
+
+    /// Signs up through the form, as a visitor does: "check your inbox", the
+    /// link from the e-mail (written as an `.eml` file: no SMTP server), its
+    /// page, its button. Returns the new user, logged in by the link.
+    pub async fn sign_up(&self, name: &str, role: &str, company: &str) -> TestUser {
         let client = self.client();
         let email = format!("{name}@example.com");
         let password = format!("{name}-secret-pass");
-        let resp = client
-            .post_form(
-                "/register",
-                &[
-                    ("email", &email),
-                    ("username", name),
-                    ("password", &password),
-                    ("role", role),
-                    ("company_name", company),
-                ],
-            )
-            .await;
-        assert_eq!(resp.status, StatusCode::SEE_OTHER, "registering {name} failed: {}", resp.body);
+        let fields = [
+            ("email", email.as_str()),
+            ("username", name),
+            ("password", password.as_str()),
+            ("role", role),
+            ("company_name", company),
+        ];
+        let resp = client.post_form("/register", &fields).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "signing up {name} failed: {}", resp.body);
+        assert_eq!(resp.location(), "/register/sent");
+        let link = wait_for_eml_link(&self.settings.mail_dir, &email, "/account/confirm/").await;
+        client.get(&link).await.assert_status(200);
+        let confirmed = client.post_form(&link, &[]).await;
+        assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "confirming {name} failed: {}", confirmed.body);
         client.forget_csrf();
         let id = self.user_id(name).await;
         TestUser { client, id, username: name.into(), email, password }
@@ -308,7 +355,6 @@ impl TestApp {
         let client = self.client();
         let resp = client.post_form("/login", &[("login", name), ("password", &password)]).await;
         assert_eq!(resp.status, StatusCode::SEE_OTHER, "admin log-in failed: {}", resp.body);
-        client.forget_csrf();
         let id = self.user_id(name).await;
         TestUser { client, id, username: name.into(), email, password }
     }
@@ -438,7 +484,8 @@ impl TestClient {
             return token;
         }
         let page = self.get("/").await;
-        let token = csrf_from(&page.body).expect("every page carries the CSRF token");
+        let token = csrf_from(&page.body)
+            .unwrap_or_else(|| panic!("every page carries the CSRF token: {} {}", page.status, page.body));
         *self.csrf.lock().unwrap() = Some(token.clone());
         token
     }
@@ -486,6 +533,35 @@ impl TestClient {
         let form = build(reqwest::multipart::Form::new().text("csrf_token", token));
         Self::read(self.http.post(format!("{}{}", self.base, path)).multipart(form).send().await.unwrap()).await
     }
+}
+
+/// The e-mails to `to` that the app wrote as `.eml` files into `mail_dir`
+/// (an e-mail may be listed while it is still being written: it is then
+/// incomplete, and a later look finds it whole).
+pub fn eml_messages(mail_dir: &std::path::Path, to: &str) -> Vec<crate::smtp::Mail> {
+    let Ok(entries) = std::fs::read_dir(mail_dir) else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .map(|raw| crate::smtp::Mail::parse(&raw))
+        .filter(|m| m.header("to").is_some_and(|t| t.contains(to)))
+        .collect()
+}
+
+/// The path of a one-time link (`prefix` + 64 hex digits) in an e-mail text.
+pub fn link_in(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)?;
+    let token: String = text[start + prefix.len()..].chars().take_while(char::is_ascii_hexdigit).collect();
+    (token.len() == 64).then(|| format!("{prefix}{token}"))
+}
+
+/// Waits for an `.eml` e-mail to `to` with a link starting `prefix`; its path.
+pub async fn wait_for_eml_link(mail_dir: &std::path::Path, to: &str, prefix: &str) -> String {
+    wait_for(&format!("an e-mail to {to} with a {prefix} link"), || async {
+        eml_messages(mail_dir, to).iter().find_map(|m| link_in(&m.text, prefix))
+    })
+    .await
 }
 
 /// How long any test waits for a condition before it fails: generous, so a

@@ -14,5 +14,6 @@ mod mail;
 mod matrix;
 mod realtime;
 mod seekers;
+mod signup;
 mod site;
 mod smtp;

@@ -12,7 +12,8 @@
 //!   token; a permitted actor gets 303 (done), 422 (the empty form re-rendered)
 //!   or 200 (a page that renders on a POST, like the e-mail composer).
 //! - Every POST row is also sent once WITHOUT the token, by the first actor the
-//!   row permits: that must be 403 and leave the database as it was.
+//!   row permits (or a visitor, when it permits no one): that must be 403 and
+//!   leave the database as it was.
 //!
 //! Records: `with` names the fixture a row's path parameter is filled with
 //! (made in `World::build`); a `*` makes a fresh record of that kind for every
@@ -30,7 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::prelude::*;
 use jobconnect::db;
-use jobconnect::db::schema::{applicants, companies, jobs, notifications, resumes, users};
+use jobconnect::db::schema::{applicants, companies, jobs, messages, notifications, resumes, users};
 use reqwest::multipart::{Form, Part};
 
 use crate::both_backends;
@@ -50,7 +51,9 @@ use crate::helpers::{Resp, TestApp, TestClient, TestUser};
 /// seeker's user id, `user` a third seeker's id (for admin pages), `company`
 /// and `slug` the employer's company, `alert`, `notification` (the seeker's),
 /// `template` (the employer's company's), `outbox` an e-mail, `token` a valid
-/// password-reset token (of `user`), `asset` a static file.
+/// password-reset token (of `user`), `confirm_token` a valid confirmation
+/// token (of `user`), `spent_token` a well-formed token that is not (or no
+/// longer) valid, `asset` a static file.
 const MATRIX: &str = r#"
 # method path                             with            body       visitor seeker other_seeker employer other_employer admin
 GET      /                                -               -          200     200    200          200      200            200
@@ -64,6 +67,11 @@ GET      /login                           -               -          200     303
 POST     /login                           -               form       422     422    422          422      422            422
 POST     /logout                          -               form       login   303    303          303      303            303
 GET      /account/password                -               -          login   200    200          200      200            200
+GET      /register/sent                   -               -          200     200    200          200      200            200
+# the e-mailed confirmation link: its page for anyone; its button logs the
+# link's account in, so the matrix posts a link that no longer works
+GET      /account/confirm/{token}         confirm_token   -          200     200    200          200      200            200
+POST     /account/confirm/{token}         spent_token     form       404     404    404          404      404            404
 POST     /account/password                -               form       login   422    422          422      422            422
 
 # job alerts (seekers)
@@ -189,6 +197,8 @@ GET      /applicants/{id}/messages        applicant       -          login   404
 POST     /applicants/{id}/messages        applicant*      form       login   404    404          422      404            422
 GET      /applications/{id}/messages      applicant       -          login   200    404          404      404            404
 POST     /applications/{id}/messages      applicant*      form       login   422    404          404      404            404
+POST     /applicants/{id}/messages/read   applicant*      form       login   404    404          303      404            303
+POST     /applications/{id}/messages/read applicant*      form       login   303    404          404      404            404
 
 # notifications and the live socket (a GET without upgrade headers: 400 once logged in)
 GET      /notifications                   -               -          login   200    200          200      200            200
@@ -456,7 +466,15 @@ impl<'a> World<'a> {
         let user_id: i64 = user.parse().unwrap();
         let token = "0123456789abcdef".repeat(4);
         let t = token.clone();
-        app.db.run(move |c| db::mail::resets::create(c, user_id, &t)).await.unwrap();
+        let confirm_token = "fedcba9876543210".repeat(4);
+        let ct = confirm_token.clone();
+        app.db
+            .run(move |c| {
+                db::mail::tokens::create(c, db::mail::LinkKind::PasswordReset, user_id, &t)?;
+                db::mail::tokens::create(c, db::mail::LinkKind::ConfirmEmail, user_id, &ct)
+            })
+            .await
+            .unwrap();
         let fixtures = [
             ("asset", "css/app.css".to_string()),
             ("job", job.to_string()),
@@ -470,6 +488,8 @@ impl<'a> World<'a> {
             ("company", company.to_string()),
             ("slug", slug),
             ("token", token),
+            ("confirm_token", confirm_token),
+            ("spent_token", "0".repeat(64)),
             ("alert", world.make("alert").await),
             ("notification", world.make("notification").await),
             ("template", world.make("template").await),
@@ -572,18 +592,15 @@ impl<'a> World<'a> {
             "user" => {
                 app.db
                     .run(move |c| {
-                        let now = db::now();
-                        db::users::insert(
+                        db::users::create_account(
                             c,
-                            &db::users::NewUser {
+                            &db::users::NewAccount {
                                 email: &format!("target{n}@example.com"),
                                 username: &format!("target{n}"),
                                 password_hash: "not-a-hash",
                                 role: jobconnect::domain::Role::Seeker,
-                                company_id: None,
-                                display_name: "",
-                                created_at: now,
-                                updated_at: now,
+                                company_name: None,
+                                email_confirmed: true,
                             },
                         )
                     })
@@ -665,16 +682,11 @@ impl<'a> World<'a> {
         }
     }
 
-    /// The row's POST without a CSRF token, from an actor it permits: 403, nothing changed.
+    /// The row's POST without a CSRF token, from an actor it permits (for a
+    /// row that permits no one, a spent link say, from a visitor): 403,
+    /// nothing changed.
     async fn check_csrf(&self, row: &Row, failures: &mut Vec<String>) {
-        let Some(actor) = CSRF_PREFERENCE.into_iter().find(|&a| row.cells[a].permits()) else {
-            failures.push(format!(
-                "matrix.rs:{}: {} permits no actor, so its CSRF check has no one to ask",
-                row.line,
-                row.label()
-            ));
-            return;
-        };
+        let actor = CSRF_PREFERENCE.into_iter().find(|&a| row.cells[a].permits()).unwrap_or(0);
         let (path, fields) = self.target(row).await;
         let before = snapshot(self.app).await;
         let resp = self.send(actor, row, &path, &fields, false).await;
@@ -736,6 +748,7 @@ async fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
                     users::role,
                     users::company_id,
                     users::is_active,
+                    users::email_confirmed,
                     users::session_epoch,
                     users::password_hash,
                     (users::display_name, users::headline, users::location, users::phone, users::skills),
@@ -745,6 +758,7 @@ async fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
                     i64,
                     String,
                     Option<i64>,
+                    bool,
                     bool,
                     i32,
                     String,
@@ -797,6 +811,13 @@ async fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
             for row in rows {
                 out.insert(format!("notifications#{}", row.0), format!("{row:?}"));
             }
+            let rows = messages::table
+                .order(messages::id)
+                .select((messages::id, messages::read_at.is_null()))
+                .load::<(i64, bool)>(c)?;
+            for row in rows {
+                out.insert(format!("messages#{}", row.0), format!("{row:?}"));
+            }
             let rows =
                 resumes::table
                     .order(resumes::id)
@@ -822,7 +843,19 @@ async fn every_route_answers_every_actor_as_the_matrix_says(app: &TestApp) {
     // GETs first; then the POSTs; `/logout` last, as it ends the sessions.
     let mut order: Vec<&Row> = rows.iter().collect();
     order.sort_by_key(|r| (r.method == "POST", r.path == "/logout"));
-    for row in order {
+    let (gets, posts): (Vec<&Row>, Vec<&Row>) = order.into_iter().partition(|r| r.method == "GET");
+    // A GET is safe: every GET of every actor together changes nothing.
+    let before = snapshot(app).await;
+    for row in gets {
+        world.check_row(row, &mut failures).await;
+    }
+    let after = snapshot(app).await;
+    for (key, value) in &after {
+        if before.get(key) != Some(value) {
+            failures.push(format!("the GET requests changed {key}: {:?} → {value}", before.get(key)));
+        }
+    }
+    for row in posts {
         world.check_row(row, &mut failures).await;
     }
 

@@ -24,8 +24,8 @@ both_backends!(
     offline_recipient_gets_an_email_online_one_does_not,
     seeker_message_notifies_every_employer_of_the_company,
     empty_or_forged_message_is_refused_and_nothing_stored,
-    opening_a_thread_marks_it_read_and_lists_it_in_the_inbox,
-    opening_the_page_a_notification_leads_to_marks_it_read,
+    a_thread_is_read_when_marked_or_answered_not_when_opened,
+    a_notification_is_read_when_followed_not_when_its_page_opens,
     seen_frame_from_an_open_thread_marks_it_read,
     notifications_page_lists_unread_first_and_marks_read,
     mark_all_read_clears_the_bell_on_every_open_page,
@@ -34,8 +34,11 @@ both_backends!(
     a_client_that_reads_nothing_is_closed_not_buffered,
     logging_out_everywhere_ends_open_sockets,
     deactivation_by_an_admin_ends_open_sockets,
+    every_change_of_scope_ends_the_users_open_sockets,
     shutdown_closes_sockets_with_going_away,
 );
+
+crate::each_backend!(one_user_holds_at_most_the_cap_of_open_sockets, a_session_ends_on_the_server_when_its_time_is_up);
 
 async fn anonymous_socket_is_refused(app: &TestApp) {
     assert_eq!(open_ws(app, None, Some(&app.address), "").await.err(), Some(401));
@@ -333,7 +336,10 @@ async fn empty_or_forged_message_is_refused_and_nothing_stored(app: &TestApp) {
     assert_eq!(app.count("outbox").await, 0);
 }
 
-async fn opening_a_thread_marks_it_read_and_lists_it_in_the_inbox(app: &TestApp) {
+/// Opening a thread (a GET) marks nothing read: the "Mark as read" button
+/// does, and so does replying (live.js marks an open thread read over the
+/// socket: `seen_frame_from_an_open_thread_marks_it_read`).
+async fn a_thread_is_read_when_marked_or_answered_not_when_opened(app: &TestApp) {
     let emp = app.employer("erin", "Acme").await;
     let ann = app.seeker("ann").await;
     let applicant = app.application(&ann, &emp, "Rust Developer").await;
@@ -348,57 +354,78 @@ async fn opening_a_thread_marks_it_read_and_lists_it_in_the_inbox(app: &TestApp)
     assert_eq!(inbox.select(".inbox-item.is-unread .inbox-title strong"), ["Acme"]);
     assert!(inbox.text().contains("1 new"));
 
-    let thread = ann.get(&format!("/applications/{applicant}/messages")).await;
+    let thread_path = format!("/applications/{applicant}/messages");
+    let thread = ann.get(&thread_path).await;
     thread.assert_status(200);
     assert!(thread.body.contains(&format!(r#"data-thread="{applicant}""#)));
     assert!(!thread.body.contains("<b>line</b>"), "user text is escaped");
     assert_eq!(thread.select(".message-body"), ["First <b>line</b> Second line"]);
     assert_eq!(thread.select(".message-theirs .message-sender"), ["erin"]);
-    // This very page already shows the thread as read.
-    assert!(thread.select(r#"[data-live-count="messages"]"#) == ["0"]);
+    assert_eq!(thread.select(r#"[data-live-count="messages"]"#), ["1"], "opening changed nothing");
+    assert!(thread.body.contains(&format!(r#"action="{thread_path}/read""#)), "a button marks it read");
+    assert_eq!(ann.get("/messages").await.select(".inbox-item.is-unread").len(), 1);
+
+    let marked = ann.post_form(&format!("{thread_path}/read"), &[]).await;
+    marked.assert_status(303);
+    assert_eq!(marked.location(), thread_path);
+    let thread = ann.get(&thread_path).await;
     assert!(thread.body.contains(r#"data-live-count="messages" hidden"#));
     assert!(
         thread.body.contains(r#"data-live-count="notifications" hidden"#),
         "the message notification is settled too"
     );
-
+    assert!(!thread.body.contains(&format!(r#"action="{thread_path}/read""#)), "nothing left to mark");
     let inbox = ann.get("/messages").await;
     assert!(inbox.select(".inbox-item.is-unread").is_empty());
     assert!(inbox.text().contains("First <b>line</b> Second line"));
 
-    // The employer's side: Ann's reply is unread there until opened.
-    ann.post_form(&format!("/applications/{applicant}/messages"), &[("body", "Thanks!")]).await.assert_status(303);
+    // The employer's side: Ann's reply is unread there, opened or not,
+    // until the employer answers it.
+    ann.post_form(&thread_path, &[("body", "Thanks!")]).await.assert_status(303);
     let their = emp.get("/messages").await;
     assert_eq!(their.select(".inbox-item.is-unread .inbox-title strong"), ["ann"]);
     assert!(their.text().contains("Thanks!"));
     let page = emp.get(&format!("/applicants/{applicant}/messages")).await;
     assert_eq!(page.select(".message-ours .message-body"), ["First <b>line</b> Second line"]);
     assert_eq!(page.select(".message-theirs .message-body"), ["Thanks!"]);
-    assert!(emp.get("/messages").await.select(".inbox-item.is-unread").is_empty());
+    assert_eq!(emp.get("/messages").await.select(".inbox-item.is-unread").len(), 1);
+    emp.post_form(&format!("/applicants/{applicant}/messages"), &[("body", "You are welcome.")])
+        .await
+        .assert_status(303);
+    assert!(emp.get("/messages").await.select(".inbox-item.is-unread").is_empty(), "replying marks it read");
+    // Nobody else can mark Ann's thread: it is not theirs to see.
+    let cid = app.seeker("cid").await;
+    cid.post_form(&format!("{thread_path}/read"), &[]).await.assert_status(404);
 }
 
-async fn opening_the_page_a_notification_leads_to_marks_it_read(app: &TestApp) {
+/// Opening the page a notification leads to marks nothing: following the
+/// notification (a POST from the list, the bell or a toast) does.
+async fn a_notification_is_read_when_followed_not_when_its_page_opens(app: &TestApp) {
     let erin = app.employer("erin", "Acme").await;
     let ann = app.seeker("ann").await;
     let job = app.open_job(app.company_of(&erin).await, "Rust Developer").await;
     let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &erin).await, None).await;
     let applicant = app.apply_through_data_layer(&ann, job).await;
     ws.counts(1, 0).await;
-    assert_eq!(erin.get("/").await.select(r#"[data-live-count="notifications"]"#), ["1"]);
 
     let page = erin.get(&format!("/applicants/{applicant}")).await;
     page.assert_status(200);
-    assert!(page.body.contains(r#"data-live-count="notifications" hidden"#), "this page shows it read");
-    ws.counts(0, 0).await;
+    assert_eq!(page.select(r#"[data-live-count="notifications"]"#), ["1"], "still unread after the GET");
+    let list = erin.get("/notifications").await;
+    let action = list
+        .body
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .find(|a| a.starts_with("/notifications/") && a.ends_with("/read"))
+        .expect("the notification is a form that posts");
 
-    // The seeker's "stage" notification is settled by opening the application.
-    erin.post_form(&format!("/applicants/{applicant}/stage"), &[("stage", "interview")]).await.assert_status(303);
-    assert_eq!(ann.get("/").await.select(r#"[data-live-count="notifications"]"#), ["1"]);
-    ann.get(&format!("/applications/{applicant}")).await.assert_status(200);
-    assert!(ann.get("/").await.body.contains(r#"data-live-count="notifications" hidden"#));
-    // Another user's page does not touch anyone else's notifications.
-    let other = app.seeker("cid").await;
-    other.get(&format!("/applications/{applicant}")).await.assert_status(404);
+    // Someone else cannot follow (or learn of) erin's notification.
+    ann.post_form(&action, &[("next", "/")]).await.assert_status(404);
+    let followed = erin.post_form(&action, &[("next", &format!("/applicants/{applicant}"))]).await;
+    followed.assert_status(303);
+    assert_eq!(followed.location(), format!("/applicants/{applicant}"));
+    ws.counts(0, 0).await;
 }
 
 async fn seen_frame_from_an_open_thread_marks_it_read(app: &TestApp) {
@@ -557,10 +584,10 @@ async fn a_client_that_reads_nothing_is_closed_not_buffered(app: &TestApp) {
 async fn logging_out_everywhere_ends_open_sockets(app: &TestApp) {
     let ann = app.seeker("ann").await;
     let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &ann).await, None).await;
-    // Logging out (on another page) ends every session of Ann's, this socket's too.
+    // Logging out (on another page) ends every session of Ann's, this
+    // socket's too, without waiting for news to arrive for it.
     ann.post_form("/logout", &[]).await.assert_status(303);
-    app.notify(ann.id, "stage", "Not for a closed session", json!(null)).await;
-    assert_eq!(ws.closed().await, (Some(1008), vec![]), "closed before anything is sent");
+    assert_eq!(ws.closed().await, (Some(1008), vec![]), "closed, nothing sent");
     wait_for("the hub to forget it", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
 }
 
@@ -571,6 +598,85 @@ async fn deactivation_by_an_admin_ends_open_sockets(app: &TestApp) {
     root.post_form(&format!("/admin/users/{}/deactivate", ann.id), &[]).await.assert_status(303);
     assert_eq!(ws.closed().await.0, Some(1008), "her open page loses its socket at once");
     wait_for("the hub to forget it", || async { (app.hub.local_sockets(ann.id) == 0).then_some(()) }).await;
+}
+
+/// A socket keeps the scope of the session it was opened with, so every
+/// change of scope ends it: a new role, a new company, a new password.
+async fn every_change_of_scope_ends_the_users_open_sockets(app: &TestApp) {
+    let root = app.admin("root").await;
+    let erin = app.employer("erin", "Acme").await;
+    let other = app.company_of(&app.employer("olga", "Other Co").await).await;
+    let role = format!("/admin/users/{}/role", erin.id);
+    let changes: [(&str, Vec<(&str, String)>); 3] = [
+        ("another company", vec![("role", "employer".into()), ("company_id", other.to_string())]),
+        ("a new role", vec![("role", "seeker".into())]),
+        ("an employer again", vec![("role", "employer".into()), ("company_id", other.to_string())]),
+    ];
+    for (what, fields) in changes {
+        let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &erin).await, None).await;
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        root.post_form(&role, &fields).await.assert_status(303);
+        assert_eq!(ws.closed().await.0, Some(1008), "{what} ends the socket of the old scope");
+    }
+    assert!(!erin.get("/").await.text().contains("Log out"), "and the sessions of the old scope");
+
+    let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &erin).await, None).await;
+    let laptop = app.client();
+    laptop.post_form("/login", &[("login", "erin"), ("password", &erin.password)]).await.assert_status(303);
+    laptop
+        .post_form(
+            "/account/password",
+            &[("current_password", &erin.password), ("new_password", "a-new-long-password")],
+        )
+        .await
+        .assert_status(303);
+    assert_eq!(ws.closed().await.0, Some(1008), "a new password ends the other devices' sockets");
+    wait_for("the hub to forget them", || async { (app.hub.local_sockets(erin.id) == 0).then_some(()) }).await;
+}
+
+/// One user cannot fill the server with sockets: past the cap the upgrade
+/// is refused (429) until one of theirs closes; others are not affected.
+async fn one_user_holds_at_most_the_cap_of_open_sockets(backend: crate::helpers::Backend) {
+    let app = crate::smtp::spawn_app(backend, |s| s.limits.sockets_per_user = 3).await;
+    let ann = app.seeker("ann").await;
+    let cookie = session_cookie(&app, &ann).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(LiveSocket::connect(&app, &cookie, None).await.0);
+    }
+    assert_eq!(open_ws(&app, Some(&cookie), Some(&app.address), "").await.err(), Some(429));
+    assert_eq!(app.hub.local_sockets(ann.id), 3);
+    let bob = app.seeker("bob").await;
+    LiveSocket::connect(&app, &session_cookie(&app, &bob).await, None).await;
+
+    drop(open.pop());
+    wait_for("a slot to free up", || async { (app.hub.local_sockets(ann.id) < 3).then_some(()) }).await;
+    LiveSocket::connect(&app, &cookie, None).await;
+    app.stop().await;
+}
+
+/// A log-in lasts `SESSION_HOURS` on the server, whatever the browser does
+/// with the cookie: a replayed cookie is refused after that, and an open
+/// socket of that session closes.
+async fn a_session_ends_on_the_server_when_its_time_is_up(backend: crate::helpers::Backend) {
+    // Long enough for a log-in, a page and a socket on a busy machine.
+    let app = crate::smtp::spawn_app(backend, |s| s.limits.session_ttl = Duration::from_secs(10)).await;
+    app.hub.set_heartbeat(Duration::from_millis(200), Duration::from_secs(60));
+    let ann = app.seeker("ann").await;
+    let cookie = session_cookie(&app, &ann).await;
+    let replay = || async {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let resp = http.get(app.url("/account/password")).header("cookie", &cookie).send().await.unwrap();
+        crate::helpers::TestClient::read(resp).await
+    };
+    replay().await.assert_status(200);
+    let (mut ws, _) = LiveSocket::connect(&app, &cookie, None).await;
+    assert_eq!(ws.closed().await.0, Some(1008), "the socket ends with its session");
+    let expired = replay().await;
+    expired.assert_status(303);
+    assert!(expired.location().starts_with("/login"), "the same cookie no longer logs anyone in");
+    assert_eq!(open_ws(&app, Some(&cookie), Some(&app.address), "").await.err(), Some(401));
+    app.stop().await;
 }
 
 async fn shutdown_closes_sockets_with_going_away(app: &TestApp) {
@@ -640,6 +746,22 @@ async fn an_action_on_one_instance_reaches_a_socket_on_another() {
         assert_eq!(ws.next_of("message").await.0["body"], "Hello across instances");
         // Ann was online on B: A knew it and sent no e-mail.
         assert!(outbox_for(&a, &ann.email).await.is_empty(), "online on another instance means no e-mail");
+        (a, b)
+    })
+    .await;
+}
+
+/// An admin on instance A demotes an employer whose page is open on B: the
+/// socket on B closes (the poke crosses instances; B's socket sees the new epoch).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_change_on_one_instance_ends_a_socket_on_another() {
+    two_instances(|a, b| async move {
+        let root = a.admin("root").await;
+        let erin = a.employer("erin", "Acme").await;
+        wait_for("B to listen", || async { listener_of(&b).await }).await;
+        let (mut ws, _) = LiveSocket::connect(&b, &session_cookie(&a, &erin).await, None).await;
+        root.post_form(&format!("/admin/users/{}/role", erin.id), &[("role", "seeker")]).await.assert_status(303);
+        assert_eq!(ws.closed().await.0, Some(1008), "the demoted employer's page on B loses its socket");
         (a, b)
     })
     .await;

@@ -190,8 +190,8 @@ async fn seeker_uploads_lists_downloads_and_deletes_a_resume(app: &TestApp) {
     let download = ann.get(&format!("/resumes/{}", resume.id)).await;
     download.assert_status(200);
     assert_eq!(download.header("content-type"), "application/pdf");
-    assert!(download.header("content-disposition").starts_with("attachment"));
-    assert!(download.header("content-disposition").contains("My CV.pdf"));
+    // Named after the person, never after the uploaded file.
+    assert_eq!(download.header("content-disposition"), r#"attachment; filename="ann-resume.pdf""#);
     assert_eq!(download.header("x-content-type-options"), "nosniff");
     assert!(download.body.starts_with("%PDF-") && download.body.contains("Zanzibar"));
 
@@ -314,6 +314,25 @@ async fn path_traversal_file_names_are_display_text_only(app: &TestApp) {
     }
     assert!(!std::path::Path::new("/etc/passwd.pdf").exists());
     assert!(!std::path::Path::new("/etc/cron.d/z.pdf").exists());
+}
+
+/// An upload called `cv.bat` (a PDF inside) is served as the person's PDF:
+/// the client's name never reaches a download.
+async fn downloads_carry_the_persons_name_never_the_uploaded_one(app: &TestApp) {
+    let ann = app.seeker("ann").await;
+    let part = file(pdf_with_text("Batch"), "cv.bat", "application/x-msdownload");
+    upload_resume(&ann, part).await.assert_status(303);
+    let id = resume_rows(app).await[0].id;
+    assert!(ann.get("/resumes").await.text().contains("cv.bat"), "the list shows what she uploaded");
+    let download = ann.get(&format!("/resumes/{id}")).await;
+    download.assert_status(200);
+    assert_eq!(download.header("content-type"), "application/pdf");
+    assert_eq!(download.header("content-disposition"), r#"attachment; filename="ann-resume.pdf""#);
+    assert_eq!(download.header("x-content-type-options"), "nosniff");
+    // Her display name, made safe for a file name.
+    ann.post_form("/profile", &[("display_name", "Ann \"../Lee\"")]).await.assert_status(303);
+    let download = ann.get(&format!("/resumes/{id}")).await;
+    assert_eq!(download.header("content-disposition"), r#"attachment; filename="ann-lee-resume.pdf""#);
 }
 
 async fn unreadable_pdf_is_accepted_with_empty_text(app: &TestApp) {
@@ -575,12 +594,15 @@ async fn closed_draft_and_expired_jobs_take_no_applications(app: &TestApp) {
         .await
         .unwrap();
 
-    for job in [closed, expired] {
-        // Hidden like the job page; a form already open gets a clear refusal.
+    for (job, title) in [(closed, "Closed role"), (expired, "Expired role")] {
+        // Hidden like the job page; a form already open gets a clear
+        // refusal, and nothing of the job it can no longer see.
         ann.get(&format!("/jobs/{job}/apply")).await.assert_status(404);
         let resp = apply_with_file(&ann, job, "Please", pdf_part("Late")).await;
         resp.assert_status(422);
         assert!(resp.text().contains("no longer accepting applications"));
+        assert!(!resp.text().contains(title) && !resp.text().contains("friendly team"), "no job details");
+        assert!(!resp.text().contains("Berlin") && !resp.body.contains("Acme"), "no place, no company");
     }
     ann.get(&format!("/jobs/{draft}/apply")).await.assert_status(404);
     apply_with_file(&ann, draft, "Please", pdf_part("Early")).await.assert_status(404);
@@ -1000,6 +1022,7 @@ both_backends!(
     refused_uploads_leave_no_file_and_no_row,
     truncated_or_abandoned_uploads_leave_nothing,
     path_traversal_file_names_are_display_text_only,
+    downloads_carry_the_persons_name_never_the_uploaded_one,
     unreadable_pdf_is_accepted_with_empty_text,
     resume_download_is_for_owner_company_employers_and_admins_only,
     deleting_a_sent_resume_hides_it_but_the_company_keeps_it,

@@ -13,7 +13,7 @@ use fantoccini::{Client, Locator};
 use crate::driver::{Driver, log_in, screenshot};
 use crate::fixtures::pdf_with_text;
 use crate::helpers::deadline;
-use crate::helpers::{Backend, TestApp, wait_for};
+use crate::helpers::{Backend, TestApp, link_in, wait_for, wait_for_eml_link};
 use crate::smtp::{SmtpServer, spawn_app};
 use crate::{both_backends, each_backend};
 
@@ -129,6 +129,14 @@ async fn seeker_journey(app: &TestApp) {
     );
     screenshot(&browser, &format!("journey-seeker-register-{t}.png")).await;
     click(&browser, "form[action='/register'] button[type=submit]").await;
+    wait_path(&browser, "the check-your-inbox page", |p| p == "/register/sent").await;
+    wait_text(&browser, "h1", "Check your inbox").await;
+    screenshot(&browser, &format!("journey-seeker-check-inbox-{t}.png")).await;
+    // The link from the e-mail (no SMTP server here: an .eml file), its button.
+    let link = wait_for_eml_link(&app.settings.mail_dir, "sara@example.com", "/account/confirm/").await;
+    browser.goto(&app.url(&link)).await.unwrap();
+    screenshot(&browser, &format!("journey-seeker-confirm-{t}.png")).await;
+    click(&browser, &format!("form[action='{link}'] button[type=submit]")).await;
     wait_path(&browser, "the seeker to land on the jobs", |p| p == "/jobs").await;
     wait_text(&browser, ".flashes", "Welcome to JobConnect, sara!").await;
     let sara = app.user_id("sara").await;
@@ -222,7 +230,18 @@ async fn employer_journey(backend: Backend) {
     fill(&browser, "#password", "nina-secret-pass").await;
     screenshot(&browser, &format!("journey-employer-register-{t}.png")).await;
     click(&browser, "form[action='/register'] button[type=submit]").await;
-    wait_path(&browser, "the employer to be registered", |p| p != "/register").await;
+    wait_path(&browser, "the check-your-inbox page", |p| p == "/register/sent").await;
+    // The confirmation e-mail, through the real SMTP server.
+    let welcome = wait_for("the confirmation e-mail", || async {
+        smtp.messages().into_iter().find(|m| m.subject() == "Confirm your JobConnect account")
+    })
+    .await;
+    assert_eq!(welcome.rcpt_to(), "nina@example.com");
+    let link = link_in(&welcome.text, "/account/confirm/").expect("the e-mail carries the link");
+    assert!(welcome.html.as_deref().is_some_and(|h| h.contains(&link)), "in the HTML part too");
+    browser.goto(&app.url(&link)).await.unwrap();
+    click(&browser, &format!("form[action='{link}'] button[type=submit]")).await;
+    wait_path(&browser, "the employer to be logged in", |p| p == "/").await;
     wait_text(&browser, ".flashes", "Welcome to JobConnect, nina!").await;
     let nina = app.user_id("nina").await;
 

@@ -46,6 +46,8 @@ async fn employer_sees_a_toast_and_the_count_when_a_seeker_applies(app: &TestApp
         .await
         .expect("a toast about the application");
     assert!(toast.text().await.unwrap().contains("A new application is waiting"));
+    let open = toast.find(Locator::Css("form.toast-open")).await.expect("the toast can open it");
+    assert_eq!(open.attr("method").await.unwrap().as_deref(), Some("post"), "following it is a POST");
     let count = browser
         .wait()
         .at_most(deadline())
@@ -57,11 +59,26 @@ async fn employer_sees_a_toast_and_the_count_when_a_seeker_applies(app: &TestApp
     assert_eq!(bell.attr("aria-label").await.unwrap().as_deref(), Some("Notifications, 1 unread"));
     screenshot(&browser, &format!("live-toast-{}.png", tag(app))).await;
 
-    // The notifications page lists it, unread.
+    // The notifications page lists it, unread; opening the page changed nothing.
     browser.goto(&app.url("/notifications")).await.unwrap();
     let item = browser.find(Locator::Css(".notification.is-unread .notification-title")).await.unwrap();
     assert!(item.text().await.unwrap().contains("ann applied to Rust Developer"));
     screenshot(&browser, &format!("notifications-{}.png", tag(app))).await;
+
+    // Following it (a POST with the page's token) marks it read and opens its page.
+    item.click().await.unwrap();
+    wait_for("the applicant's page", || async {
+        browser.current_url().await.ok().filter(|u| u.path().starts_with("/applicants/")).map(|_| ())
+    })
+    .await;
+    browser
+        .wait()
+        .at_most(deadline())
+        .for_element(Locator::Css(r#"[data-live-count="notifications"][hidden]"#))
+        .await
+        .expect("the bell is clear");
+    browser.goto(&app.url("/notifications")).await.unwrap();
+    assert!(browser.find(Locator::Css(".notification.is-unread")).await.is_err(), "read now");
     browser.close().await.unwrap();
 }
 
@@ -127,6 +144,21 @@ async fn a_message_appears_in_the_open_thread(app: &TestApp) {
     seeker.goto(&app.url("/messages")).await.unwrap();
     seeker.find(Locator::Css(".inbox-item")).await.expect("the inbox lists the thread");
     screenshot(&seeker, &format!("inbox-{}.png", tag(app))).await;
+
+    // A message that arrived while the thread was closed: opening the page
+    // with its script marks it read (over the socket) and drops the button.
+    erin.post_form(&format!("/applicants/{applicant}/messages"), &[("body", "See you then.")]).await.assert_status(303);
+    seeker.goto(&app.url(&format!("/applications/{applicant}/messages"))).await.unwrap();
+    wait_for("the script to mark the thread read", || async {
+        let gone = seeker.find(Locator::Css("[data-thread-read]")).await.is_err();
+        let unread = app
+            .db
+            .run(move |c| jobconnect::db::messages::unread_count(c, jobconnect::db::messages::Scope::Seeker(ann.id)))
+            .await
+            .unwrap();
+        (gone && unread == 0).then_some(())
+    })
+    .await;
     seeker.close().await.unwrap();
     employer.close().await.unwrap();
 }

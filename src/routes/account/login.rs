@@ -6,8 +6,10 @@ use serde::Deserialize;
 use super::landing_for;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip, password};
 use crate::db::audit::{self, AuditRecord};
+use crate::db::mail::{self as outbox, LinkKind};
 use crate::db::{throttle, users};
 use crate::error::AppResult;
+use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
 use crate::startup::AppState;
 
@@ -74,40 +76,18 @@ pub async fn submit(
             "That e-mail or user name and password do not match.",
         );
     }
-    let throttled = {
-        let (key, ip) = (key.clone(), ip.clone());
-        state.db.run(move |c| throttle::is_throttled(c, &key, &ip)).await?
+    let user = {
+        let key = key.clone();
+        state.db.run(move |c| users::find_by_login(c, &key)).await?
     };
-    if throttled {
-        let (key, ip2) = (key.clone(), ip.clone());
-        state
-            .db
-            .run(move |c| {
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: None,
-                        action: "login.throttled",
-                        target_type: "login",
-                        target_id: None,
-                        detail: key,
-                        ip: &ip2,
-                    },
-                )
-            })
-            .await?;
-        tracing::warn!(%ip, "log-in throttled");
+    let account = throttle::account_key(user.as_ref().map(|u| u.id), &key);
+    let Some(reservation) = reserve_attempt(&state, &account, &ip).await? else {
         return refuse(
             page,
             form,
             StatusCode::TOO_MANY_REQUESTS,
             "Too many failed attempts. Wait 15 minutes, or reset your password.",
         );
-    }
-
-    let user = {
-        let key = key.clone();
-        state.db.run(move |c| users::find_by_login(c, &key)).await?
     };
     let ok = password::verify(
         form.password.clone(),
@@ -117,9 +97,8 @@ pub async fn submit(
     .await?;
     let user = match user {
         Some(user) if ok => user,
+        // The reservation stays: it is the failure that counts.
         _ => {
-            let (key, ip) = (key.clone(), ip.clone());
-            state.db.run(move |c| throttle::record_failure(c, &key, &ip)).await?;
             return refuse(
                 page,
                 form,
@@ -128,6 +107,8 @@ pub async fn submit(
             );
         }
     };
+    let id = user.id;
+    state.db.run(move |c| throttle::release(c, reservation)).await?;
     if !user.is_active {
         return refuse(
             page,
@@ -136,19 +117,65 @@ pub async fn submit(
             "This account has been deactivated. Contact the site's administrators.",
         );
     }
-    let id = user.id;
-    state
-        .db
-        .run(move |c| {
-            throttle::clear_account(c, &key)?;
-            users::record_login(c, id)
-        })
-        .await?;
+    if !user.email_confirmed {
+        // The password is right, so the address owner asks: a fresh link
+        // (a few an hour at most).
+        let settings = state.settings.clone();
+        let unconfirmed = user.clone();
+        state
+            .db
+            .run(move |c| {
+                let since = crate::db::now() - time::Duration::hours(1);
+                if outbox::links_queued_since(c, LinkKind::ConfirmEmail, unconfirmed.id, since)? < 3 {
+                    notices::confirm_email(c, &settings, &unconfirmed)?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+            .await?;
+        state.outbox.wake();
+        return refuse(
+            page,
+            form,
+            StatusCode::FORBIDDEN,
+            "Confirm your e-mail address first: we have sent you a new link. Open it, and you are in.",
+        );
+    }
+    state.db.run(move |c| users::record_login(c, id)).await?;
     let session = TypedSession::from_request(&req);
     session.log_in(&user)?;
     tracing::info!(user_id = user.id, "logged in");
     let next = safe_next(Some(&form.next)).unwrap_or_else(|| landing_for(user.role).to_string());
     Ok(see_other(&next))
+}
+
+/// Reserves one password attempt for `account` from `ip` (see `db::throttle`);
+/// None, audited, when the window is used up.
+pub async fn reserve_attempt(state: &AppState, account: &str, ip: &str) -> AppResult<Option<throttle::Reservation>> {
+    let (key, address) = (account.to_string(), ip.to_string());
+    let reservation = state
+        .db
+        .run(move |c| {
+            let reservation = throttle::reserve(c, &key, &address)?;
+            if reservation.is_none() {
+                audit::record(
+                    c,
+                    AuditRecord {
+                        actor_id: None,
+                        action: "login.throttled",
+                        target_type: "login",
+                        target_id: None,
+                        detail: key,
+                        ip: &address,
+                    },
+                )?;
+            }
+            Ok::<_, diesel::result::Error>(reservation)
+        })
+        .await?;
+    if reservation.is_none() {
+        tracing::warn!(%ip, "password attempts throttled");
+    }
+    Ok(reservation)
 }
 
 /// Logs out everywhere: every session of this user ends.
@@ -160,6 +187,8 @@ pub async fn logout(
 ) -> AppResult<HttpResponse> {
     let id = user.id;
     state.db.run(move |c| users::bump_session_epoch(c, id)).await?;
+    // Open pages of every device lose their live connection too.
+    state.hub.poke(&[id]);
     let session = TypedSession::from_request(&req);
     session.log_out();
     session.flash(FlashKind::Info, "You are logged out.");

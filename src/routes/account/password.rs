@@ -3,10 +3,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, password};
-use crate::db::{self, users};
+use super::reserve_attempt;
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip, password};
+use crate::db::{self, throttle, users};
 use crate::domain::Password;
 use crate::error::AppResult;
+use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::startup::AppState;
 
@@ -37,10 +39,19 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> AppResult<HttpResponse> {
     let mut errors = FieldErrors::default();
+    // The current password is a password guess like a log-in: the same
+    // throttle, on the same account key.
+    let account = throttle::account_key(Some(user.id), "");
+    let Some(reservation) = reserve_attempt(&state, &account, &client_ip(&req)).await? else {
+        errors.add("current_password", "Too many wrong passwords. Wait 15 minutes and try again.");
+        return render(StatusCode::TOO_MANY_REQUESTS, &PasswordPage { page, errors });
+    };
     let current_ok =
         password::verify(form.current_password.clone(), Some(user.password_hash.clone()), state.settings.bcrypt_cost)
             .await?;
-    if !current_ok {
+    if current_ok {
+        state.db.run(move |c| throttle::release(c, reservation)).await?;
+    } else {
         errors.add("current_password", "Your current password is not right.");
     }
     let new = errors.check("new_password", Password::parse(&form.new_password));
@@ -48,16 +59,20 @@ pub async fn submit(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { page, errors });
     };
     let hash = password::hash(new.expose().to_string(), state.settings.bcrypt_cost).await?;
-    let id = user.id;
+    let (id, settings, owner) = (user.id, state.settings.clone(), (*user).clone());
     let epoch = state
         .db
         .run(move |c| {
             db::transaction(c, |c| {
                 users::set_password(c, id, &hash)?;
+                notices::password_changed(c, &settings, &owner, "on your account page")?;
                 users::bump_session_epoch(c, id)
             })
         })
         .await?;
+    state.outbox.wake();
+    // Open pages of the other devices lose their live connection.
+    state.hub.poke(&[id]);
     let session = TypedSession::from_request(&req);
     session.set_epoch(epoch)?;
     session.flash(FlashKind::Success, "Your password is changed. Other devices have been logged out.");

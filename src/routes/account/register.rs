@@ -3,11 +3,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::landing_for;
-use crate::auth::{CsrfForm, FlashKind, TypedSession, password};
-use crate::db::{self, companies, users};
+use super::{invalid_link, landing_for, link_is_valid};
+use crate::auth::{CsrfForm, FlashKind, NoFields, TypedSession, client_ip, password};
+use crate::db::audit::{self, AuditRecord};
+use crate::db::mail::{LinkKind, tokens};
+use crate::db::{self, users};
 use crate::domain::{DisplayText, Email, Password, Role, Username};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::startup::AppState;
 
@@ -76,79 +79,209 @@ fn validate(form: &RegisterForm) -> Result<Valid, FieldErrors> {
     }
 }
 
+/// The audit action every accepted sign-up writes (what the per-address limit counts).
+const SIGNUP: &str = "account.signup";
+/// "Someone used your address" e-mails per account and hour.
+const NOTICES_PER_ACCOUNT: i64 = 3;
+const WINDOW: time::Duration = time::Duration::hours(1);
+
+/// What a sign-up did; the visitor sees the same answer for both.
+enum SignUp {
+    /// A new, unconfirmed account; the confirmation link is on its way.
+    Created(i64),
+    /// The address has an account: its owner is told (or was told lately).
+    AddressTaken,
+}
+
+/// Signs up. Whether the address already has an account is not revealed:
+/// both get "check your inbox", and the bcrypt hash is computed either way.
+/// A new account works once the link e-mailed to its address is opened.
 pub async fn submit(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
-    CsrfForm(mut form): CsrfForm<RegisterForm>,
+    CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> AppResult<HttpResponse> {
     let valid = match validate(&form) {
         Ok(v) => v,
-        Err(errors) => {
-            form.password.clear();
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
-        }
+        Err(errors) => return refuse(page, form, errors),
     };
+    let ip = client_ip(&req);
+    let limit = state.settings.limits.signups_per_address;
+    let since = db::now() - WINDOW;
+    let (address, name) = (ip.clone(), valid.username.as_str().to_string());
+    let (throttled, name_taken) = state
+        .db
+        .run(move |c| {
+            let throttled = audit::count_from(c, SIGNUP, &address, since)? >= limit;
+            Ok::<_, diesel::result::Error>((throttled, users::username_taken(c, &name)?))
+        })
+        .await?;
+    if throttled {
+        tracing::warn!(%ip, "sign-ups throttled");
+        let mut errors = FieldErrors::default();
+        errors.add("email", "Too many sign-ups from your network. Wait an hour and try again.");
+        return render_form(StatusCode::TOO_MANY_REQUESTS, page, form, errors);
+    }
+    // A user name is public (it is how people log in and are shown): saying
+    // it is taken reveals nothing private.
+    if name_taken {
+        let mut errors = FieldErrors::default();
+        errors.add("username", "This user name is taken. Try another.");
+        return refuse(page, form, errors);
+    }
     let hash = password::hash(valid.password.expose().to_string(), state.settings.bcrypt_cost).await?;
     let (email, username) = (valid.email.as_str().to_string(), valid.username.as_str().to_string());
     let (role, company) = (valid.role, valid.company.map(DisplayText::into_inner));
+    let settings = state.settings.clone();
     let created = state
         .db
         .run(move |c| {
-            db::transaction(c, |c| {
-                let mut errors = FieldErrors::default();
-                if users::email_taken(c, &email)? {
-                    errors.add("email", "An account with this e-mail address already exists. Log in instead?");
-                }
-                if users::username_taken(c, &username)? {
-                    errors.add("username", "This user name is taken. Try another.");
-                }
-                if !errors.is_empty() {
-                    return Ok::<_, AppError>(Err(errors));
-                }
-                let company_id = match &company {
-                    Some(name) => Some(companies::create(c, name)?.id),
-                    None => None,
+            let done = db::transaction(c, |c| {
+                let (outcome, detail) = match users::find_by_login(c, &email)? {
+                    Some(owner) => {
+                        let told = audit::count_about(c, SIGNUP, owner.id, since)?;
+                        let detail = if told < NOTICES_PER_ACCOUNT {
+                            notices::already_registered(c, &settings, &owner)?;
+                            "address already registered: its owner was told"
+                        } else {
+                            "address already registered: hourly limit reached, nothing sent"
+                        };
+                        ((SignUp::AddressTaken, Some(owner.id)), detail)
+                    }
+                    None => {
+                        let user = users::create_account(
+                            c,
+                            &users::NewAccount {
+                                email: &email,
+                                username: &username,
+                                password_hash: &hash,
+                                role,
+                                company_name: company.as_deref(),
+                                email_confirmed: false,
+                            },
+                        )?;
+                        notices::confirm_email(c, &settings, &user)?;
+                        ((SignUp::Created(user.id), Some(user.id)), "new account: confirmation link e-mailed")
+                    }
                 };
-                let now = db::now();
-                let user = users::insert(
+                audit::record(
                     c,
-                    &users::NewUser {
-                        email: &email,
-                        username: &username,
-                        password_hash: &hash,
-                        role,
-                        company_id,
-                        display_name: "",
-                        created_at: now,
-                        updated_at: now,
+                    AuditRecord {
+                        actor_id: None,
+                        action: SIGNUP,
+                        target_type: "user",
+                        target_id: outcome.1,
+                        detail: format!("{username} <{email}>: {detail}"),
+                        ip: &ip,
                     },
-                )
-                .map_err(|e| {
-                    // Two sign-ups racing for one name: the index decides.
-                    if db::is_unique_violation(&e) { AppError::Unprocessable("taken".into()) } else { e.into() }
-                })?;
-                Ok(Ok(user))
+                )?;
+                Ok::<_, diesel::result::Error>(outcome.0)
+            });
+            // Two sign-ups racing for one user name: the unique index decides.
+            match done {
+                Err(e) if db::is_unique_violation(&e) => Ok(None),
+                other => other.map(Some),
+            }
+        })
+        .await?;
+    match created {
+        Some(SignUp::Created(user_id)) => tracing::info!(user_id, role = role.as_str(), "user signed up"),
+        Some(SignUp::AddressTaken) => tracing::info!("sign-up with a registered address: owner told"),
+        None => {
+            let mut errors = FieldErrors::default();
+            errors.add("username", "This user name was just taken. Try another.");
+            return refuse(page, form, errors);
+        }
+    }
+    state.outbox.wake();
+    let session = TypedSession::from_request(&req);
+    session.flash(
+        FlashKind::Info,
+        format!("We have sent an e-mail to {}. Open the link in it to finish signing up.", valid.email.as_str()),
+    );
+    Ok(see_other("/register/sent"))
+}
+
+fn refuse(page: Page, form: RegisterForm, errors: FieldErrors) -> AppResult<HttpResponse> {
+    render_form(StatusCode::UNPROCESSABLE_ENTITY, page, form, errors)
+}
+
+fn render_form(status: StatusCode, page: Page, mut form: RegisterForm, errors: FieldErrors) -> AppResult<HttpResponse> {
+    form.password.clear();
+    render(status, &RegisterPage { page, form, errors })
+}
+
+#[derive(Template)]
+#[template(path = "account/check_email.html")]
+struct CheckEmailPage {
+    page: Page,
+}
+
+/// "Check your inbox", after a sign-up.
+pub async fn sent(page: Page) -> AppResult<HttpResponse> {
+    render(StatusCode::OK, &CheckEmailPage { page })
+}
+
+#[derive(Template)]
+#[template(path = "account/confirm.html")]
+struct ConfirmPage {
+    page: Page,
+    token: String,
+}
+
+/// The link of the confirmation e-mail: a page with one button (a GET
+/// changes nothing, so a mail scanner that opens links confirms nothing).
+pub async fn confirm_form(page: Page, state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    if !link_is_valid(&state, LinkKind::ConfirmEmail, &token).await? {
+        return invalid_link(page, LinkKind::ConfirmEmail);
+    }
+    render(StatusCode::OK, &ConfirmPage { page, token })
+}
+
+/// Confirms the address and logs the new account in.
+pub async fn confirm(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    if !tokens::well_formed(&token) {
+        return invalid_link(page, LinkKind::ConfirmEmail);
+    }
+    let ip = client_ip(&req);
+    let confirmed = state
+        .db
+        .run(move |c| {
+            db::transaction(c, |c| {
+                let Some(user_id) = tokens::consume(c, LinkKind::ConfirmEmail, &token)? else { return Ok(None) };
+                let user = users::find(c, user_id)?;
+                if !user.is_active {
+                    return Ok(None);
+                }
+                users::confirm_email(c, user_id)?;
+                audit::record(
+                    c,
+                    AuditRecord {
+                        actor_id: Some(user_id),
+                        action: "account.confirmed",
+                        target_type: "user",
+                        target_id: Some(user_id),
+                        detail: "e-mail address confirmed with the e-mailed link".into(),
+                        ip: &ip,
+                    },
+                )?;
+                Ok::<_, diesel::result::Error>(Some(user))
             })
         })
-        .await;
-    let user = match created {
-        Ok(Ok(user)) => user,
-        Ok(Err(errors)) => {
-            form.password.clear();
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
-        }
-        Err(AppError::Unprocessable(_)) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", "This e-mail address or user name was just taken. Try again.");
-            form.password.clear();
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
-        }
-        Err(e) => return Err(e),
-    };
-    tracing::info!(user_id = user.id, role = user.role.as_str(), "user registered");
+        .await?;
+    let Some(user) = confirmed else { return invalid_link(page, LinkKind::ConfirmEmail) };
+    tracing::info!(user_id = user.id, "e-mail address confirmed");
     let session = TypedSession::from_request(&req);
     session.log_in(&user)?;
-    session.flash(FlashKind::Success, format!("Welcome to JobConnect, {}!", user.username));
+    session.flash(FlashKind::Success, format!("Welcome to JobConnect, {}! Your account is ready.", user.username));
     Ok(see_other(landing_for(user.role)))
 }

@@ -157,6 +157,8 @@ pub async fn change_role(
         .await?;
     match outcome {
         Ok(()) => {
+            // Their sessions ended: open pages lose the socket of the old scope.
+            state.hub.poke(&[id]);
             TypedSession::from_request(&req).flash(FlashKind::Success, format!("Role changed to {}.", role.label()));
             Ok(see_other(&format!("/admin/users/{id}")))
         }
@@ -206,10 +208,8 @@ async fn set_active(
         errors.add("active", "This is the last active admin: it cannot be deactivated.");
         return user_page(&state, page, id, errors).await;
     }
-    if !active {
-        // Their open pages lose their live connection too.
-        state.hub.poke(&[id]);
-    }
+    // Their sessions ended: open pages lose their live connection too.
+    state.hub.poke(&[id]);
     let text =
         if active { "Account reactivated." } else { "Account deactivated: every session of this user has ended." };
     TypedSession::from_request(&req).flash(FlashKind::Success, text);

@@ -228,7 +228,7 @@ pub async fn create(
             let display_name = upload.display_name.clone();
             let size = upload.size as i64;
             let stored = upload.persist().await?;
-            let text = storage::pdf_text(stored.path()).await;
+            let text = storage::pdf_text(stored.path(), user.id).await;
             Some((stored, display_name, size, text))
         }
         None => None,

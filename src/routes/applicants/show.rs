@@ -131,13 +131,12 @@ async fn render_show(
 }
 
 pub async fn show(
-    mut page: Page,
+    page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
-    page.settle_notifications(&state).await?;
     render_show(
         page,
         &state,

@@ -79,6 +79,12 @@ impl ApplyPage {
     }
 }
 
+#[derive(Template)]
+#[template(path = "seekers/apply_closed.html")]
+struct ClosedPage {
+    page: Page,
+}
+
 /// The job and its company, if a seeker may see it (drafts are 404).
 async fn visible_job(state: &AppState, job_id: i64) -> AppResult<(Job, Company)> {
     let (job, company) = state
@@ -219,6 +225,11 @@ pub async fn submit(
     if user.role != Role::Seeker {
         return Err(AppError::Forbidden);
     }
+    // A form left open while the job closed: a clear answer, and nothing
+    // more of the job than the seeker already had (its page is gone).
+    if !job.is_listed(crate::db::now()) {
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &ClosedPage { page });
+    }
     let mut errors = FieldErrors::default();
     let mut received = match storage::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state)).await {
         Ok(form) => Some(form),
@@ -264,7 +275,8 @@ pub async fn submit(
     }
     match apply_state {
         ApplyState::Open => {}
-        ApplyState::Closed => errors.add("job", Refusal::JobClosed.field_and_message().1),
+        // Checked above; the tail of a closing date may pass in between.
+        ApplyState::Closed => return render(StatusCode::UNPROCESSABLE_ENTITY, &ClosedPage { page }),
         ApplyState::Applied(_) => errors.add("job", Refusal::AlreadyApplied.field_and_message().1),
         ApplyState::NotSeeker => return Err(AppError::Forbidden),
     }
@@ -296,6 +308,7 @@ pub async fn submit(
                 .flash(FlashKind::Success, format!("Your application for {} at {} is sent.", job.title, company.name));
             Ok(see_other(&format!("/applications/{}", applied.applicant_id)))
         }
+        Err(Refusal::JobClosed) => render(StatusCode::UNPROCESSABLE_ENTITY, &ClosedPage { page }),
         Err(refused) => {
             let (field, message) = refused.field_and_message();
             let mut errors = FieldErrors::default();
@@ -343,7 +356,7 @@ async fn apply(
         let (stored, new_file, existing) = match choice {
             ResumeChoice::Existing(id) => (None, None, Some(id)),
             ResumeChoice::New(file) => {
-                let text = storage::pdf_text(file.temp_path().to_path_buf()).await;
+                let text = storage::pdf_text(file.temp_path().to_path_buf(), seeker_id).await;
                 let (file_name, size) = (file.display_name.clone(), file.size as i64);
                 let stored = file.persist().await?;
                 let new = NewFile { stored_name: stored.name.clone(), file_name, size, text };

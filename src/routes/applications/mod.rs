@@ -77,13 +77,12 @@ struct ApplicationPage {
 }
 
 pub async fn detail(
-    mut page: Page,
+    page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
-    page.settle_notifications(&state).await?;
     let (id, user_id) = (path.into_inner(), user.id);
     let found = state
         .db

@@ -9,14 +9,17 @@ use serde::Deserialize;
 
 use crate::auth::{CsrfForm, FlashKind, TypedSession, client_ip, password};
 use crate::db::audit::{self, AuditRecord};
-use crate::db::mail::resets;
+use crate::db::mail::{self as outbox, LinkKind, tokens};
 use crate::db::{self, throttle, users};
 use crate::domain::{Email, Password};
 use crate::error::AppResult;
 use crate::mail::notices;
+use crate::routes::account::{invalid_link, link_is_valid};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::startup::AppState;
 
+/// The audit action every request writes (what the per-address limit counts).
+const REQUESTED: &str = "password.reset_requested";
 /// Requests answered per client address and hour.
 const MAX_PER_ADDRESS: i64 = 10;
 /// Links e-mailed per account and hour (more requests get the same answer, no e-mail).
@@ -64,25 +67,26 @@ pub async fn forgot_submit(
     let ip = client_ip(&req);
     let actor = page.user.as_ref().map(|u| u.id);
     let settings = state.settings.clone();
-    let token = hex::encode(rand::random::<[u8; 32]>());
     let address = email.as_str().to_string();
     let outcome = state
         .db
         .run(move |c| {
             db::transaction(c, |c| {
                 let since = db::now() - WINDOW;
-                if resets::requests_from(c, &ip, since)? >= MAX_PER_ADDRESS {
+                if audit::count_from(c, REQUESTED, &ip, since)? >= MAX_PER_ADDRESS {
                     return Ok::<_, diesel::result::Error>(Requested::Throttled);
                 }
                 let user = users::find_by_login(c, &address)?.filter(|u| u.is_active);
                 let detail = match &user {
                     None => format!("{address}: no active account, nothing sent"),
-                    Some(user) if resets::made_since(c, user.id, since)? >= MAX_PER_ACCOUNT => {
+                    Some(user)
+                        if outbox::links_queued_since(c, LinkKind::PasswordReset, user.id, since)?
+                            >= MAX_PER_ACCOUNT =>
+                    {
                         format!("{address}: hourly limit reached, nothing sent")
                     }
                     Some(user) => {
-                        resets::create(c, user.id, &token)?;
-                        notices::password_reset(c, &settings, user, &token)?;
+                        notices::password_reset(c, &settings, user)?;
                         format!("{address}: link e-mailed")
                     }
                 };
@@ -90,7 +94,7 @@ pub async fn forgot_submit(
                     c,
                     AuditRecord {
                         actor_id: actor,
-                        action: resets::REQUESTED,
+                        action: REQUESTED,
                         target_type: "user",
                         target_id: user.as_ref().map(|u| u.id),
                         detail,
@@ -137,32 +141,12 @@ struct ResetPage {
     errors: FieldErrors,
 }
 
-#[derive(Template)]
-#[template(path = "mail/reset_invalid.html")]
-struct InvalidLinkPage {
-    page: Page,
-}
-
-/// Expired, used and unknown links look the same.
-fn invalid_link(page: Page) -> AppResult<HttpResponse> {
-    render(StatusCode::NOT_FOUND, &InvalidLinkPage { page })
-}
-
-/// Tokens are 64 hex digits; anything else is not worth a query.
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 pub async fn reset_form(page: Page, state: web::Data<AppState>, token: web::Path<String>) -> AppResult<HttpResponse> {
     let token = token.into_inner();
-    if !well_formed(&token) {
-        return invalid_link(page);
+    if !link_is_valid(&state, LinkKind::PasswordReset, &token).await? {
+        return invalid_link(page, LinkKind::PasswordReset);
     }
-    let lookup = token.clone();
-    match state.db.run(move |c| resets::valid_user(c, &lookup)).await? {
-        Some(_) => render(StatusCode::OK, &ResetPage { page, token, errors: FieldErrors::default() }),
-        None => invalid_link(page),
-    }
+    render(StatusCode::OK, &ResetPage { page, token, errors: FieldErrors::default() })
 }
 
 pub async fn reset_submit(
@@ -173,12 +157,8 @@ pub async fn reset_submit(
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> AppResult<HttpResponse> {
     let token = token.into_inner();
-    if !well_formed(&token) {
-        return invalid_link(page);
-    }
-    let lookup = token.clone();
-    if state.db.run(move |c| resets::valid_user(c, &lookup)).await?.is_none() {
-        return invalid_link(page);
+    if !link_is_valid(&state, LinkKind::PasswordReset, &token).await? {
+        return invalid_link(page, LinkKind::PasswordReset);
     }
     let new = match Password::parse(&form.new_password) {
         Ok(p) => p,
@@ -189,21 +169,23 @@ pub async fn reset_submit(
         }
     };
     let hash = password::hash(new.expose().to_string(), state.settings.bcrypt_cost).await?;
-    let ip = client_ip(&req);
+    let (ip, settings) = (client_ip(&req), state.settings.clone());
     let changed = state
         .db
         .run(move |c| {
             db::transaction(c, |c| {
                 // Conditional on the token being unused: of two submits, one wins.
-                let Some(user_id) = resets::consume(c, &token)? else { return Ok(None) };
+                let Some(user_id) = tokens::consume(c, LinkKind::PasswordReset, &token)? else { return Ok(None) };
                 let user = users::find(c, user_id)?;
                 if !user.is_active {
                     return Ok(None);
                 }
                 users::set_password(c, user_id, &hash)?;
+                notices::password_changed(c, &settings, &user, "with a link we e-mailed you")?;
                 users::bump_session_epoch(c, user_id)?;
-                throttle::clear_account(c, &user.email.to_lowercase())?;
-                throttle::clear_account(c, &user.username.to_lowercase())?;
+                // The link reached the mailbox: that confirms the address too.
+                users::confirm_email(c, user_id)?;
+                throttle::clear_account(c, user_id)?;
                 audit::record(
                     c,
                     AuditRecord {
@@ -219,8 +201,11 @@ pub async fn reset_submit(
             })
         })
         .await?;
-    let Some(user_id) = changed else { return invalid_link(page) };
+    let Some(user_id) = changed else { return invalid_link(page, LinkKind::PasswordReset) };
     tracing::info!(user_id, "password reset");
+    // Open pages of every device lose their live connection.
+    state.hub.poke(&[user_id]);
+    state.outbox.wake();
     if page.user.as_ref().is_some_and(|u| u.id == user_id) {
         // This browser's session ended with the others; start a clean one for the message.
         let session = req.get_session();

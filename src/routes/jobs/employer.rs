@@ -282,6 +282,10 @@ async fn change(
             FlashKind::Error,
             "The closing date of this job has passed. Change or remove it, then publish again.",
         ),
+        Err(TransitionRefused::ClosedByAdmin) => session.flash(
+            FlashKind::Error,
+            "An administrator closed this job, so it cannot be reopened. Contact the site's administrators.",
+        ),
         Err(TransitionRefused::WrongStatus(status)) => {
             session.flash(FlashKind::Error, format!("This job is {} already.", status.label().to_lowercase()))
         }
