@@ -182,8 +182,6 @@ impl Settings {
         if !(4..=31).contains(&settings.bcrypt_cost) {
             bail!("BCRYPT_COST must be between 4 and 31");
         }
-        // A mistyped mail server or sender fails at start, not at the first e-mail.
-        crate::mail::transport::check_settings(&settings)?;
         Ok(settings)
     }
 }

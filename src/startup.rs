@@ -1,7 +1,7 @@
-//! Builds the application: pool, migrations, background tasks, HTTP server.
+//! Wires the HTTP server: the listener, the middleware (session, security
+//! headers, tracing) and the route table around an `AppState`.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::PersistentSession;
@@ -14,17 +14,7 @@ use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
-use crate::db::Db;
-use crate::realtime::Hub;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub hub: Hub,
-    /// Wakes this instance's outbox worker after a commit that queued e-mail.
-    pub outbox: crate::mail::OutboxSignal,
-}
+use crate::state::AppState;
 
 pub struct Application {
     port: u16,
@@ -86,25 +76,9 @@ impl Application {
         if settings.base_url.is_empty() {
             settings.base_url = format!("http://127.0.0.1:{port}");
         }
-        let settings = Arc::new(settings);
-        std::fs::create_dir_all(&settings.upload_dir)
-            .with_context(|| format!("cannot create UPLOAD_DIR {}", settings.upload_dir.display()))?;
-        let db = Db::new(&settings.database_url, settings.db_pool_size)?;
-        {
-            let db = db.clone();
-            tokio::task::spawn_blocking(move || db.migrate()).await??;
-        }
-        crate::storage::clean_temporary(&settings.upload_dir);
-        let state = web::Data::new(AppState {
-            db: db.clone(),
-            settings: settings.clone(),
-            hub: Hub::new(),
-            outbox: Default::default(),
-        });
-        state.hub.start(db, &settings);
-        if settings.background_workers {
-            crate::background::spawn(state.clone().into_inner());
-        }
+        let state = web::Data::new(AppState::build(settings).await?);
+        state.start_tasks();
+        let settings = state.settings.clone();
 
         let key = Key::from(&settings.session_key);
         let cookie_secure = settings.cookie_secure;

@@ -10,12 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use actix_multipart::Multipart;
-use actix_web::{HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+use crate::config::Settings;
 use crate::error::AppError;
-use crate::startup::AppState;
 
 /// What a file must be, judged by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,22 +33,32 @@ impl FileKind {
     }
 }
 
-/// The file fields a form accepts, with their kind and size limit.
+/// The file fields a form accepts, with their kind and size limit, and
+/// where uploads go (`UPLOAD_DIR`).
 pub struct UploadSpec {
     pub files: Vec<(&'static str, FileKind, u64)>,
     /// Limit for each text field and for all of them together.
     pub max_text_bytes: usize,
+    pub upload_dir: PathBuf,
 }
 
 impl UploadSpec {
     /// One PDF field named `field`, limited by `MAX_UPLOAD_BYTES`.
-    pub fn pdf(field: &'static str, state: &AppState) -> Self {
-        UploadSpec { files: vec![(field, FileKind::Pdf, state.settings.max_upload_bytes)], max_text_bytes: 256 * 1024 }
+    pub fn pdf(field: &'static str, settings: &Settings) -> Self {
+        UploadSpec {
+            files: vec![(field, FileKind::Pdf, settings.max_upload_bytes)],
+            max_text_bytes: 256 * 1024,
+            upload_dir: settings.upload_dir.clone(),
+        }
     }
 
     /// One image field named `field`, limited by `MAX_IMAGE_BYTES`.
-    pub fn image(field: &'static str, state: &AppState) -> Self {
-        UploadSpec { files: vec![(field, FileKind::Image, state.settings.max_image_bytes)], max_text_bytes: 64 * 1024 }
+    pub fn image(field: &'static str, settings: &Settings) -> Self {
+        UploadSpec {
+            files: vec![(field, FileKind::Image, settings.max_image_bytes)],
+            max_text_bytes: 64 * 1024,
+            upload_dir: settings.upload_dir.clone(),
+        }
     }
 }
 
@@ -184,23 +193,16 @@ impl MultipartForm {
 }
 
 /// Reads a multipart form: files stream to temporary files (413 past their
-/// limit), text fields are bounded, and the CSRF token is checked before
-/// anything is returned (403, with every temporary file removed).
+/// limit), text fields are bounded. `check_text(name, value)` sees each text
+/// field as it arrives, before any later part is read: its error ends the
+/// read, and every temporary file goes with it (the HTTP layer checks the
+/// form's token there: `auth::csrf::read_multipart`).
 pub async fn read_multipart(
-    req: &HttpRequest,
     mut payload: Multipart,
     spec: &UploadSpec,
+    mut check_text: impl FnMut(&str, &str) -> Result<(), AppError>,
 ) -> Result<MultipartForm, AppError> {
-    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
-    // Refuse before writing anything: a body that is not a multipart form, or
-    // a request from a session that never received a form token.
-    if !req.content_type().eq_ignore_ascii_case("multipart/form-data") {
-        return Err(AppError::UnsupportedMediaType);
-    }
-    if crate::auth::TypedSession::from_request(req).existing_csrf_token().is_none() {
-        return Err(AppError::Csrf);
-    }
-    let root = state.settings.upload_dir.clone();
+    let root = spec.upload_dir.clone();
     let tmp_dir = root.join("tmp");
     tokio::fs::create_dir_all(&tmp_dir).await.map_err(AppError::internal)?;
     let mut form = MultipartForm { fields: HashMap::new(), files: HashMap::new() };
@@ -262,16 +264,13 @@ pub async fn read_multipart(
                     value.extend_from_slice(&chunk);
                 }
                 let value = String::from_utf8_lossy(&value).into_owned();
-                // Browsers send the token first (it is the form's first field): a
-                // wrong one stops the upload before any file is written.
-                if name == crate::auth::csrf::FIELD && !form.fields.contains_key(&name) {
-                    crate::auth::csrf::verify(req, Some(&value))?;
+                if !form.fields.contains_key(&name) {
+                    check_text(&name, &value)?;
                 }
                 form.fields.entry(name).or_insert(value);
             }
         }
     }
-    crate::auth::csrf::verify(req, form.fields.get(crate::auth::csrf::FIELD).map(String::as_str))?;
     Ok(form)
 }
 
@@ -342,12 +341,12 @@ pub fn clean_temporary(upload_dir: &Path) -> usize {
 }
 
 /// The background sweep of abandoned temporary files.
-pub fn spawn_temporary_sweeper(state: std::sync::Arc<AppState>) {
+pub fn spawn_temporary_sweeper(upload_dir: PathBuf) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(5 * 60));
         loop {
             every.tick().await;
-            let dir = state.settings.upload_dir.clone();
+            let dir = upload_dir.clone();
             if let Ok(n @ 1..) = tokio::task::spawn_blocking(move || clean_temporary(&dir)).await {
                 tracing::info!(removed = n, "abandoned temporary uploads removed");
             }

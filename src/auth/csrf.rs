@@ -2,7 +2,8 @@
 //!
 //! `CsrfForm<T>` reads a url-encoded body (bounded), checks the token (403
 //! otherwise, before anything else happens) and only then parses the fields.
-//! Multipart handlers call `verify` with the token they read.
+//! Multipart handlers read their form with `read_multipart`, which checks
+//! the token as the first field arrives, before any file is written.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,7 +15,8 @@ use serde::de::DeserializeOwned;
 
 use super::TypedSession;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::storage::{self, MultipartForm, UploadSpec};
 
 pub const FIELD: &str = "csrf_token";
 
@@ -25,6 +27,32 @@ pub fn verify(req: &HttpRequest, submitted: Option<&str>) -> Result<(), AppError
     let same = submitted.len() == expected.len()
         && submitted.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
     if same { Ok(()) } else { Err(AppError::Csrf) }
+}
+
+/// A multipart form whose CSRF token has been checked (403 otherwise, with
+/// every temporary file removed). Browsers send the token as the form's first
+/// field: a wrong one stops the upload before any file is written.
+pub async fn read_multipart(
+    req: &HttpRequest,
+    payload: actix_multipart::Multipart,
+    spec: &UploadSpec,
+) -> Result<MultipartForm, AppError> {
+    // Refuse before writing anything: a body that is not a multipart form, or
+    // a request from a session that never received a form token.
+    if !req.content_type().eq_ignore_ascii_case("multipart/form-data") {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    if TypedSession::from_request(req).existing_csrf_token().is_none() {
+        return Err(AppError::Csrf);
+    }
+    let form = storage::read_multipart(
+        payload,
+        spec,
+        |name, value| if name == FIELD { verify(req, Some(value)) } else { Ok(()) },
+    )
+    .await?;
+    verify(req, form.fields.get(FIELD).map(String::as_str))?;
+    Ok(form)
 }
 
 /// A url-encoded form whose CSRF token has been checked.

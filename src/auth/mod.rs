@@ -12,10 +12,8 @@ use actix_web::HttpRequest;
 /// The client address used for throttling and the audit log. Only behind a
 /// trusted proxy (`TRUST_PROXY=true`) is `X-Forwarded-For` believed.
 pub fn client_ip(req: &HttpRequest) -> String {
-    let trust_proxy = req
-        .app_data::<actix_web::web::Data<crate::startup::AppState>>()
-        .map(|s| s.settings.trust_proxy)
-        .unwrap_or(false);
+    let trust_proxy =
+        req.app_data::<actix_web::web::Data<crate::state::AppState>>().map(|s| s.settings.trust_proxy).unwrap_or(false);
     let info = req.connection_info();
     let addr = if trust_proxy { info.realip_remote_addr() } else { info.peer_addr() };
     let addr = addr.unwrap_or("unknown");

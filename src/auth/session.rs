@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::users::{self, User};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const USER_ID: &str = "uid";
 const EPOCH: &str = "epoch";

@@ -15,7 +15,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::{applicants, companies, jobs, saved_jobs};
-use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod};
+use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod, SearchQuery};
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = jobs)]
@@ -54,31 +54,6 @@ impl Job {
         if self.status == JobStatus::Open && !self.is_listed(now) { JobStatus::Closed } else { self.status }
     }
 }
-
-/// The categories a job can be filed under.
-pub const CATEGORIES: &[&str] = &[
-    "Engineering",
-    "Data",
-    "Design",
-    "Product",
-    "Marketing",
-    "Sales",
-    "Customer Support",
-    "Finance",
-    "People & HR",
-    "Operations",
-    "Healthcare",
-    "Education",
-    "Legal",
-    "Hospitality",
-    "Other",
-];
-
-/// Currencies offered for salaries.
-pub const CURRENCIES: &[&str] = &[
-    "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY", "KRW", "SGD",
-    "INR", "BRL", "MXN", "ARS", "ILS", "ZAR", "KES",
-];
 
 /// Whose jobs a query may touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,187 +254,11 @@ pub const MARK_END: char = '\u{3}';
 /// and nobody reads past page 50 (a narrower search is offered instead).
 pub const MAX_RESULTS: i64 = 1000;
 
-/// A search as the data layer runs it: words already split (never query syntax).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct SearchQuery {
-    /// Words to find anywhere (title, company, location, description); all must match.
-    pub words: Vec<String>,
-    /// Words the location must contain.
-    pub location: Vec<String>,
-    pub remote: Option<RemoteMode>,
-    pub employment_type: Option<EmploymentType>,
-    pub category: Option<String>,
-    /// Least yearly pay (hourly and monthly salaries are converted).
-    pub salary_min: Option<i64>,
-    pub company_id: Option<i64>,
-    /// Only jobs with a larger id (posted later): what a job alert has not sent yet.
-    pub after_id: Option<i64>,
-    /// 1-based.
-    pub page: i64,
-    pub per_page: i64,
-}
-
 #[derive(Debug, Clone)]
 pub struct SearchResults {
     pub jobs: Vec<JobCard>,
     /// Matches counted up to `MAX_RESULTS + 1` (more means "more than MAX_RESULTS").
     pub total: i64,
-}
-
-/// English words too common to search for: PostgreSQL's `english`
-/// configuration drops them, so SQLite must not require them either.
-const STOP_WORDS: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "myself",
-    "we",
-    "our",
-    "ours",
-    "ourselves",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "he",
-    "him",
-    "his",
-    "himself",
-    "she",
-    "her",
-    "hers",
-    "herself",
-    "it",
-    "its",
-    "itself",
-    "they",
-    "them",
-    "their",
-    "theirs",
-    "themselves",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "this",
-    "that",
-    "these",
-    "those",
-    "am",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "have",
-    "has",
-    "had",
-    "having",
-    "do",
-    "does",
-    "did",
-    "doing",
-    "a",
-    "an",
-    "the",
-    "and",
-    "but",
-    "if",
-    "or",
-    "because",
-    "as",
-    "until",
-    "while",
-    "of",
-    "at",
-    "by",
-    "for",
-    "with",
-    "about",
-    "against",
-    "between",
-    "into",
-    "through",
-    "during",
-    "before",
-    "after",
-    "above",
-    "below",
-    "to",
-    "from",
-    "up",
-    "down",
-    "in",
-    "out",
-    "on",
-    "off",
-    "over",
-    "under",
-    "again",
-    "further",
-    "then",
-    "once",
-    "here",
-    "there",
-    "when",
-    "where",
-    "why",
-    "how",
-    "all",
-    "any",
-    "both",
-    "each",
-    "few",
-    "more",
-    "most",
-    "other",
-    "some",
-    "such",
-    "no",
-    "nor",
-    "not",
-    "only",
-    "own",
-    "same",
-    "so",
-    "than",
-    "too",
-    "very",
-    "s",
-    "t",
-    "can",
-    "will",
-    "just",
-    "don",
-    "should",
-    "now",
-];
-
-/// Splits what a person typed into lower-case words: letters and digits only,
-/// so quotes, `*`, `:`, `NEAR(`, `&`, `!`, `-` are separators, never syntax.
-/// Common English words are left out; at most `max` distinct words of at most
-/// 40 characters are kept.
-pub fn words(raw: &str, max: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in raw.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
-        let word: String = word.chars().take(40).flat_map(char::to_lowercase).collect();
-        if STOP_WORDS.contains(&word.as_str()) {
-            continue;
-        }
-        if !out.contains(&word) {
-            out.push(word);
-        }
-        if out.len() == max {
-            break;
-        }
-    }
-    out
 }
 
 /// A value bound to a raw query.
@@ -1050,19 +849,6 @@ pub fn applied_at(conn: &mut AnyConnection, seeker_id: i64, job_id: i64) -> Quer
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_are_only_letters_and_digits() {
-        assert_eq!(
-            words(r#"Rust "developer" OR NEAR(x y) *go* a:b & !c -d"#, 20),
-            ["rust", "developer", "near", "x", "y", "go", "b", "c", "d"]
-        );
-        assert!(words("the and of", 8).is_empty());
-        assert_eq!(words("Node.js  C++  Müller", 8), ["node", "js", "c", "müller"]);
-        assert!(words("\"*:&!-()", 8).is_empty());
-        assert_eq!(words("x y z w v", 3), ["x", "y", "z"]);
-        assert_eq!(words("Rust rust RUST", 8), ["rust"]);
-    }
 
     #[test]
     fn fts5_query_quotes_every_word() {

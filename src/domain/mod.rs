@@ -3,10 +3,12 @@
 mod account;
 pub mod applicant;
 mod enums;
+pub mod job_search;
 
 pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, RawApplicantFields, SearchTerms};
 pub use enums::*;
+pub use job_search::{CATEGORIES, CURRENCIES, JobListParams, SearchQuery};
 
 /// Lower-case ASCII words joined by `-`, about 60 characters at most: for
 /// addresses and file names. Empty when the text has no ASCII letter or digit.

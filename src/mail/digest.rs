@@ -7,11 +7,12 @@ use std::time::Duration;
 use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
+use super::OutboxSignal;
 use super::notices::{self, DigestJob, JobAlertDigest};
 use crate::config::Settings;
+use crate::db::Db;
 use crate::db::{self, AnyConnection, alerts, jobs, users};
-use crate::routes::jobs::browse::ListParams;
-use crate::startup::AppState;
+use crate::domain::JobListParams;
 
 /// Jobs listed in one digest (the e-mail links to the rest).
 const JOBS_PER_DIGEST: i64 = 10;
@@ -44,7 +45,7 @@ fn digest_one(
     if !user.is_active {
         return Ok(0);
     }
-    let params = ListParams::parse(&alert.query);
+    let params = JobListParams::parse(&alert.query);
     let mut search = params.to_search(JOBS_PER_DIGEST);
     search.after_id = Some(alert.last_job_id);
     let found = jobs::search(c, &search, now)?;
@@ -74,7 +75,7 @@ fn digest_one(
 }
 
 /// A saved search in words, for people: "rust · Berlin · Remote".
-pub fn describe(params: &ListParams) -> String {
+pub fn describe(params: &JobListParams) -> String {
     let mut parts: Vec<String> = Vec::new();
     for text in [&params.q, &params.location] {
         if !text.is_empty() {
@@ -91,21 +92,21 @@ pub fn describe(params: &ListParams) -> String {
         parts.push(c.into());
     }
     if let Some(min) = params.salary_min() {
-        parts.push(format!("from {}", crate::routes::format::thousands(&min)));
+        parts.push(format!("from {}", crate::format::thousands(&min)));
     }
     if parts.is_empty() { "all jobs".into() } else { parts.join(" · ") }
 }
 
 /// Checks for due digests every ten minutes.
-pub fn spawn(state: Arc<AppState>) {
+pub fn spawn(database: Db, settings: Arc<Settings>, outbox: OutboxSignal) {
     tokio::spawn(async move {
         loop {
-            let settings = state.settings.clone();
-            match state.db.run(move |c| send_due(c, &settings, db::now())).await {
+            let settings = settings.clone();
+            match database.run(move |c| send_due(c, &settings, db::now())).await {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(digests = n, "job-alert digests queued");
-                    state.outbox.wake();
+                    outbox.wake();
                 }
                 Err(e) => tracing::warn!(error = %e, "job-alert digests failed; will retry"),
             }

@@ -19,9 +19,9 @@ use tokio::time::Instant;
 
 use super::transport::{self, Transport};
 use super::{links, message};
-use crate::config::MailDelivery;
+use crate::config::{MailDelivery, Settings};
+use crate::db::Db;
 use crate::db::mail::{self, Attempt, OutboxRow, Outcome};
-use crate::startup::AppState;
 
 /// Longest wait for sends in flight when the app stops (beyond the SMTP timeout).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(40);
@@ -76,10 +76,18 @@ impl OutboxSignal {
     }
 }
 
+/// What the worker of an instance works with.
+struct Worker {
+    db: Db,
+    settings: Arc<Settings>,
+    outbox: OutboxSignal,
+}
+
 /// Starts the worker of this instance (called by `background::spawn`).
-pub fn spawn(state: Arc<AppState>) {
+pub fn spawn(db: Db, settings: Arc<Settings>, outbox: OutboxSignal) {
+    let worker = Arc::new(Worker { db, settings, outbox });
     let prepared =
-        Transport::from_settings(&state.settings).and_then(|t| Ok((t, transport::from_mailbox(&state.settings)?)));
+        Transport::from_settings(&worker.settings).and_then(|t| Ok((t, transport::from_mailbox(&worker.settings)?)));
     let (transport, from) = match prepared {
         Ok(ready) => ready,
         Err(e) => {
@@ -87,29 +95,29 @@ pub fn spawn(state: Arc<AppState>) {
             return;
         }
     };
-    let stop = state.outbox.inner.stop.subscribe();
-    let task = tokio::spawn(run(state.clone(), transport, from, stop));
-    *state.outbox.inner.task.lock().expect("outbox task lock") = Some(task);
+    let stop = worker.outbox.inner.stop.subscribe();
+    let task = tokio::spawn(run(worker.clone(), transport, from, stop));
+    *worker.outbox.inner.task.lock().expect("outbox task lock") = Some(task);
 }
 
-async fn run(state: Arc<AppState>, transport: Transport, from: Mailbox, mut stop: watch::Receiver<bool>) {
-    let delivery = state.settings.mail_delivery.clone();
-    tracing::info!(transport = %transport.describe(&state.settings), "outbox worker started");
+async fn run(worker: Arc<Worker>, transport: Transport, from: Mailbox, mut stop: watch::Receiver<bool>) {
+    let delivery = worker.settings.mail_delivery.clone();
+    tracing::info!(transport = %transport.describe(&worker.settings), "outbox worker started");
     loop {
         if *stop.borrow() {
             break;
         }
         let limit = i64::from(delivery.batch_size);
-        match state.db.run(move |c| mail::claim_due(c, limit)).await {
+        match worker.db.run(move |c| mail::claim_due(c, limit)).await {
             Ok(rows) if !rows.is_empty() => {
-                deliver_batch(&state, &transport, &from, &delivery, rows, &stop).await;
+                deliver_batch(&worker, &transport, &from, &delivery, rows, &stop).await;
                 continue;
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "outbox: cannot claim e-mails; will try again"),
         }
         tokio::select! {
-            _ = state.outbox.inner.wake.notified() => {}
+            _ = worker.outbox.inner.wake.notified() => {}
             _ = tokio::time::sleep(delivery.poll_interval) => {}
             _ = stop.changed() => {}
         }
@@ -118,7 +126,7 @@ async fn run(state: Arc<AppState>, transport: Transport, from: Mailbox, mut stop
 }
 
 async fn deliver_batch(
-    state: &AppState,
+    worker: &Worker,
     transport: &Transport,
     from: &Mailbox,
     delivery: &MailDelivery,
@@ -138,7 +146,7 @@ async fn deliver_batch(
                 let outcome = if *stop.borrow() || Instant::now() >= start_no_later_than {
                     Outcome::Released
                 } else {
-                    match links::fill(state, row).await {
+                    match links::fill(&worker.db, &worker.settings.base_url, row).await {
                         Err(error) => after_failure(delivery, attempts, error),
                         Ok(row) => match message::build(&row, from) {
                             Err(reason) => Outcome::Failed { error: reason },
@@ -163,7 +171,7 @@ async fn deliver_batch(
         while results.recv_many(&mut chunk, RECORD_CHUNK).await > 0 {
             let ready = std::mem::replace(&mut chunk, Vec::with_capacity(RECORD_CHUNK));
             log_chunk(&ready);
-            record(state, ready).await;
+            record(worker, ready).await;
         }
     };
     tokio::join!(sending, recording);
@@ -171,11 +179,11 @@ async fn deliver_batch(
 
 /// Writes results, insisting through a short database outage: a send that is
 /// not recorded would be sent again once its lease ends.
-async fn record(state: &AppState, chunk: Vec<Attempt>) {
+async fn record(worker: &Worker, chunk: Vec<Attempt>) {
     let chunk = Arc::new(chunk);
     for attempt in 1..=20 {
         let rows = chunk.clone();
-        match state.db.run(move |c| mail::record_attempts(c, &rows)).await {
+        match worker.db.run(move |c| mail::record_attempts(c, &rows)).await {
             Ok(()) => return,
             Err(e) => {
                 tracing::warn!(error = %e, attempt, "outbox: cannot record delivery results; retrying");

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::db::AnyConnection;
 use crate::db::messages::{self, MessageView, Scope};
 use crate::db::notifications::{self, Notification};
-use crate::routes::format;
+use crate::format;
 
 /// How many rows of each kind one read sends at most (a longer backlog is
 /// sent in several reads, each waiting for room in the socket's queue).

@@ -200,7 +200,7 @@ impl Hub {
 
     /// Adds a socket of a user unless they already hold `cap` on this
     /// instance (one user must not fill the server with sockets).
-    pub(crate) fn try_register(&self, user_id: i64, cap: usize) -> Option<Registration> {
+    pub fn try_register(&self, user_id: i64, cap: usize) -> Option<Registration> {
         let wake = Arc::new(Wake { id: self.inner.next_socket.fetch_add(1, Ordering::Relaxed), notify: Notify::new() });
         let first = {
             let mut sockets = self.inner.sockets.lock().unwrap_or_else(|e| e.into_inner());
@@ -226,7 +226,7 @@ impl Hub {
 
 /// A socket's place in the hub; dropping it (however the socket ends)
 /// removes the socket.
-pub(crate) struct Registration {
+pub struct Registration {
     hub: Hub,
     user_id: i64,
     pub(crate) wake: Arc<Wake>,

@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
 use crate::db::alerts::{self, Created, JobAlert};
+use crate::domain::JobListParams;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::mail::digest::describe;
-use crate::routes::jobs::browse::ListParams;
 use crate::routes::{Page, Routes, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(r: &mut Routes) {
     r.get("/alerts", list).post("/alerts", create).post("/alerts/{id}/delete", delete);
@@ -29,7 +29,7 @@ pub struct AlertView {
 
 impl AlertView {
     fn new(alert: JobAlert) -> Self {
-        let params = ListParams::parse(&alert.query);
+        let params = JobListParams::parse(&alert.query);
         AlertView { id: alert.id, search: describe(&params), link: params.url(1, ""), last_sent_at: alert.last_sent_at }
     }
 }
@@ -64,7 +64,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
     // Stored in its canonical form, so the same search is one alert.
-    let params = ListParams::parse(&form.query);
+    let params = JobListParams::parse(&form.query);
     if params.to_search(1).words.is_empty() && !params.has_filters() {
         return Err(AppError::Unprocessable("an alert needs words or filters".into()));
     }

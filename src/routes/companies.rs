@@ -12,11 +12,13 @@ use super::jobs::form::multiline;
 use super::jobs::view::{self, CardView};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::companies::{self, Company, CompanyProfile};
-use crate::db::jobs::{self, SearchQuery};
+use crate::db::jobs;
 use crate::domain::DisplayText;
+use crate::domain::SearchQuery;
 use crate::error::{AppError, AppResult};
-use crate::routes::{FieldErrors, Page, format, render, see_other};
-use crate::startup::AppState;
+use crate::format;
+use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::state::AppState;
 use crate::storage::{self, UploadSpec};
 
 const JOBS_ON_PAGE: i64 = 50;
@@ -273,7 +275,8 @@ pub async fn upload_logo(
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
     let company_id = user.employer_company()?;
-    let mut form = storage::read_multipart(&req, payload, &UploadSpec::image("logo", &state)).await?;
+    let mut form =
+        crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::image("logo", &state.settings)).await?;
     let problem = match form.take_file("logo") {
         None => Some("Choose a PNG, JPEG or WebP picture.".to_string()),
         Some(upload) => match upload.check() {

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, web};
 use diesel::RunQueryDsl;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// 200 when the app and its database answer, 503 when the database does not.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {

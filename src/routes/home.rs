@@ -7,7 +7,7 @@ use super::jobs::view::CardView;
 use super::{Page, render};
 use crate::db::jobs;
 use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const LATEST: i64 = 6;
 

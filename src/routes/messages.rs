@@ -21,7 +21,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::notifications::PageQuery;
-use super::{FieldErrors, Page, format, render, see_other};
+use super::{FieldErrors, Page, render, see_other};
 use crate::auth::{CsrfForm, CurrentUser, NoFields};
 use crate::config::Settings;
 use crate::db::messages::{self, MessageView, Participant, Scope, Thread};
@@ -29,8 +29,9 @@ use crate::db::notifications::{self, NewNotification};
 use crate::db::{self, AnyConnection, applicants};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::format;
 use crate::realtime::{Hub, presence};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Messages shown on a thread page (the newest ones).
 const THREAD_LIMIT: i64 = 500;

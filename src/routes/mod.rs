@@ -8,10 +8,10 @@ pub mod applications;
 pub mod assets;
 pub mod companies;
 pub mod email;
-pub mod format;
 pub mod health;
 pub mod home;
 pub mod jobs;
+pub mod live;
 pub mod messages;
 pub mod notifications;
 pub mod page;
@@ -54,6 +54,7 @@ fn register(r: &mut Routes) {
     applicants::routes(r);
     messages::routes(r);
     notifications::routes(r);
+    live::routes(r);
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

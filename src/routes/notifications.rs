@@ -1,4 +1,4 @@
-//! The notifications page, marking read, and the WebSocket endpoint.
+//! The notifications page and marking notifications read.
 
 use crate::routes::Routes;
 use actix_web::http::StatusCode;
@@ -10,15 +10,12 @@ use super::{Page, render, safe_next, see_other};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
 use crate::db::notifications::{self, Notification};
 use crate::error::AppResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 30;
 
 pub fn routes(r: &mut Routes) {
-    r.get("/notifications", list)
-        .post("/notifications/read-all", read_all)
-        .post("/notifications/{id}/read", read_one)
-        .get("/ws", crate::realtime::socket::connect);
+    r.get("/notifications", list).post("/notifications/read-all", read_all).post("/notifications/{id}/read", read_one);
 }
 
 #[derive(Debug, Default, Deserialize)]

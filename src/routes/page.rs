@@ -14,7 +14,7 @@ use crate::db::messages::Scope;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::realtime::feed;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The layout's context: who is looking, the form token, one-time messages.
 pub struct Page {

@@ -21,7 +21,7 @@ use crate::db::{self};
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, Role};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{self, UploadProblem, UploadSpec};
 
 pub fn routes(r: &mut Routes) {
@@ -113,7 +113,7 @@ fn profile_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let max_image = crate::routes::format::bytes(&(state.settings.max_image_bytes as i64));
+    let max_image = crate::format::bytes(&(state.settings.max_image_bytes as i64));
     render(status, &ProfilePage { page, subject, form, errors, max_image })
 }
 
@@ -314,19 +314,20 @@ pub async fn upload_avatar(
         let form = ProfileForm::of(&subject.user);
         profile_page(&state, page, subject, form, errors, status)
     };
-    let mut form = match storage::read_multipart(&req, payload, &UploadSpec::image("avatar", &state)).await {
-        Ok(form) => form,
-        Err(AppError::PayloadTooLarge) => {
-            let max = crate::routes::format::bytes(&(state.settings.max_image_bytes as i64));
-            return refuse(
-                page,
-                subject,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &format!("That picture is too large: the limit is {max}."),
-            );
-        }
-        Err(e) => return Err(e),
-    };
+    let mut form =
+        match crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::image("avatar", &state.settings)).await {
+            Ok(form) => form,
+            Err(AppError::PayloadTooLarge) => {
+                let max = crate::format::bytes(&(state.settings.max_image_bytes as i64));
+                return refuse(
+                    page,
+                    subject,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("That picture is too large: the limit is {max}."),
+                );
+            }
+            Err(e) => return Err(e),
+        };
     let Some(upload) = form.take_file("avatar") else {
         return refuse(page, subject, StatusCode::UNPROCESSABLE_ENTITY, "Choose a picture to upload.");
     };

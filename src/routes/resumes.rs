@@ -15,7 +15,7 @@ use crate::db::{self};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{self, Upload, UploadProblem, UploadSpec};
 
 /// How many resumes a seeker keeps at once (hidden ones not counted).
@@ -51,7 +51,7 @@ async fn list_page(
 
 /// The resume size limit for people ("10.0 MB").
 pub fn max_size(state: &AppState) -> String {
-    crate::routes::format::bytes(&(state.settings.max_upload_bytes as i64))
+    crate::format::bytes(&(state.settings.max_upload_bytes as i64))
 }
 
 pub async fn list(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -85,13 +85,14 @@ pub async fn upload(
         errors.add("resume", message);
         list_page(&state, page, user.id, errors, status)
     };
-    let mut form = match storage::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state)).await {
-        Ok(form) => form,
-        Err(AppError::PayloadTooLarge) => {
-            return refuse(page, StatusCode::PAYLOAD_TOO_LARGE, too_large_message(&state)).await;
-        }
-        Err(e) => return Err(e),
-    };
+    let mut form =
+        match crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state.settings)).await {
+            Ok(form) => form,
+            Err(AppError::PayloadTooLarge) => {
+                return refuse(page, StatusCode::PAYLOAD_TOO_LARGE, too_large_message(&state)).await;
+            }
+            Err(e) => return Err(e),
+        };
     let Some(file) = form.take_file("resume") else {
         return refuse(page, StatusCode::UNPROCESSABLE_ENTITY, "Choose a PDF file to upload.".into()).await;
     };

@@ -15,7 +15,7 @@ mod tests {
     #[test]
     fn every_generated_category_is_offered_by_the_form() {
         for family in super::words::FAMILIES {
-            assert!(crate::db::jobs::CATEGORIES.contains(&family.category), "{}", family.category);
+            assert!(crate::domain::CATEGORIES.contains(&family.category), "{}", family.category);
         }
     }
 }

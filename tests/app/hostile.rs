@@ -1737,7 +1737,7 @@ fn meaningful(key: &str) -> &'static [&'static str] {
         "status" | "state" => &["open", "pending", "closed", "draft", "queued", "sent", "failed", "active", "inactive"],
         "role" => &["seeker", "employer", "admin", "root"],
         "sort" => &["newest", "oldest", "name", "stage", "updated", "id; DROP TABLE users"],
-        "category" => jobconnect::db::jobs::CATEGORIES,
+        "category" => jobconnect::domain::CATEGORIES,
         "from" | "to" => &["2026-01-01", "1970-01-01", "9999-12-31", "2026-02-30", "-0001-01-01", "2026-1-1", "today"],
         "next" => REDIRECTS,
         "action" => &["login.throttled", "user.role_changed", "company.update", "%", "_", "'"],
@@ -2079,10 +2079,10 @@ fn with_job_fields(form: Form<'_>) -> Form<'_> {
         .field("location", text("(Berlin|Paris|Lisbon|Remote, Europe)"))
         .field("remote", ok(&["onsite", "hybrid", "remote"]))
         .field("employment_type", ok(TYPES))
-        .field("category", ok(jobconnect::db::jobs::CATEGORIES))
+        .field("category", ok(jobconnect::domain::CATEGORIES))
         .field("salary_min", ok(&["", "40000", "40,000", "50 000"]))
         .field("salary_max", ok(&["", "90000", "100,000"]))
-        .field("salary_currency", ok(jobconnect::db::jobs::CURRENCIES))
+        .field("salary_currency", ok(jobconnect::domain::CURRENCIES))
         .field("salary_period", ok(&["year", "month", "hour"]))
         .field("closes_at", closing_dates())
 }

@@ -178,8 +178,8 @@ async fn seeker_uploads_lists_downloads_and_deletes_a_resume(app: &TestApp) {
     let rows = resume_rows(app).await;
     assert_eq!(rows.len(), 1);
     let resume = &rows[0];
-    assert!(text.contains(&jobconnect::routes::format::bytes(&resume.size_bytes)), "the size is listed");
-    assert!(text.contains(&jobconnect::routes::format::date(&resume.created_at)), "the date is listed");
+    assert!(text.contains(&jobconnect::format::bytes(&resume.size_bytes)), "the size is listed");
+    assert!(text.contains(&jobconnect::format::date(&resume.created_at)), "the date is listed");
     assert_eq!(resume.user_id, Some(ann.id));
     assert!(resume.text_content.contains("Zanzibar"), "the text is extracted: {:?}", resume.text_content);
     assert!(resume.stored_name.starts_with("resumes/") && resume.stored_name.ends_with(".pdf"));

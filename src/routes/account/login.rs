@@ -11,7 +11,7 @@ use crate::db::{throttle, users};
 use crate::error::AppResult;
 use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

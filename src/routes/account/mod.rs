@@ -12,7 +12,7 @@ use crate::db::mail::{LinkKind, tokens};
 use crate::domain::Role;
 use crate::error::AppResult;
 use crate::routes::{Page, Routes, render};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub use login::reserve_attempt;
 

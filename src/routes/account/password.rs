@@ -10,7 +10,7 @@ use crate::domain::Password;
 use crate::error::AppResult;
 use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -12,7 +12,7 @@ use crate::domain::{DisplayText, Email, Password, Role, Username};
 use crate::error::AppResult;
 use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The sign-up fields. Anything else sent (an `is_admin`, a `company_id`) is
 /// not read; `role` can only be seeker or employer.

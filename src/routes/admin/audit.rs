@@ -8,10 +8,10 @@ use super::AdminNav;
 use crate::auth::Admin;
 use crate::db::admin::{self, AuditFilter, AuditRow};
 use crate::error::{AppError, AppResult};
-use crate::routes::format::csv_cell;
+use crate::format::csv_cell;
 use crate::routes::query::page_number;
 use crate::routes::{Page, Pager, Query, render};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
 /// The CSV export stops here; narrow the filters for more.
@@ -108,7 +108,7 @@ pub async fn export(
         write(
             &mut out,
             &[
-                crate::routes::format::iso(&e.created_at),
+                crate::format::iso(&e.created_at),
                 row.actor.unwrap_or_else(|| "system".into()),
                 e.action,
                 e.target_type,

@@ -15,7 +15,7 @@ use crate::routes::companies::{CompanyForm, save_profile};
 use crate::routes::jobs::view;
 use crate::routes::query::page_number;
 use crate::routes::{FieldErrors, Page, Pager, Query, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 25;
 

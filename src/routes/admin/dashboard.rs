@@ -8,7 +8,7 @@ use crate::auth::Admin;
 use crate::db::admin::{self, SiteCounts};
 use crate::error::AppResult;
 use crate::routes::{Page, render};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/dashboard.html")]

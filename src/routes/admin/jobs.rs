@@ -14,7 +14,7 @@ use crate::db::{self, jobs};
 use crate::error::{AppError, AppResult};
 use crate::routes::query::page_number;
 use crate::routes::{Page, Pager, Query, render, safe_next, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 25;
 

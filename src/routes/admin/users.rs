@@ -13,7 +13,7 @@ use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::routes::query::page_number;
 use crate::routes::{FieldErrors, Page, Pager, Query, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 25;
 

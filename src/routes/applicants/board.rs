@@ -12,7 +12,7 @@ use crate::db::applicants::{self as crm, JobChoice, ListRow, Scope};
 use crate::domain::Stage;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Page, render};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

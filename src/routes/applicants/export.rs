@@ -11,7 +11,7 @@ use super::{ListQuery, scope_of};
 use crate::auth::CurrentUser;
 use crate::db::applicants::{self as crm, ListRow, Scope};
 use crate::error::{AppError, AppResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const CHUNK: usize = 500;
 
@@ -65,7 +65,7 @@ pub fn defuse(cell: &str) -> Cow<'_, str> {
 }
 
 fn iso(t: &time::PrimitiveDateTime) -> String {
-    crate::routes::format::iso(t)
+    crate::format::iso(t)
 }
 
 fn write_rows(rows: &[ListRow], header: bool) -> Result<Vec<u8>, csv::Error> {
@@ -127,7 +127,7 @@ pub fn csv_response(state: web::Data<AppState>, ids: Vec<i64>, basename: &str) -
             Some((result.map_err(actix_web::Error::from), (state, chunks, false, false)))
         },
     );
-    let date = crate::routes::format::iso(&crate::db::now());
+    let date = crate::format::iso(&crate::db::now());
     let filename = format!("{basename}-{}.csv", &date[..10]);
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

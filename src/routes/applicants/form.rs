@@ -13,7 +13,7 @@ use crate::db::resumes::NewResume;
 use crate::domain::{ApplicantFields, ApplicantSource, ApplicantStatus, EmploymentType, RawApplicantFields};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{self, UploadSpec};
 
 /// The fields as typed, kept to re-render the form.
@@ -205,7 +205,8 @@ pub async fn create(
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
-    let mut multipart = storage::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state)).await?;
+    let mut multipart =
+        crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state.settings)).await?;
     let form = ApplicantForm::from_multipart(&multipart);
     let Some(company) = target_company(&state, scope, &form.company_id).await? else {
         return Err(AppError::Unprocessable("no such company".into()));

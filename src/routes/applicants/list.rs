@@ -11,7 +11,7 @@ use crate::db::applicants::{self as crm, AssignRefused, JobChoice, ListRow, Pers
 use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, Stage};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const PER_PAGE: i64 = 25;
 
@@ -57,15 +57,15 @@ impl ListPage {
     }
 
     fn cap(&self) -> String {
-        crate::routes::format::thousands(&crm::COUNT_CAP)
+        crate::format::thousands(&crm::COUNT_CAP)
     }
 
     /// "1,234 applicants", or "1,000+ applicants" past the count.
     fn count_label(&self) -> String {
         match (self.capped, self.total) {
-            (true, _) => format!("{}+ applicants", crate::routes::format::thousands(&crm::COUNT_CAP)),
+            (true, _) => format!("{}+ applicants", crate::format::thousands(&crm::COUNT_CAP)),
             (false, 1) => "1 applicant".into(),
-            (false, n) => format!("{} applicants", crate::routes::format::thousands(&n)),
+            (false, n) => format!("{} applicants", crate::format::thousands(&n)),
         }
     }
 

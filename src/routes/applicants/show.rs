@@ -13,7 +13,7 @@ use crate::domain::applicant::parse_note;
 use crate::domain::{ApplicantStatus, EmploymentType, Stage};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "applicants/show.html")]

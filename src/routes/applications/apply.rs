@@ -22,7 +22,7 @@ use crate::domain::{ApplicantSource, ApplicantStatus, JobStatus, Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::routes::resumes::{max_size, refusal, too_large_message};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::storage::{self, Upload, UploadSpec};
 
 /// Longest cover letter accepted (characters).
@@ -231,14 +231,15 @@ pub async fn submit(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &ClosedPage { page });
     }
     let mut errors = FieldErrors::default();
-    let mut received = match storage::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state)).await {
-        Ok(form) => Some(form),
-        Err(AppError::PayloadTooLarge) => {
-            errors.add("resume", too_large_message(&state));
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let mut received =
+        match crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state.settings)).await {
+            Ok(form) => Some(form),
+            Err(AppError::PayloadTooLarge) => {
+                errors.add("resume", too_large_message(&state));
+                None
+            }
+            Err(e) => return Err(e),
+        };
     let (apply_state, resumes) = context(&state, &user, &job).await?;
     let mut form = ApplyForm::default();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -332,7 +333,7 @@ pub fn parse_cover_letter(raw: &str) -> Result<String, String> {
     if value.chars().count() > MAX_COVER_LETTER {
         return Err(format!(
             "Keep the cover letter under {} characters.",
-            crate::routes::format::thousands(&(MAX_COVER_LETTER as i64))
+            crate::format::thousands(&(MAX_COVER_LETTER as i64))
         ));
     }
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {

@@ -17,7 +17,7 @@ use crate::db::{self};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub use apply::{ApplyState, MAX_COVER_LETTER, parse_cover_letter};
 

@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::compose::{self, Placeholders};
 use crate::mail::message::header_safe;
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const MAX_SUBJECT_CHARS: usize = 200;
 const MAX_BODY_CHARS: usize = 20_000;

@@ -12,7 +12,7 @@ use crate::db::audit::{self, AuditRecord};
 use crate::db::mail::{self, MailState, OutboxRow};
 use crate::error::AppResult;
 use crate::routes::{Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
 

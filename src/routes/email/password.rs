@@ -16,7 +16,7 @@ use crate::error::AppResult;
 use crate::mail::notices;
 use crate::routes::account::{invalid_link, link_is_valid};
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The audit action every request writes (what the per-address limit counts).
 const REQUESTED: &str = "password.reset_requested";

@@ -13,7 +13,7 @@ use crate::error::AppResult;
 use crate::mail::compose;
 use crate::mail::message::header_safe;
 use crate::routes::{FieldErrors, Page, render, see_other};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

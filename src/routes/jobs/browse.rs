@@ -7,130 +7,14 @@ use time::PrimitiveDateTime;
 
 use super::view::{self, Block, CardView};
 use crate::db::companies::Company;
-use crate::db::jobs::{self, CATEGORIES, Job, MAX_RESULTS, SearchQuery};
-use crate::domain::{EmploymentType, JobStatus, RemoteMode, Role};
+use crate::db::jobs::{self, Job, MAX_RESULTS};
+use crate::domain::{CATEGORIES, JobListParams, JobStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::routes::{Page, format, render};
-use crate::startup::AppState;
+use crate::format;
+use crate::routes::{Page, render};
+use crate::state::AppState;
 
 pub const PER_PAGE: i64 = 20;
-/// Past this a page number is nonsense (and would overflow the offset): page 1.
-const MAX_PAGE: i64 = 100_000_000;
-const MAX_WORDS: usize = 8;
-
-/// The query string of `/jobs`, as typed (shown back in the form and kept in
-/// every link). Read leniently: bad percent-encoding or unknown values never
-/// fail the page, they just do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct ListParams {
-    pub q: String,
-    pub location: String,
-    pub remote: String,
-    pub employment_type: String,
-    pub category: String,
-    pub salary_min: String,
-    pub page: i64,
-}
-
-impl ListParams {
-    pub fn parse(query_string: &str) -> Self {
-        let mut p = ListParams { page: 1, ..Default::default() };
-        // Lossy: invalid UTF-8 becomes U+FFFD, which is not a word character.
-        for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
-            let value: String = value.chars().filter(|c| !c.is_control()).take(200).collect();
-            let value = value.trim().to_string();
-            match key.as_ref() {
-                "q" => p.q = value,
-                "location" => p.location = value,
-                "remote" => p.remote = value,
-                "type" => p.employment_type = value,
-                "category" => p.category = value,
-                "salary_min" => p.salary_min = value,
-                // Bounded, so no offset arithmetic can overflow.
-                "page" => p.page = value.parse::<i64>().ok().filter(|n| (1..=MAX_PAGE).contains(n)).unwrap_or(1),
-                _ => {}
-            }
-        }
-        p
-    }
-
-    pub fn remote(&self) -> Option<RemoteMode> {
-        self.remote.parse().ok()
-    }
-
-    pub fn employment_type(&self) -> Option<EmploymentType> {
-        self.employment_type.parse().ok()
-    }
-
-    pub fn category(&self) -> Option<&'static str> {
-        CATEGORIES.iter().copied().find(|c| *c == self.category)
-    }
-
-    /// "60000", "60,000" or "60k".
-    pub fn salary_min(&self) -> Option<i64> {
-        let s = self.salary_min.trim().to_lowercase().replace([',', ' ', '_'], "");
-        let (digits, factor) = match s.strip_suffix('k') {
-            Some(d) => (d, 1000),
-            None => (s.as_str(), 1),
-        };
-        digits.parse::<i64>().ok().filter(|n| *n > 0 && *n <= 100_000_000).map(|n| n * factor)
-    }
-
-    pub fn to_search(&self, per_page: i64) -> SearchQuery {
-        SearchQuery {
-            words: jobs::words(&self.q, MAX_WORDS),
-            location: jobs::words(&self.location, MAX_WORDS),
-            remote: self.remote(),
-            employment_type: self.employment_type(),
-            category: self.category().map(str::to_string),
-            salary_min: self.salary_min(),
-            company_id: None,
-            after_id: None,
-            page: self.page,
-            per_page,
-        }
-    }
-
-    /// `/jobs?…` with these filters, on `page`, leaving out `without`.
-    pub fn url(&self, page: i64, without: &str) -> String {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("q", &self.q),
-            ("location", &self.location),
-            ("remote", &self.remote),
-            ("type", &self.employment_type),
-            ("category", &self.category),
-            ("salary_min", &self.salary_min),
-        ] {
-            if !value.is_empty() && key != without {
-                s.append_pair(key, value);
-            }
-        }
-        if page > 1 {
-            s.append_pair("page", &page.to_string());
-        }
-        let query = s.finish();
-        if query.is_empty() { "/jobs".into() } else { format!("/jobs?{query}") }
-    }
-
-    /// The search as a query string without the page (what a job alert keeps).
-    pub fn query_string(&self) -> String {
-        self.url(1, "").trim_start_matches("/jobs").trim_start_matches('?').to_string()
-    }
-
-    /// The current URL (for "come back here" after saving a job).
-    pub fn here(&self) -> String {
-        self.url(self.page, "")
-    }
-
-    pub fn has_filters(&self) -> bool {
-        self.remote().is_some()
-            || self.employment_type().is_some()
-            || self.category().is_some()
-            || self.salary_min().is_some()
-            || !self.location.is_empty()
-    }
-}
 
 /// A filter in use, with the link that removes it.
 pub struct Chip {
@@ -149,7 +33,7 @@ pub struct PageLink {
 #[template(path = "jobs/list.html")]
 struct ListPage {
     page: Page,
-    params: ListParams,
+    params: JobListParams,
     cards: Vec<CardView>,
     total: i64,
     capped: bool,
@@ -191,7 +75,7 @@ pub async fn list(
     state: web::Data<AppState>,
     cache: web::Data<jobs::SearchCache>,
 ) -> AppResult<HttpResponse> {
-    let params = ListParams::parse(req.query_string());
+    let params = JobListParams::parse(req.query_string());
     let search = params.to_search(PER_PAGE);
     let searching = !search.words.is_empty() || params.has_filters();
     let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
@@ -245,7 +129,7 @@ pub async fn list(
     )
 }
 
-fn chips(p: &ListParams) -> Vec<Chip> {
+fn chips(p: &JobListParams) -> Vec<Chip> {
     let mut chips = Vec::new();
     if !p.location.is_empty() {
         chips.push(Chip { label: format!("In “{}”", p.location), remove: p.url(1, "location") });
@@ -401,26 +285,6 @@ pub async fn render_preview(page: Page, v: JobView) -> AppResult<HttpResponse> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn params_are_read_leniently() {
-        let p = ListParams::parse("q=%FF%FE+rust&page=-3&remote=moon&type=contract&salary_min=60k");
-        assert!(p.q.contains("rust"));
-        assert_eq!(p.page, 1);
-        assert_eq!(p.remote(), None);
-        assert_eq!(p.employment_type(), Some(EmploymentType::Contract));
-        assert_eq!(p.salary_min(), Some(60_000));
-        for page in ["0", "abc", "99999999999999999999999", "", "9223372036854775807"] {
-            assert_eq!(ListParams::parse(&format!("page={page}")).page, 1, "{page}");
-        }
-    }
-
-    #[test]
-    fn urls_keep_the_filters() {
-        let p = ListParams::parse("q=rust+dev&remote=remote&page=3");
-        assert_eq!(p.url(2, ""), "/jobs?q=rust+dev&remote=remote&page=2");
-        assert_eq!(p.url(1, "remote"), "/jobs?q=rust+dev");
-    }
 
     #[test]
     fn pager_shows_ends_and_neighbours() {

@@ -11,11 +11,13 @@ use super::browse::{JobView, render_preview};
 use super::form::JobForm;
 use super::view;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db::jobs::{self, CATEGORIES, CURRENCIES, Job, ManagedJob, Scope, StatusCounts, TransitionRefused};
+use crate::db::jobs::{self, Job, ManagedJob, Scope, StatusCounts, TransitionRefused};
+use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod};
 use crate::error::{AppError, AppResult};
-use crate::routes::{FieldErrors, Page, format, render, safe_next, see_other};
-use crate::startup::AppState;
+use crate::format;
+use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
+use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
 
@@ -217,7 +219,7 @@ pub async fn update(
     let closing_changed = fields.closes_at != job.closes_at;
     let job = state.db.run(move |c| jobs::update(c, id, scope, &fields)).await?;
     if closing_changed {
-        super::closing::wake();
+        crate::background::closing::wake();
     }
     let session = TypedSession::from_request(&req);
     if job.status == JobStatus::Draft {
@@ -274,7 +276,7 @@ async fn change(
         Ok(job) => {
             tracing::info!(job_id = id, status = job.status.as_str(), user_id = user.id, "job status changed");
             if job.closes_at.is_some() {
-                super::closing::wake();
+                crate::background::closing::wake();
             }
             session.flash(FlashKind::Success, done);
         }

@@ -5,7 +5,8 @@ use serde::Deserialize;
 use time::macros::format_description;
 use time::{Duration, PrimitiveDateTime};
 
-use crate::db::jobs::{CATEGORIES, CURRENCIES, Job, JobFields};
+use crate::db::jobs::{Job, JobFields};
+use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, SalaryPeriod};
 use crate::routes::FieldErrors;
 

@@ -2,7 +2,6 @@
 //! saved jobs, and the task that closes jobs past their closing date.
 
 pub mod browse;
-pub mod closing;
 mod employer;
 pub mod form;
 mod saved;

@@ -10,8 +10,9 @@ use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::jobs::{self, SavedJob};
 use crate::domain::{JobStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::routes::{Page, format, render, safe_next, see_other};
-use crate::startup::AppState;
+use crate::format;
+use crate::routes::{Page, render, safe_next, see_other};
+use crate::state::AppState;
 
 /// Where to go back to after saving (a path on this site).
 #[derive(Debug, Default, Deserialize)]

@@ -6,7 +6,7 @@ use time::PrimitiveDateTime;
 use crate::db::companies::Company;
 use crate::db::jobs::{Job, JobCard, MARK_END, MARK_START};
 use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod};
-use crate::routes::format;
+use crate::format;
 
 /// A piece of a snippet: plain text, or a matched word (`mark`). Templates
 /// escape every piece; only the `<mark>` element around it is ours.

@@ -6,14 +6,13 @@
 //! closing date changes. Running it in several instances is harmless: the
 //! update is idempotent.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::db::jobs;
+use crate::db::{Db, jobs};
 use crate::error::AppError;
-use crate::startup::AppState;
 
 const LONGEST_SLEEP: Duration = Duration::from_secs(60);
 const SHORTEST_SLEEP: Duration = Duration::from_millis(200);
@@ -26,11 +25,10 @@ pub fn wake() {
 }
 
 /// Runs forever (spawned by `background::spawn`).
-pub async fn run(state: Arc<AppState>) {
+pub async fn run(db: Db) {
     let mut woken = WAKE.subscribe();
     loop {
-        let tick = state
-            .db
+        let tick = db
             .run(|c| {
                 let now = crate::db::now();
                 let closed = jobs::close_expired(c, now)?;

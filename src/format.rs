@@ -1,4 +1,5 @@
-//! Formatting used by templates: `{{ crate::routes::format::date(x) }}`.
+//! How values read to people: dates, times, sizes and numbers. Used by
+//! templates (`{{ crate::format::date(x) }}`), e-mails and live frames.
 
 use time::PrimitiveDateTime;
 use time::macros::format_description;
@@ -19,7 +20,8 @@ pub fn iso(t: &PrimitiveDateTime) -> String {
 
 /// "just now", "5 minutes ago", "3 days ago", then the date.
 pub fn ago(t: &PrimitiveDateTime) -> String {
-    let secs = (crate::db::now() - *t).whole_seconds();
+    let now = time::OffsetDateTime::now_utc();
+    let secs = (PrimitiveDateTime::new(now.date(), now.time()) - *t).whole_seconds();
     match secs {
         s if s < 60 => "just now".into(),
         s if s < 3600 => plural(s / 60, "minute"),

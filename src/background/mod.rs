@@ -1,0 +1,19 @@
+//! Work that runs beside the server, one task per area, each with its own
+//! loop: the outbox worker, job-alert digests, closing jobs past their date,
+//! sweeping abandoned uploads. Each calls its service; none is an HTTP handler.
+
+pub mod closing;
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::mail::OutboxSignal;
+
+/// Starts every background task of this instance.
+pub fn spawn(db: &Db, settings: &Arc<Settings>, outbox: &OutboxSignal) {
+    crate::storage::spawn_temporary_sweeper(settings.upload_dir.clone());
+    crate::mail::worker::spawn(db.clone(), settings.clone(), outbox.clone());
+    crate::mail::digest::spawn(db.clone(), settings.clone(), outbox.clone());
+    tokio::spawn(closing::run(db.clone()));
+}

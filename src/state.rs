@@ -1,0 +1,49 @@
+//! What every handler can reach: the database, the settings, this
+//! instance's live hub and its outbox signal. Built once at start-up; the
+//! services below it (mail, realtime, storage, background) are handed the
+//! parts they need, never the whole.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::mail::OutboxSignal;
+use crate::realtime::Hub;
+
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub hub: Hub,
+    /// Wakes this instance's outbox worker after a commit that queued e-mail.
+    pub outbox: OutboxSignal,
+}
+
+impl AppState {
+    /// Connects and migrates the database and prepares the upload folder
+    /// (removing the temporary files a crash may have left).
+    pub async fn build(settings: Settings) -> anyhow::Result<AppState> {
+        // A mistyped mail server or sender fails at start, not at the first e-mail.
+        crate::mail::transport::check_settings(&settings)?;
+        let settings = Arc::new(settings);
+        std::fs::create_dir_all(&settings.upload_dir)
+            .with_context(|| format!("cannot create UPLOAD_DIR {}", settings.upload_dir.display()))?;
+        let db = Db::new(&settings.database_url, settings.db_pool_size)?;
+        {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || db.migrate()).await??;
+        }
+        crate::storage::clean_temporary(&settings.upload_dir);
+        Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new() })
+    }
+
+    /// Starts what runs beside the server: the hub's tasks and, unless
+    /// `BACKGROUND_WORKERS=false`, the background tasks.
+    pub fn start_tasks(&self) {
+        self.hub.start(self.db.clone(), &self.settings);
+        if self.settings.background_workers {
+            crate::background::spawn(&self.db, &self.settings, &self.outbox);
+        }
+    }
+}
