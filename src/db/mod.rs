@@ -83,7 +83,13 @@ impl ConnectionManager {
 
     pub fn connect_now(&self) -> anyhow::Result<AnyConnection> {
         Ok(match &self.url {
-            DatabaseUrl::Postgres(url) => AnyConnection::Postgresql(PgConnection::establish(url)?),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // Every connection hears of changes to jobs (`jobs::KnownVersion`):
+                // the one that commits a change reads its own notice with the commit.
+                conn.batch_execute(&format!("LISTEN {}", jobs::JOBS_CHANNEL))?;
+                AnyConnection::Postgresql(conn)
+            }
             DatabaseUrl::Sqlite(path) => {
                 if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -135,6 +141,8 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// The jobs data version this process has heard of (PostgreSQL).
+    jobs_version: jobs::KnownVersion,
 }
 
 impl Db {
@@ -148,11 +156,16 @@ impl Db {
             .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(false)
             .build_unchecked(ConnectionManager::new(url));
-        Ok(Db { pool })
+        Ok(Db { pool, jobs_version: jobs::KnownVersion::default() })
     }
 
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The jobs data version heard of lately, without asking (PostgreSQL only).
+    pub fn jobs_version(&self) -> &jobs::KnownVersion {
+        &self.jobs_version
     }
 
     /// Runs blocking database work off the async threads, keeping the tracing span.
@@ -162,16 +175,19 @@ impl Db {
         T: Send + 'static,
         E: Into<AppError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let (pool, known) = (self.pool.clone(), self.jobs_version.clone());
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
-            f(&mut conn).map_err(|e| {
+            let done = f(&mut conn).map_err(|e| {
                 // A query that failed because the server went away is an
                 // outage (503), not a bug; r2d2 drops the broken connection.
                 if conn.is_broken() { AppError::Unavailable("database connection lost".into()) } else { e.into() }
-            })
+            });
+            // Notices that came with this work (its own commit's among them).
+            known.drain(&mut conn);
+            done
         })
         .await
         .map_err(AppError::internal)?

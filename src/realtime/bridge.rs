@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::AsyncMessage;
 
 use super::Hub;
+use crate::db::jobs::{JOBS_CHANNEL, KnownVersion};
 use crate::db::{AnyConnection, Db};
 
 pub const CHANNEL: &str = "jobconnect";
@@ -84,11 +85,14 @@ pub fn parse_payload(payload: &str) -> Option<(&str, Vec<i64>)> {
 }
 
 /// Listens for the other instances' notices until shutdown, reconnecting.
-pub(crate) async fn listen(hub: Hub, url: String) {
+/// The same connection hears the jobs data version (`db::jobs::KnownVersion`).
+pub(crate) async fn listen(hub: Hub, url: String, jobs: KnownVersion) {
     let mut stop = hub.shutdown_signal();
     let mut backoff = Duration::from_millis(250);
     loop {
-        match listen_once(&hub, &url, &mut stop, &mut backoff).await {
+        let result = listen_once(&hub, &jobs, &url, &mut stop, &mut backoff).await;
+        jobs.listening(false);
+        match result {
             Ok(()) => return,
             Err(e) => tracing::warn!(error = %e, retry_in = ?backoff, "live: LISTEN connection lost"),
         }
@@ -107,6 +111,7 @@ pub fn application_name(instance: &str) -> String {
 
 async fn listen_once(
     hub: &Hub,
+    jobs: &KnownVersion,
     url: &str,
     stop: &mut tokio::sync::watch::Receiver<bool>,
     backoff: &mut Duration,
@@ -133,10 +138,11 @@ async fn listen_once(
         Ok(())
     });
     let result = async {
-        client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        client.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {JOBS_CHANNEL}")).await?;
         tracing::info!("live: listening for other instances");
         *backoff = Duration::from_millis(250);
         // Anything published while we were not listening is lost: re-read.
+        jobs.listening(true);
         hub.wake_all();
         let mut keepalive = tokio::time::interval(Duration::from_secs(30));
         keepalive.tick().await;
@@ -144,7 +150,11 @@ async fn listen_once(
             tokio::select! {
                 notice = heard.recv() => {
                     let Some(notice) = notice else { anyhow::bail!("the connection closed") };
-                    if let Some((instance, users)) = parse_payload(notice.payload()) {
+                    if notice.channel() == JOBS_CHANNEL {
+                        if let Ok(version) = notice.payload().parse() {
+                            jobs.heard(version);
+                        }
+                    } else if let Some((instance, users)) = parse_payload(notice.payload()) {
                         if instance != hub.instance_id() {
                             hub.wake_local(&users);
                         }

@@ -100,8 +100,9 @@ impl Hub {
         if let Ok(DatabaseUrl::Postgres(url)) = DatabaseUrl::parse(&settings.database_url) {
             let (tx, rx) = mpsc::unbounded_channel();
             let _ = self.inner.publish.set(tx);
+            let jobs_version = db.jobs_version().clone();
             tokio::spawn(bridge::publish(self.clone(), db, rx));
-            tokio::spawn(bridge::listen(self.clone(), url));
+            tokio::spawn(bridge::listen(self.clone(), url, jobs_version));
         }
         tokio::spawn(close_on_signal(self.clone()));
     }

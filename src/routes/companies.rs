@@ -78,15 +78,9 @@ pub async fn show(
     if key.is_empty() || key.len() > 100 {
         return Err(AppError::NotFound);
     }
-    let (company, results) = state
-        .db
-        .run(move |c| {
-            let company = companies::find_by_key(c, &key)?;
-            let q = SearchQuery { company_id: Some(company.id), page: 1, per_page: JOBS_ON_PAGE, ..Default::default() };
-            let results = jobs::search_cached(c, &cache, &q, crate::db::now())?;
-            Ok::<_, AppError>((company, results))
-        })
-        .await?;
+    let company = state.db.run(move |c| companies::find_by_key(c, &key)).await?;
+    let q = SearchQuery { company_id: Some(company.id), page: 1, per_page: JOBS_ON_PAGE, ..Default::default() };
+    let results = super::jobs::cached_search(&state, &cache, q).await?;
     let own = page.user.as_ref().is_some_and(|u| u.employer_company().ok() == Some(company.id));
     let cards = results.results.jobs.iter().map(|card| CardView::new(card.clone(), false)).collect();
     render(StatusCode::OK, &ShowPage { page, company, cards, total: results.results.total, own })

@@ -23,7 +23,7 @@ pub async fn home(
     state: web::Data<AppState>,
     cache: web::Data<jobs::SearchCache>,
 ) -> AppResult<HttpResponse> {
-    let latest = state.db.run(move |c| jobs::latest(c, &cache, LATEST)).await?;
-    let latest = latest.into_iter().map(|card| CardView::new(card, false)).collect();
+    let latest = super::jobs::cached_search(&state, &cache, jobs::latest_query(LATEST)).await?;
+    let latest = latest.results.jobs.iter().map(|card| CardView::new(card.clone(), false)).collect();
     render(StatusCode::OK, &HomePage { page, latest })
 }

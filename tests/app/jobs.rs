@@ -668,3 +668,51 @@ both_backends!(
     company_page_and_profile,
     home_page_shows_the_latest_jobs,
 );
+
+/// The data version of the job lists, as the database has it.
+async fn stored_version(app: &TestApp) -> i64 {
+    app.db
+        .run(|c| {
+            use diesel::prelude::*;
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT version FROM jobs_version WHERE id = 1").get_result(c)
+        })
+        .await
+        .unwrap()
+}
+
+/// PostgreSQL tells every instance each new version of the jobs data
+/// (NOTIFY), so a cached list needs no round trip to stay exact: the
+/// instance that writes knows the version once its write returns, the other
+/// one hears it without asking, and neither serves a stale page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_instance_hears_of_a_change_to_the_jobs_at_once() {
+    let Some(a) = TestApp::spawn_postgres().await else { return };
+    let b = a.second_instance().await;
+    let bob = a.employer("bob", "Acme").await;
+    let job = a.open_job(a.company_of(&bob).await, "Rust engineer").await;
+    for app in [&a, &b] {
+        // Each fills its cache (and learns the version by reading it once).
+        assert!(app.client().get("/jobs?q=rust").await.text().contains("Rust engineer"));
+    }
+    let renamed = [
+        ("title", "Go engineer"),
+        ("description", "A role on a friendly team that writes Go."),
+        ("location", "Berlin"),
+        ("remote", "onsite"),
+        ("employment_type", "full_time"),
+        ("category", "Engineering"),
+        ("salary_currency", "EUR"),
+        ("salary_period", "year"),
+    ];
+    bob.post_form(&format!("/employer/jobs/{job}/edit"), &renamed).await.assert_status(303);
+    let version = stored_version(&a).await;
+    assert_eq!(a.db.jobs_version().get(), Some(version), "the writing instance knows at once");
+    let list = a.client().get("/jobs?q=rust").await;
+    assert!(!list.text().contains("Rust engineer"), "and serves no stale page");
+    wait_for("B to hear of the change", || async { (b.db.jobs_version().get() == Some(version)).then_some(()) }).await;
+    let list = b.client().get("/jobs?q=go").await;
+    assert!(list.text().contains("Go engineer"), "B serves the change");
+    assert!(!b.client().get("/jobs?q=rust").await.text().contains("Rust engineer"));
+    b.stop().await;
+    a.stop().await;
+}

@@ -79,20 +79,14 @@ pub async fn list(
     let search = params.to_search(PER_PAGE);
     let searching = !search.words.is_empty() || params.has_filters();
     let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
-    let (results, saved) = state
-        .db
-        .run(move |c| {
-            let results = jobs::search_cached(c, &cache, &search, crate::db::now())?;
-            let saved = match seeker {
-                Some(user) => {
-                    let ids: Vec<i64> = results.results.jobs.iter().map(|j| j.job.id).collect();
-                    jobs::saved_among(c, user, &ids)?
-                }
-                None => Vec::new(),
-            };
-            Ok::<_, AppError>((results, saved))
-        })
-        .await?;
+    let results = super::cached_search(&state, &cache, search).await?;
+    let saved = match seeker {
+        Some(user) => {
+            let ids: Vec<i64> = results.results.jobs.iter().map(|j| j.job.id).collect();
+            state.db.run(move |c| jobs::saved_among(c, user, &ids)).await?
+        }
+        None => Vec::new(),
+    };
 
     let results = &results.results;
     let total = results.total;

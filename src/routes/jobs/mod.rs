@@ -1,5 +1,5 @@
-//! Jobs: browsing and search, the job page, the employer's posting pages,
-//! saved jobs, and the task that closes jobs past their closing date.
+//! Jobs: browsing and search, the job page, the employer's posting pages and
+//! saved jobs.
 
 pub mod browse;
 mod employer;
@@ -7,13 +7,34 @@ pub mod form;
 mod saved;
 pub mod view;
 
+use std::sync::Arc;
+
 use crate::routes::Routes;
 use actix_web::web;
 
-use crate::error::AppError;
+use crate::db::jobs::{self, CachedResults, SearchCache};
+use crate::domain::SearchQuery;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// Search result pages kept per HTTP worker (see `db::jobs::SearchCache`).
 const CACHED_SEARCHES: usize = 1000;
+
+/// The results of `q`: straight from this worker's cache when the data
+/// version is known without asking (PostgreSQL, `db::jobs::KnownVersion`),
+/// else through the database (which reads the version and refills the cache).
+pub async fn cached_search(
+    state: &AppState,
+    cache: &web::Data<SearchCache>,
+    q: SearchQuery,
+) -> AppResult<Arc<CachedResults>> {
+    let now = crate::db::now();
+    if let Some(hit) = state.db.jobs_version().get().and_then(|version| cache.fresh(&q, version, now)) {
+        return Ok(hit);
+    }
+    let (cache, known) = (cache.clone(), state.db.jobs_version().clone());
+    state.db.run(move |c| jobs::search_cached(c, &cache, &known, &q, now)).await
+}
 
 pub fn routes(r: &mut Routes) {
     r.data(web::Data::new(crate::db::jobs::SearchCache::new(CACHED_SEARCHES)));

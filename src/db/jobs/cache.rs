@@ -1,0 +1,186 @@
+//! Search results kept in memory, valid only for the data version they were
+//! computed at and until the next closing date passes, so a cached page is
+//! the page a fresh query would give.
+//!
+//! The data version is a counter that every change to jobs or companies moves
+//! (a trigger on both tables). On SQLite reading it is an in-process read.
+//! On PostgreSQL it would be a round trip per page, so each process keeps the
+//! version it last heard of ([`KnownVersion`]): the trigger also sends it
+//! with `NOTIFY jobconnect_jobs`, which reaches every pool connection (a
+//! connection that committed a change reads its own notice with the commit,
+//! so the instance that wrote sees its write at once) and the live bridge's
+//! listener (so other instances hear within milliseconds). While that
+//! listener is connected no notice can be missed; while it is not, a
+//! version is trusted for `TRUSTED_FOR` after it was last heard, then read
+//! again. When it (re)connects, the version is read again once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Timestamp};
+use time::PrimitiveDateTime;
+
+use super::search::{Arg, SearchResults, Sql, search};
+use crate::db::AnyConnection;
+use crate::domain::SearchQuery;
+
+/// The channel the version travels on (PostgreSQL).
+pub const JOBS_CHANNEL: &str = "jobconnect_jobs";
+
+/// How long a version heard of is trusted without a new word.
+const TRUSTED_FOR: Duration = Duration::from_secs(5);
+
+/// Cached result pages, one cache per HTTP worker.
+pub struct SearchCache(quick_cache::sync::Cache<SearchQuery, Arc<CachedResults>>);
+
+pub struct CachedResults {
+    version: i64,
+    fresh_until: Option<PrimitiveDateTime>,
+    pub results: SearchResults,
+}
+
+impl SearchCache {
+    pub fn new(capacity: usize) -> Self {
+        SearchCache(quick_cache::sync::Cache::new(capacity))
+    }
+
+    /// The page of `q` if it was computed at data version `version` and no
+    /// job has reached its closing date since.
+    pub fn fresh(&self, q: &SearchQuery, version: i64, now: PrimitiveDateTime) -> Option<Arc<CachedResults>> {
+        self.0.get(q).filter(|hit| hit.version == version && hit.fresh_until.is_none_or(|t| now < t))
+    }
+}
+
+/// The newest data version this process has heard of (PostgreSQL), shared by
+/// every clone; `Db` keeps one.
+#[derive(Clone)]
+pub struct KnownVersion(Arc<Heard>);
+
+struct Heard {
+    /// -1: nothing heard yet (or not since the listener reconnected).
+    version: AtomicI64,
+    /// Milliseconds after `epoch` of the last word (a notice or a read).
+    at_ms: AtomicI64,
+    epoch: Instant,
+    /// A listener that hears every notice is connected.
+    listening: AtomicBool,
+}
+
+impl Default for KnownVersion {
+    fn default() -> Self {
+        KnownVersion(Arc::new(Heard {
+            version: AtomicI64::new(-1),
+            at_ms: AtomicI64::new(0),
+            epoch: Instant::now(),
+            listening: AtomicBool::new(false),
+        }))
+    }
+}
+
+impl KnownVersion {
+    /// The version, if it can be trusted without asking.
+    pub fn get(&self) -> Option<i64> {
+        let version = self.0.version.load(Ordering::Acquire);
+        let age = self.0.epoch.elapsed().as_millis() as i64 - self.0.at_ms.load(Ordering::Acquire);
+        let trusted = self.0.listening.load(Ordering::Acquire) || age < TRUSTED_FOR.as_millis() as i64;
+        (version >= 0 && trusted).then_some(version)
+    }
+
+    /// The listener (re)connected (`true`) or lost its connection: either
+    /// way notices may have been missed, so the version is read again.
+    pub fn listening(&self, on: bool) {
+        self.0.version.store(-1, Ordering::Release);
+        self.0.listening.store(on, Ordering::Release);
+    }
+
+    /// A word of `version` (a notice, or the counter read): versions only grow.
+    pub fn heard(&self, version: i64) {
+        self.0.version.fetch_max(version, Ordering::AcqRel);
+        self.0.at_ms.store(self.0.epoch.elapsed().as_millis() as i64, Ordering::Release);
+    }
+
+    /// Takes the notices a PostgreSQL connection has received.
+    pub fn drain(&self, conn: &mut AnyConnection) {
+        let AnyConnection::Postgresql(pg) = conn else { return };
+        for notice in pg.notifications_iter() {
+            match notice {
+                Ok(n) if n.channel == JOBS_CHANNEL => {
+                    if let Ok(version) = n.payload.parse::<i64>() {
+                        self.heard(version);
+                    }
+                }
+                Ok(_) => {}
+                // A broken connection says so on its next query.
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct DataVersion {
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    next_closing: Option<PrimitiveDateTime>,
+}
+
+/// `search`, answered from the cache when nothing changed since (the version
+/// is read here; a caller that knows it already asks `SearchCache::fresh`
+/// first and comes here only on a miss).
+pub fn search_cached(
+    conn: &mut AnyConnection,
+    cache: &SearchCache,
+    known: &KnownVersion,
+    q: &SearchQuery,
+    now: PrimitiveDateTime,
+) -> QueryResult<Arc<CachedResults>> {
+    let mut sql = Sql::new(!conn.is_sqlite());
+    sql.push("SELECT v.version, (SELECT min(j.closes_at) FROM jobs j WHERE j.status = 'open' AND j.closes_at > ");
+    sql.arg(Arg::Time(now)).push(") AS next_closing FROM jobs_version v WHERE v.id = 1");
+    let state = sql.load::<DataVersion>(conn)?.into_iter().next();
+    let Some(state) = state else {
+        return Ok(Arc::new(CachedResults { version: -1, fresh_until: None, results: search(conn, q, now)? }));
+    };
+    if !conn.is_sqlite() {
+        known.heard(state.version);
+    }
+    if let Some(hit) = cache.fresh(q, state.version, now) {
+        return Ok(hit);
+    }
+    let fresh = Arc::new(CachedResults {
+        version: state.version,
+        fresh_until: state.next_closing,
+        results: search(conn, q, now)?,
+    });
+    cache.0.insert(q.clone(), fresh.clone());
+    Ok(fresh)
+}
+
+/// What the home page asks for: the newest open jobs.
+pub fn latest_query(n: i64) -> SearchQuery {
+    SearchQuery { page: 1, per_page: n, ..Default::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KnownVersion;
+
+    #[test]
+    fn a_version_only_grows_and_is_trusted_once_heard() {
+        let known = KnownVersion::default();
+        assert_eq!(known.get(), None, "nothing heard yet");
+        known.heard(7);
+        known.heard(5);
+        assert_eq!(known.get(), Some(7), "a late notice of an older version changes nothing");
+        known.heard(8);
+        assert_eq!(known.get(), Some(8));
+        // A (re)connected listener may have missed notices: read again first.
+        known.listening(true);
+        assert_eq!(known.get(), None);
+        known.heard(9);
+        assert_eq!(known.get(), Some(9));
+    }
+}

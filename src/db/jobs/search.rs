@@ -1,0 +1,425 @@
+//! Browsing and search: the cards of `/jobs`, a company's open jobs and the
+//! home page, and how many match. One function, [`search`], whose SQL is
+//! written once per backend (FTS5 on SQLite, tsvector + GIN on PostgreSQL).
+
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use diesel::sqlite::Sqlite;
+use time::PrimitiveDateTime;
+
+use super::Job;
+use crate::db::AnyConnection;
+use crate::db::schema::jobs;
+use crate::domain::SearchQuery;
+
+/// A job in a list, with what the list shows of its company, and the
+/// highlighted snippet of a search (matches between \u{2} and \u{3}).
+/// In lists the description holds only its first few hundred characters.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct JobCard {
+    #[diesel(embed)]
+    pub job: Job,
+    #[diesel(sql_type = Text)]
+    pub company_name: String,
+    #[diesel(sql_type = Text)]
+    pub company_slug: String,
+    /// The stored logo of the company, if it has one.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub company_logo: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub snippet: Option<String>,
+}
+
+/// Marks around the matched words in snippets.
+pub const MARK_START: char = '\u{2}';
+pub const MARK_END: char = '\u{3}';
+
+/// The most results a search pages through: counting and skipping stay cheap,
+/// and nobody reads past page 50 (a narrower search is offered instead).
+pub const MAX_RESULTS: i64 = 1000;
+
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    pub jobs: Vec<JobCard>,
+    /// Matches counted up to `MAX_RESULTS + 1` (more means "more than MAX_RESULTS").
+    pub total: i64,
+}
+
+/// A value bound to a raw query.
+pub(super) enum Arg {
+    Text(String),
+    Int(i64),
+    Time(PrimitiveDateTime),
+}
+
+/// Raw SQL with its bound values; placeholders written for the backend.
+pub(super) struct Sql {
+    pg: bool,
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub(super) fn new(pg: bool) -> Self {
+        Sql { pg, text: String::with_capacity(1024), args: Vec::new() }
+    }
+
+    pub(super) fn push(&mut self, sql: &str) -> &mut Self {
+        self.text.push_str(sql);
+        self
+    }
+
+    pub(super) fn arg(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        if self.pg {
+            self.text.push_str(&format!("${}", self.args.len()));
+        } else {
+            self.text.push('?');
+        }
+        self
+    }
+
+    pub(super) fn load<T>(self, conn: &mut AnyConnection) -> QueryResult<Vec<T>>
+    where
+        T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
+    {
+        match conn {
+            AnyConnection::Sqlite(c) => {
+                let mut q = diesel::sql_query(self.text).into_boxed::<Sqlite>();
+                for arg in self.args {
+                    q = match arg {
+                        Arg::Text(v) => q.bind::<Text, _>(v),
+                        Arg::Int(v) => q.bind::<BigInt, _>(v),
+                        Arg::Time(v) => q.bind::<Timestamp, _>(v),
+                    };
+                }
+                q.load(c)
+            }
+            AnyConnection::Postgresql(c) => {
+                let mut q = diesel::sql_query(self.text).into_boxed::<Pg>();
+                for arg in self.args {
+                    q = match arg {
+                        Arg::Text(v) => q.bind::<Text, _>(v),
+                        Arg::Int(v) => q.bind::<BigInt, _>(v),
+                        Arg::Time(v) => q.bind::<Timestamp, _>(v),
+                    };
+                }
+                q.load(c)
+            }
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The job columns of a card (description cut short: lists show a teaser).
+const CARD_COLUMNS: &str = "j.id, j.company_id, j.created_by, j.title, substr(j.description, 1, 400) AS description, \
+     j.location, j.remote, j.employment_type, j.category, j.salary_min, j.salary_max, j.salary_currency, \
+     j.salary_period, j.status, j.closes_at, j.published_at, j.created_at, j.updated_at, j.closed_by_admin, \
+     c.name AS company_name, c.slug AS company_slug, c.logo_path AS company_logo";
+
+/// The yearly equivalent of a job's best pay, for the minimum-salary filter.
+const YEARLY_PAY: &str = "(CASE j.salary_period WHEN 'hour' THEN 2080 WHEN 'month' THEN 12 ELSE 1 END) \
+     * COALESCE(j.salary_max, j.salary_min)";
+
+/// The conditions every listed job meets, and the filters (not the text match).
+fn push_filters(sql: &mut Sql, q: &SearchQuery, now: PrimitiveDateTime) {
+    sql.push("j.status = 'open' AND (j.closes_at IS NULL OR j.closes_at > ").arg(Arg::Time(now)).push(")");
+    if let Some(remote) = q.remote {
+        sql.push(" AND j.remote = ").arg(Arg::Text(remote.as_str().into()));
+    }
+    if let Some(t) = q.employment_type {
+        sql.push(" AND j.employment_type = ").arg(Arg::Text(t.as_str().into()));
+    }
+    if let Some(category) = &q.category {
+        sql.push(" AND j.category = ").arg(Arg::Text(category.clone()));
+    }
+    if let Some(min) = q.salary_min {
+        sql.push(" AND ").push(YEARLY_PAY).push(" >= ").arg(Arg::Int(min));
+    }
+    if let Some(company) = q.company_id {
+        sql.push(" AND j.company_id = ").arg(Arg::Int(company));
+    }
+    if let Some(id) = q.after_id {
+        sql.push(" AND j.id > ").arg(Arg::Int(id));
+    }
+}
+
+/// The id of the newest job (0 when there is none).
+pub fn max_id(conn: &mut AnyConnection) -> QueryResult<i64> {
+    jobs::table.select(diesel::dsl::max(jobs::id)).first::<Option<i64>>(conn).map(|id| id.unwrap_or(0))
+}
+
+/// FTS5 query text: every word quoted (a string, never an operator), all
+/// required; location words restricted to the location column.
+fn fts5_match(q: &SearchQuery) -> String {
+    let quote = |w: &String| format!("\"{}\"", w.replace('"', "\"\""));
+    let mut parts = Vec::new();
+    if !q.words.is_empty() {
+        parts.push(format!("({})", q.words.iter().map(quote).collect::<Vec<_>>().join(" ")));
+    }
+    if !q.location.is_empty() {
+        parts.push(format!("{{location}} : ({})", q.location.iter().map(quote).collect::<Vec<_>>().join(" ")));
+    }
+    parts.join(" AND ")
+}
+
+/// PostgreSQL `to_tsquery` text for the location: each word a quoted lexeme
+/// of weight C (the location's), all required.
+fn pg_location_query(words: &[String]) -> String {
+    words.iter().map(|w| format!("'{}':C", w.replace('\'', "''").replace('\\', ""))).collect::<Vec<_>>().join(" & ")
+}
+
+/// How many of the newest matches a word search ranks: relevance decides the
+/// order among the 1,001 newest matching jobs (after the filters). Ranking
+/// every match of a common word ("team" is in most jobs) would cost time in
+/// proportion to the whole table; this keeps a search's cost bounded, and
+/// paging stops at `MAX_RESULTS` anyway.
+const CANDIDATES: i64 = MAX_RESULTS + 1;
+
+/// PostgreSQL looks for the newest matches in windows of the newest ids
+/// first (a bitmap AND of the text index and the primary key), widening only
+/// when a window holds too few: rows far back are never read for a common word.
+const PG_WINDOWS: &[Option<i64>] = &[Some(20_000), Some(100_000), None];
+
+/// Open jobs matching the search, best first (by relevance when words were
+/// given, else newest first), one page of them, and how many match (counted
+/// up to `MAX_RESULTS + 1`). Text match, filters and ranking run in one
+/// statement per page; the SQL of each backend is written out here.
+pub fn search(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> QueryResult<SearchResults> {
+    let per_page = q.per_page.clamp(1, 100);
+    let page = q.page.max(1);
+    let offset = (page - 1).saturating_mul(per_page);
+    if offset >= MAX_RESULTS {
+        let total = count(conn, q, now)?;
+        return Ok(SearchResults { jobs: Vec::new(), total });
+    }
+    if q.words.is_empty() && q.location.is_empty() {
+        return list_newest(conn, q, now, per_page, offset);
+    }
+    match conn {
+        AnyConnection::Sqlite(_) => {
+            let sql = sqlite_text_search(q, now, per_page, offset);
+            let rows = sql.load::<RankedCard>(conn)?;
+            finish(conn, q, now, rows)
+        }
+        AnyConnection::Postgresql(_) => {
+            let max_id: i64 = jobs::table.select(diesel::dsl::max(jobs::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
+            crate::db::transaction(conn, |conn| {
+                // The bitmap AND of text index and id range is what makes this
+                // fast; left alone the planner walks the id index and reads
+                // every row's large vector.
+                if let AnyConnection::Postgresql(c) = conn {
+                    diesel::sql_query("SET LOCAL enable_indexscan = off").execute(c)?;
+                }
+                let mut rows = Vec::new();
+                for window in PG_WINDOWS {
+                    let lowest = window.map(|w| max_id - w).filter(|lowest| *lowest > 0);
+                    rows = pg_text_search(q, now, per_page, offset, lowest).load::<RankedCard>(conn)?;
+                    let candidates = rows.first().map(|r| r.candidates).unwrap_or(0);
+                    if lowest.is_none() || candidates >= CANDIDATES {
+                        break;
+                    }
+                    // Fewer than enough in this window (or an empty page): look further back.
+                }
+                finish(conn, q, now, rows)
+            })
+        }
+    }
+}
+
+/// A card of a word search, with the number of candidates it was ranked among.
+#[derive(QueryableByName)]
+struct RankedCard {
+    #[diesel(embed)]
+    card: JobCard,
+    #[diesel(sql_type = BigInt)]
+    candidates: i64,
+}
+
+fn finish(
+    conn: &mut AnyConnection,
+    q: &SearchQuery,
+    now: PrimitiveDateTime,
+    rows: Vec<RankedCard>,
+) -> QueryResult<SearchResults> {
+    let total = match rows.first() {
+        Some(r) => r.candidates,
+        // An empty page says nothing of the others: count them.
+        None => count(conn, q, now)?,
+    };
+    Ok(SearchResults { jobs: rows.into_iter().map(|r| r.card).collect(), total })
+}
+
+/// Newest first, no words: one index walk (skipping to the page over the
+/// index only), then the page's rows.
+fn list_newest(
+    conn: &mut AnyConnection,
+    q: &SearchQuery,
+    now: PrimitiveDateTime,
+    per_page: i64,
+    offset: i64,
+) -> QueryResult<SearchResults> {
+    let total = count(conn, q, now)?;
+    if offset >= total {
+        return Ok(SearchResults { jobs: Vec::new(), total });
+    }
+    let mut sql = Sql::new(!conn.is_sqlite());
+    sql.push("SELECT ").push(CARD_COLUMNS).push(", NULL AS snippet FROM (SELECT j.id FROM jobs j WHERE ");
+    push_filters(&mut sql, q, now);
+    sql.push(" ORDER BY j.published_at DESC, j.id DESC LIMIT ").arg(Arg::Int(per_page));
+    sql.push(" OFFSET ").arg(Arg::Int(offset));
+    sql.push(") p JOIN jobs j ON j.id = p.id JOIN companies c ON c.id = j.company_id");
+    sql.push(" ORDER BY j.published_at DESC, j.id DESC");
+    Ok(SearchResults { jobs: sql.load::<JobCard>(conn)?, total })
+}
+
+/// How many jobs match, counted no further than `MAX_RESULTS + 1`.
+fn count(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> QueryResult<i64> {
+    let pg = !conn.is_sqlite();
+    let text = !q.words.is_empty() || !q.location.is_empty();
+    let mut sql = Sql::new(pg);
+    sql.push("SELECT count(*) AS n FROM (SELECT 1 FROM ");
+    match (text, pg) {
+        (false, _) => {
+            sql.push("jobs j WHERE ");
+        }
+        (true, false) => {
+            sql.push("jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ").arg(Arg::Text(fts5_match(q)));
+            sql.push(" AND ");
+        }
+        (true, true) => {
+            sql.push("jobs j WHERE j.search @@ ");
+            push_pg_tsquery(&mut sql, q);
+            sql.push(" AND ");
+        }
+    }
+    push_filters(&mut sql, q, now);
+    if !text && q.company_id.is_none() {
+        // In index order, so the walk uses the listing index and stops early.
+        sql.push(" ORDER BY j.published_at DESC, j.id DESC");
+    }
+    sql.push(" LIMIT ").arg(Arg::Int(MAX_RESULTS + 1)).push(") matches");
+    Ok(sql.load::<Count>(conn)?.first().map(|c| c.n).unwrap_or(0))
+}
+
+/// SQLite: the newest matches straight from the FTS index (rowid order, so
+/// it stops after `CANDIDATES`), bm25 for those only, the page in rank order,
+/// and snippets for the page only.
+fn sqlite_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset: i64) -> Sql {
+    let ranked = !q.words.is_empty();
+    let matching = fts5_match(q);
+    let mut sql = Sql::new(false);
+    sql.push("WITH candidates AS MATERIALIZED (SELECT f.rowid AS id, ");
+    sql.push(if ranked { "f.rank" } else { "0.0" });
+    sql.push(
+        " AS score, j.published_at AS published FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ",
+    );
+    sql.arg(Arg::Text(matching.clone())).push(" AND ");
+    push_filters(&mut sql, q, now);
+    sql.push(" ORDER BY f.rowid DESC LIMIT ").arg(Arg::Int(CANDIDATES)).push(")");
+    sql.push(" SELECT ").push(CARD_COLUMNS);
+    if ranked {
+        sql.push(", snippet(jobs_fts, 1, char(2), char(3), '…', 24) AS snippet");
+    } else {
+        sql.push(", NULL AS snippet");
+    }
+    sql.push(", (SELECT count(*) FROM candidates) AS candidates");
+    sql.push(" FROM (SELECT * FROM candidates ORDER BY score, published DESC, id DESC LIMIT ").arg(Arg::Int(per_page));
+    sql.push(" OFFSET ").arg(Arg::Int(offset)).push(") p");
+    sql.push(" JOIN jobs_fts ON jobs_fts.rowid = p.id JOIN jobs j ON j.id = p.id");
+    sql.push(" JOIN companies c ON c.id = j.company_id WHERE jobs_fts MATCH ").arg(Arg::Text(matching));
+    sql.push(" ORDER BY p.score, p.published DESC, p.id DESC");
+    sql
+}
+
+/// PostgreSQL: the newest matches (ids above `lowest`, when given), ranked by
+/// the small title/company/location vector (title weighs most; a match in
+/// the description only ranks after them), headlines for the page only.
+fn pg_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset: i64, lowest: Option<i64>) -> Sql {
+    let ranked = !q.words.is_empty();
+    let mut sql = Sql::new(true);
+    sql.push("WITH candidates AS MATERIALIZED (SELECT j.id, ");
+    if ranked {
+        sql.push("ts_rank('{0.1, 0.2, 0.4, 1.0}', j.search_head, ");
+        push_pg_tsquery(&mut sql, q);
+        sql.push(")");
+    } else {
+        sql.push("0.0::real");
+    }
+    sql.push(" AS score, j.published_at AS published FROM jobs j WHERE j.search @@ ");
+    push_pg_tsquery(&mut sql, q);
+    if let Some(lowest) = lowest {
+        sql.push(" AND j.id > ").arg(Arg::Int(lowest));
+    }
+    sql.push(" AND ");
+    push_filters(&mut sql, q, now);
+    sql.push(" ORDER BY j.id DESC LIMIT ").arg(Arg::Int(CANDIDATES)).push(")");
+    sql.push(" SELECT ").push(CARD_COLUMNS);
+    if ranked {
+        sql.push(", ts_headline('english', j.description, plainto_tsquery('english', ")
+            .arg(Arg::Text(q.words.join(" ")))
+            .push("), ")
+            .arg(Arg::Text(format!(
+                "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, ShortWord=2, \
+                 MaxFragments=2, FragmentDelimiter=\" … \""
+            )))
+            .push(") AS snippet");
+    } else {
+        sql.push(", NULL AS snippet");
+    }
+    sql.push(", (SELECT count(*) FROM candidates) AS candidates");
+    sql.push(" FROM (SELECT * FROM candidates ORDER BY score DESC, published DESC, id DESC LIMIT ")
+        .arg(Arg::Int(per_page));
+    sql.push(" OFFSET ").arg(Arg::Int(offset)).push(") p");
+    sql.push(" JOIN jobs j ON j.id = p.id JOIN companies c ON c.id = j.company_id");
+    sql.push(" ORDER BY p.score DESC, p.published DESC, p.id DESC");
+    sql
+}
+
+/// The PostgreSQL tsquery of a search: the words (as plain text, so no
+/// operator survives) and the location's weight-C words.
+fn push_pg_tsquery(sql: &mut Sql, q: &SearchQuery) {
+    let words = (!q.words.is_empty()).then(|| q.words.join(" "));
+    let location = (!q.location.is_empty()).then(|| pg_location_query(&q.location));
+    match (words, location) {
+        (Some(w), Some(l)) => {
+            sql.push("(plainto_tsquery('english', ").arg(Arg::Text(w));
+            sql.push(") && to_tsquery('english', ").arg(Arg::Text(l)).push("))");
+        }
+        (Some(w), None) => {
+            sql.push("plainto_tsquery('english', ").arg(Arg::Text(w)).push(")");
+        }
+        (None, Some(l)) => {
+            sql.push("to_tsquery('english', ").arg(Arg::Text(l)).push(")");
+        }
+        (None, None) => {
+            sql.push("''::tsquery");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts5_query_quotes_every_word() {
+        let q = SearchQuery {
+            words: vec!["rust".into(), "near".into()],
+            location: vec!["berlin".into()],
+            ..Default::default()
+        };
+        assert_eq!(fts5_match(&q), r#"("rust" "near") AND {location} : ("berlin")"#);
+    }
+
+    #[test]
+    fn pg_location_query_is_weighted_lexemes() {
+        assert_eq!(pg_location_query(&["new".into(), "york".into()]), "'new':C & 'york':C");
+    }
+}
