@@ -1,0 +1,420 @@
+//! The CRM's applicant list: filters, full-text search (FTS5 / tsquery), sort, pages and counts.
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text};
+
+use super::{Applicant, lower, person_name};
+use crate::db::schema::{applicants, companies, jobs, users};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, SearchTerms, Stage};
+
+/// What the applicant list shows: every filter of the page, already checked.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// The employer's company, or the company an admin chose (None: every company).
+    pub company_id: Option<i64>,
+    pub job_id: Option<i64>,
+    pub stage: Option<Stage>,
+    pub status: Option<ApplicantStatus>,
+    pub employment_type: Option<EmploymentType>,
+    pub assignee: AssigneeFilter,
+    pub search: Option<SearchTerms>,
+    pub sort: ApplicantSort,
+}
+
+/// One line of the list, the board or the CSV.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub applicant: Applicant,
+    pub job_title: Option<String>,
+    pub company_name: String,
+    pub assignee_name: Option<String>,
+}
+
+/// The pipeline order as SQL, for `sort=stage` (the same text as the index on it).
+const STAGE_RANK_SQL: &str = "(CASE stage WHEN 'applied' THEN 0 WHEN 'screening' THEN 1 \
+                              WHEN 'interview' THEN 2 WHEN 'offer' THEN 3 WHEN 'hired' THEN 4 ELSE 5 END)";
+
+/// The list's filters as the tag words both full-text indexes carry for
+/// every applicant (`company7 stageinterview statusopen typefulltime
+/// assigneenone job12`, see the migration `applicant_search`), so a filtered
+/// search is answered by the full-text index alone.
+fn tag_words(filter: &ListFilter) -> Vec<String> {
+    let mut tags = Vec::new();
+    if let Some(company) = filter.company_id {
+        tags.push(format!("company{company}"));
+    }
+    if let Some(job) = filter.job_id {
+        tags.push(format!("job{job}"));
+    }
+    if let Some(stage) = filter.stage {
+        tags.push(format!("stage{}", stage.as_str()));
+    }
+    if let Some(status) = filter.status {
+        tags.push(format!("status{}", status.as_str()));
+    }
+    if let Some(kind) = filter.employment_type {
+        tags.push(format!("type{}", kind.as_str().replace('_', "")));
+    }
+    match filter.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Nobody => tags.push("assigneenone".into()),
+        AssigneeFilter::User(id) => tags.push(format!("assignee{id}")),
+    }
+    tags
+}
+
+/// The filter and the search as one FTS5 expression (SQLite). Every search
+/// term must match as whole words (a phrase, for `ann.lee@x.com`) in the name,
+/// the e-mail or the resume; tokens hold letters and digits only, so nothing
+/// typed is read as query syntax. (No prefix matching: a prefix of a common
+/// word makes FTS5 merge that word's whole doclist, dearer than the page.)
+fn fts5_query(filter: &ListFilter, terms: &SearchTerms) -> String {
+    tag_words(filter)
+        .into_iter()
+        .map(|t| format!("tags : {t}"))
+        .chain(terms.terms().iter().map(|tokens| format!("{{name email resume}} : \"{}\"", tokens.join(" "))))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The same as a tsquery (PostgreSQL), where tags are spelt `company7@tag.jc`
+/// (see the migration: a typed word can never be one).
+fn tsquery(filter: &ListFilter, terms: &SearchTerms) -> String {
+    tag_words(filter)
+        .into_iter()
+        .map(|t| format!("'{t}@tag.jc'"))
+        .chain(
+            terms.terms().iter().map(|tokens| {
+                format!("({})", tokens.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(" <-> "))
+            }),
+        )
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// The one search place: a full-text match per backend (FTS5 on SQLite,
+/// tsvector on PostgreSQL), filters included.
+fn search_condition(
+    filter: &ListFilter,
+    terms: &SearchTerms,
+    sqlite: bool,
+) -> Box<dyn BoxableExpression<applicants::table, MultiBackend, SqlType = Bool>> {
+    if sqlite {
+        Box::new(
+            sql::<Bool>("applicants.id IN (SELECT rowid FROM applicants_fts WHERE applicants_fts MATCH ")
+                .bind::<Text, _>(fts5_query(filter, terms))
+                .sql(")"),
+        )
+    } else {
+        Box::new(
+            sql::<Bool>("applicants.search_document @@ to_tsquery('simple', ")
+                .bind::<Text, _>(tsquery(filter, terms))
+                .sql(")"),
+        )
+    }
+}
+
+/// The applicants matching a filter, unordered, as a query to refine.
+fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a, MultiBackend> {
+    let mut query = applicants::table.into_boxed::<MultiBackend>();
+    match (filter.company_id, filter.job_id) {
+        (None, _) => {}
+        (Some(company), None) => query = query.filter(applicants::company_id.eq(company)),
+        // With a job, the job's few applicants are the place to start: the
+        // unary plus keeps the company's (large) indexes from leading the plan.
+        (Some(company), Some(_)) => {
+            query = query.filter(sql::<Bool>("+applicants.company_id = ").bind::<diesel::sql_types::BigInt, _>(company))
+        }
+    }
+    if let Some(job) = filter.job_id {
+        query = query.filter(applicants::job_id.eq(job));
+    }
+    if let Some(stage) = filter.stage {
+        query = query.filter(applicants::stage.eq(stage));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(applicants::status.eq(status));
+    }
+    if let Some(kind) = filter.employment_type {
+        query = query.filter(applicants::employment_type.eq(kind));
+    }
+    match filter.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Nobody => query = query.filter(applicants::assignee_id.is_null()),
+        AssigneeFilter::User(id) => query = query.filter(applicants::assignee_id.eq(id)),
+    }
+    if let Some(terms) = &filter.search {
+        query = query.filter(search_condition(filter, terms, sqlite));
+    }
+    query
+}
+
+/// PostgreSQL, few matches: the GIN condition alone (its tags hold every
+/// filter), so the planner does not AND it with a B-tree bitmap of the whole
+/// company. The company is checked again on the rows (`list_page`).
+fn search_only<'a>(filter: &ListFilter, terms: &SearchTerms) -> applicants::BoxedQuery<'a, MultiBackend> {
+    applicants::table.into_boxed::<MultiBackend>().filter(search_condition(filter, terms, false))
+}
+
+fn ordered<'a>(
+    query: applicants::BoxedQuery<'a, MultiBackend>,
+    sort: ApplicantSort,
+) -> applicants::BoxedQuery<'a, MultiBackend> {
+    match sort {
+        // Arrival order: ids grow with created_at (both are set at insert).
+        ApplicantSort::Newest => query.order(applicants::id.desc()),
+        ApplicantSort::Oldest => query.order(applicants::id.asc()),
+        ApplicantSort::Name => query.order((lower(applicants::name).asc(), applicants::id.asc())),
+        // Pipeline order, newest first within a stage (as the index on it).
+        ApplicantSort::Stage => query.order((sql::<Integer>(STAGE_RANK_SQL).asc(), applicants::id.desc())),
+        ApplicantSort::Updated => query.order((applicants::updated_at.desc(), applicants::id.desc())),
+    }
+}
+
+/// Counts stop here: past it the list says "1,000+". An exact count of a
+/// large company's applicants on every page view costs more than the page.
+pub const COUNT_CAP: i64 = 1000;
+
+/// One page of the list.
+#[derive(Debug)]
+pub struct Listing {
+    pub rows: Vec<ListRow>,
+    /// How many match: exact up to `COUNT_CAP`; `COUNT_CAP + 1` means more.
+    pub total: i64,
+    /// Whether a page follows this one.
+    pub has_next: bool,
+}
+
+impl Listing {
+    pub fn total_is_capped(&self) -> bool {
+        self.total > COUNT_CAP
+    }
+}
+
+/// How the PostgreSQL planner should read a search. It cannot know that
+/// testing a row's tsvector costs a detoast (microseconds, not nanoseconds),
+/// so left alone it walks thousands of rows for a rare word, or reads a whole
+/// GIN result in order to sort it for a common one. We know which case we
+/// are in from the capped count, and say so for the one query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// No advice.
+    Any,
+    /// Few matches: take them from the GIN index (bitmap scans only).
+    FromIndex,
+    /// Many matches: walk an ordered index and test each row (no bitmap).
+    InOrder,
+}
+
+fn with_plan<T>(
+    conn: &mut AnyConnection,
+    plan: Plan,
+    f: impl FnOnce(&mut AnyConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    let settings: &[&str] = match (conn.is_sqlite(), plan) {
+        (true, _) | (false, Plan::Any) => return f(conn),
+        (false, Plan::FromIndex) => &[
+            "SET LOCAL enable_seqscan = off",
+            "SET LOCAL enable_indexscan = off",
+            "SET LOCAL enable_indexonlyscan = off",
+        ],
+        (false, Plan::InOrder) => &["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_seqscan = off"],
+    };
+    conn.transaction(|c| {
+        for setting in settings {
+            diesel::sql_query(*setting).execute(c)?;
+        }
+        f(c)
+    })
+}
+
+/// One page of the list. With a search, the matches are counted first (up to
+/// the cap) from the full-text index alone; few matches are then taken whole
+/// and sorted, many are read in list order until the page is full.
+pub fn list_page(conn: &mut AnyConnection, filter: &ListFilter, page: i64, per_page: i64) -> QueryResult<Listing> {
+    let offset = (page.max(1) - 1) * per_page;
+    // One more than a page, to know whether another follows.
+    let fetch = per_page + 1;
+    let sqlite = conn.is_sqlite();
+    let (mut ids, total) = match &filter.search {
+        None => {
+            let total =
+                filtered(filter, sqlite).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;
+            (page_ids(conn, filter, offset, fetch, Plan::Any)?, total)
+        }
+        Some(terms) => {
+            let total = match &mut *conn {
+                AnyConnection::Sqlite(c) => fts5_count(c, &fts5_query(filter, terms))?,
+                AnyConnection::Postgresql(_) => with_plan(conn, Plan::FromIndex, |c| {
+                    search_only(filter, terms).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(c)
+                })?
+                .len() as i64,
+            };
+            let ids = if total <= COUNT_CAP {
+                if offset >= total { Vec::new() } else { page_ids(conn, filter, offset, fetch, Plan::FromIndex)? }
+            } else {
+                many_matches(conn, filter, terms, offset, fetch)?
+            };
+            (ids, total)
+        }
+    };
+    let has_next = ids.len() as i64 > per_page;
+    ids.truncate(per_page as usize);
+    let mut rows = rows_by_ids(conn, &ids)?;
+    // Never show a row outside the scope, whatever index found it.
+    rows.retain(|r| filter.company_id.is_none_or(|c| r.applicant.company_id == c));
+    Ok(Listing { rows, total, has_next })
+}
+
+fn page_ids(
+    conn: &mut AnyConnection,
+    filter: &ListFilter,
+    offset: i64,
+    fetch: i64,
+    plan: Plan,
+) -> QueryResult<Vec<i64>> {
+    let sqlite = conn.is_sqlite();
+    let base = match (&filter.search, sqlite, plan) {
+        (Some(terms), false, Plan::FromIndex) => search_only(filter, terms),
+        _ => filtered(filter, sqlite),
+    };
+    with_plan(conn, plan, |c| ordered(base, filter.sort).select(applicants::id).limit(fetch).offset(offset).load(c))
+}
+
+/// A page of a search that matches more than the cap: read in list order.
+fn many_matches(
+    conn: &mut AnyConnection,
+    filter: &ListFilter,
+    terms: &SearchTerms,
+    offset: i64,
+    fetch: i64,
+) -> QueryResult<Vec<i64>> {
+    let AnyConnection::Sqlite(c) = conn else {
+        return page_ids(conn, filter, offset, fetch, Plan::InOrder);
+    };
+    match filter.sort {
+        // The FTS index keeps rowid (= arrival) order.
+        ApplicantSort::Newest | ApplicantSort::Oldest => {
+            let direction = if filter.sort == ApplicantSort::Newest { "DESC" } else { "ASC" };
+            fts5_ids(c, &fts5_query(filter, terms), direction, fetch, offset)
+        }
+        // Pipeline order: stage by stage, newest first within each.
+        ApplicantSort::Stage => {
+            let wanted = offset + fetch;
+            let mut ids: Vec<i64> = Vec::new();
+            for stage in Stage::ALL.iter().filter(|s| filter.stage.is_none_or(|f| f == **s)) {
+                if ids.len() as i64 >= wanted {
+                    break;
+                }
+                let one = ListFilter { stage: Some(*stage), ..filter.clone() };
+                ids.extend(fts5_ids(c, &fts5_query(&one, terms), "DESC", wanted - ids.len() as i64, 0)?);
+            }
+            Ok(ids.into_iter().skip(offset as usize).collect())
+        }
+        // By name or by update: the matches are gathered and sorted (the
+        // dearest case: a very common word sorted by name).
+        ApplicantSort::Name | ApplicantSort::Updated => page_ids(conn, filter, offset, fetch, Plan::Any),
+    }
+}
+
+/// How many rows an FTS5 expression matches, counting up to `COUNT_CAP + 1`.
+fn fts5_count(conn: &mut diesel::SqliteConnection, query: &str) -> QueryResult<i64> {
+    Ok(diesel::sql_query(
+        "SELECT count(*) AS n FROM (SELECT rowid FROM applicants_fts WHERE applicants_fts MATCH ? LIMIT ?)",
+    )
+    .bind::<Text, _>(query)
+    .bind::<diesel::sql_types::BigInt, _>(COUNT_CAP + 1)
+    .get_result::<Count>(conn)?
+    .n)
+}
+
+/// The applicant ids an FTS5 expression matches, in id order, one window.
+fn fts5_ids(
+    conn: &mut diesel::SqliteConnection,
+    query: &str,
+    direction: &'static str,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<i64>> {
+    let rows = diesel::sql_query(format!(
+        "SELECT rowid AS id FROM applicants_fts WHERE applicants_fts MATCH ? ORDER BY rowid {direction} LIMIT ? OFFSET ?"
+    ))
+    .bind::<Text, _>(query)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<diesel::sql_types::BigInt, _>(offset)
+    .load::<Id>(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// The ids of every matching applicant, in list order (for the CSV).
+pub fn matching_ids(conn: &mut AnyConnection, filter: &ListFilter) -> QueryResult<Vec<i64>> {
+    let sqlite = conn.is_sqlite();
+    ordered(filtered(filter, sqlite), filter.sort).select(applicants::id).load(conn)
+}
+
+/// The list rows of these applicants, in the order of `ids`.
+pub fn rows_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<ListRow>> {
+    let mut rows: Vec<ListRow> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let found: Vec<(Applicant, Option<String>, String, Option<String>, Option<String>)> = applicants::table
+            .inner_join(companies::table)
+            .left_join(jobs::table)
+            .left_join(users::table.on(users::id.nullable().eq(applicants::assignee_id)))
+            .filter(applicants::id.eq_any(chunk))
+            .select((
+                Applicant::as_select(),
+                jobs::title.nullable(),
+                companies::name,
+                users::display_name.nullable(),
+                users::username.nullable(),
+            ))
+            .load(conn)?;
+        let mut found: std::collections::HashMap<i64, ListRow> = found
+            .into_iter()
+            .map(|(applicant, job_title, company_name, display, username)| {
+                let assignee_name = person_name(display, username);
+                (applicant.id, ListRow { applicant, job_title, company_name, assignee_name })
+            })
+            .collect();
+        rows.extend(chunk.iter().filter_map(|id| found.remove(id)));
+    }
+    Ok(rows)
+}
+
+/// The applicants of one job, for its board (newest first).
+pub fn of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Vec<ListRow>> {
+    let ids: Vec<i64> = applicants::table
+        .filter(applicants::job_id.eq(job_id))
+        .order((applicants::created_at.desc(), applicants::id.desc()))
+        .select(applicants::id)
+        .load(conn)?;
+    rows_by_ids(conn, &ids)
+}
+
+/// How many applicants of a job are at each stage (board column counts come
+/// from the rows; this serves the job picker).
+pub fn counts_by_job(conn: &mut AnyConnection, job_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    if job_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Option<i64>, i64)> = applicants::table
+        .filter(applicants::job_id.eq_any(job_ids))
+        .group_by(applicants::job_id)
+        .select((applicants::job_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(j, n)| j.map(|j| (j, n))).collect())
+}

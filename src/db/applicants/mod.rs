@@ -1,0 +1,194 @@
+//! Applicants: every application and every candidate added by hand, with
+//! their notes and history (the CRM's queries live here).
+
+mod choices;
+mod list;
+mod manual;
+mod notes;
+mod pipeline;
+mod seeker;
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use time::PrimitiveDateTime;
+
+use super::AnyConnection;
+use super::schema::{applicant_events, applicants, resumes};
+use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, Stage};
+
+pub use choices::{
+    JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, job_choices,
+    job_filter_choices, job_in_scope,
+};
+pub use list::{COUNT_CAP, ListFilter, ListRow, Listing, counts_by_job, list_page, matching_ids, of_job, rows_by_ids};
+pub use manual::{ManualApplicant, create_manual, job_of_company, update_fields};
+pub use notes::{EventRow, NoteRow, add_note, notes, timeline};
+pub use pipeline::{
+    AssignRefused, Changed, all_in_scope, assign, delete, move_to_stage, set_employment_type, set_status,
+    stage_change_email,
+};
+pub use seeker::{
+    SEEKER_VISIBLE_EVENTS, SeekerApplication, SeekerEvent, active_employer_ids, application_to_job, find_for_seeker,
+    history_for_seeker, job_accepts_applications, list_for_seeker, withdraw,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = applicants)]
+pub struct Applicant {
+    pub id: i64,
+    pub company_id: i64,
+    pub job_id: Option<i64>,
+    /// The seeker's account, for applications made on the portal.
+    pub seeker_id: Option<i64>,
+    pub resume_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub current_company: String,
+    pub position: String,
+    pub location: String,
+    pub years_experience: Option<i32>,
+    pub status: ApplicantStatus,
+    pub employment_type: EmploymentType,
+    pub stage: Stage,
+    pub source: ApplicantSource,
+    pub cover_letter: String,
+    pub withdrawn_at: Option<PrimitiveDateTime>,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = applicants)]
+pub struct NewApplicant<'a> {
+    pub company_id: i64,
+    pub job_id: Option<i64>,
+    pub seeker_id: Option<i64>,
+    pub resume_id: Option<i64>,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub current_company: &'a str,
+    pub position: &'a str,
+    pub location: &'a str,
+    pub years_experience: Option<i32>,
+    pub status: ApplicantStatus,
+    pub employment_type: EmploymentType,
+    pub stage: Stage,
+    pub source: ApplicantSource,
+    pub cover_letter: &'a str,
+    pub created_at: PrimitiveDateTime,
+    pub updated_at: PrimitiveDateTime,
+}
+
+pub fn insert(conn: &mut AnyConnection, new: &NewApplicant) -> QueryResult<Applicant> {
+    diesel::insert_into(applicants::table).values(new).returning(applicants::all_columns).get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Applicant> {
+    applicants::table.find(id).select(Applicant::as_select()).first(conn)
+}
+
+/// One line of an applicant's timeline. Write it in the transaction of the change.
+pub fn record_event(
+    conn: &mut AnyConnection,
+    applicant_id: i64,
+    actor_id: Option<i64>,
+    kind: &str,
+    detail: &str,
+    outbox_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::insert_into(applicant_events::table)
+        .values((
+            applicant_events::applicant_id.eq(applicant_id),
+            applicant_events::actor_id.eq(actor_id),
+            applicant_events::kind.eq(kind),
+            applicant_events::detail.eq(detail),
+            applicant_events::outbox_id.eq(outbox_id),
+            applicant_events::created_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+// ---- the CRM (applicant management) ----
+
+/// The kinds of timeline rows this area writes (mail and messages add theirs).
+pub mod event {
+    pub const CREATED: &str = "created";
+    pub const STAGE: &str = "stage";
+    pub const STATUS: &str = "status";
+    pub const TYPE: &str = "type";
+    pub const ASSIGNED: &str = "assigned";
+    pub const EDITED: &str = "edited";
+}
+
+/// Whose applicants a user may reach: an employer their company's, an admin all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everything,
+    Company(i64),
+}
+
+impl Scope {
+    pub fn allows(&self, company_id: i64) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Company(id) => *id == company_id,
+        }
+    }
+
+    pub fn company(&self) -> Option<i64> {
+        match self {
+            Scope::Everything => None,
+            Scope::Company(id) => Some(*id),
+        }
+    }
+}
+
+diesel::define_sql_function!(fn lower(x: Text) -> Text);
+
+fn person_name(display: Option<String>, username: Option<String>) -> Option<String> {
+    match (display, username) {
+        (Some(d), _) if !d.is_empty() => Some(d),
+        (_, u) => u,
+    }
+}
+
+/// An applicant the scope may reach; anything else is NotFound.
+pub fn find_in_scope(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<Applicant> {
+    let applicant = find(conn, id)?;
+    if scope.allows(applicant.company_id) { Ok(applicant) } else { Err(diesel::result::Error::NotFound) }
+}
+
+/// Everything the applicant page shows beside notes and timeline.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub applicant: Applicant,
+    pub company_name: String,
+    pub job_title: Option<String>,
+    pub assignee_name: Option<String>,
+    /// The linked resume's id and file name.
+    pub resume: Option<(i64, String)>,
+}
+
+pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<Detail> {
+    let applicant = find_in_scope(conn, scope, id)?;
+    let row = rows_by_ids(conn, &[id])?.pop().ok_or(diesel::result::Error::NotFound)?;
+    let resume = match applicant.resume_id {
+        Some(rid) => resumes::table
+            .find(rid)
+            .select((resumes::id, resumes::file_name))
+            .first::<(i64, String)>(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(Detail {
+        applicant,
+        company_name: row.company_name,
+        job_title: row.job_title,
+        assignee_name: row.assignee_name,
+        resume,
+    })
+}

@@ -1,0 +1,301 @@
+//! Changing applicants: stage, status, type, assignment and deletion, one or many at a time.
+
+use diesel::prelude::*;
+
+use super::{Applicant, Scope, can_hold, event, find, find_in_scope, record_event};
+use crate::db::AnyConnection;
+use crate::db::audit::{self, AuditRecord};
+use crate::db::notifications::{self, NewNotification};
+use crate::db::schema::{applicants, companies, jobs, resumes, users};
+use crate::domain::{ApplicantStatus, EmploymentType, Stage};
+
+/// Who must be told, after commit, that something changed for them.
+#[derive(Debug, Default)]
+pub struct Changed {
+    /// Users with a new notification (poke them after commit).
+    pub notified: Vec<i64>,
+    /// How many applicants actually changed.
+    pub count: usize,
+}
+
+/// Boundary for the mail area: the e-mail a stage change sends to the
+/// applicant. Called in the transaction of the change; returns the outbox id
+/// to link from the timeline. Sends nothing yet (wired by the mail work).
+pub fn stage_change_email(
+    _conn: &mut AnyConnection,
+    _applicant: &Applicant,
+    _from: Stage,
+    _to: Stage,
+) -> QueryResult<Option<i64>> {
+    Ok(None)
+}
+
+fn stage_moved(
+    conn: &mut AnyConnection,
+    applicant: &Applicant,
+    stage: Stage,
+    actor_id: i64,
+) -> QueryResult<Option<i64>> {
+    let from = applicant.stage;
+    let moved = diesel::update(applicants::table.find(applicant.id).filter(applicants::stage.eq(from)))
+        .set((applicants::stage.eq(stage), applicants::updated_at.eq(crate::db::now())))
+        .execute(conn)?;
+    if moved == 0 {
+        // Someone moved it meanwhile (PostgreSQL, read committed): start again from what is there.
+        let current = find(conn, applicant.id)?;
+        return if current.stage == stage { Ok(None) } else { stage_moved(conn, &current, stage, actor_id) };
+    }
+    let outbox_id = stage_change_email(conn, applicant, from, stage)?;
+    record_event(
+        conn,
+        applicant.id,
+        Some(actor_id),
+        event::STAGE,
+        &format!("{} → {}", from.label(), stage.label()),
+        outbox_id,
+    )?;
+    let Some(seeker_id) = applicant.seeker_id.filter(|_| applicant.withdrawn_at.is_none()) else {
+        return Ok(None);
+    };
+    let job_title: Option<String> = match applicant.job_id {
+        Some(job) => jobs::table.find(job).select(jobs::title).first(conn).optional()?,
+        None => None,
+    };
+    let company: String = companies::table.find(applicant.company_id).select(companies::name).first(conn)?;
+    let title = format!("Your application is now at “{}”", stage.label());
+    let body = match job_title {
+        Some(job) => format!("{job} at {company}"),
+        None => company,
+    };
+    notifications::create(
+        conn,
+        &NewNotification {
+            user_id: seeker_id,
+            kind: "stage",
+            title: &title,
+            body: &body,
+            link: &format!("/applications/{}", applicant.id),
+            data: serde_json::json!({
+                "applicant_id": applicant.id,
+                "stage": stage.as_str(),
+                "label": stage.label(),
+            })
+            .to_string(),
+        },
+    )?;
+    Ok(Some(seeker_id))
+}
+
+/// Moves applicants to a stage, writing history and telling seekers, all or
+/// nothing: if any id is outside the scope nothing changes (NotFound).
+pub fn move_to_stage(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    ids: &[i64],
+    stage: Stage,
+    actor_id: i64,
+) -> QueryResult<Changed> {
+    crate::db::transaction(conn, |c| {
+        let found = load_all_in_scope(c, scope, ids)?;
+        let mut changed = Changed::default();
+        for applicant in found.iter().filter(|a| a.stage != stage) {
+            changed.count += 1;
+            if let Some(seeker) = stage_moved(c, applicant, stage, actor_id)? {
+                changed.notified.push(seeker);
+            }
+        }
+        Ok(changed)
+    })
+}
+
+/// Every applicant of `ids` (no duplicates), or NotFound when any is missing
+/// or outside the scope.
+fn load_all_in_scope(conn: &mut AnyConnection, scope: Scope, ids: &[i64]) -> QueryResult<Vec<Applicant>> {
+    let mut wanted: Vec<i64> = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found = Vec::with_capacity(wanted.len());
+    for chunk in wanted.chunks(500) {
+        let mut query =
+            applicants::table.filter(applicants::id.eq_any(chunk)).select(Applicant::as_select()).into_boxed();
+        if let Some(company) = scope.company() {
+            query = query.filter(applicants::company_id.eq(company));
+        }
+        found.extend(query.load::<Applicant>(conn)?);
+    }
+    if found.len() != wanted.len() || wanted.is_empty() {
+        return Err(diesel::result::Error::NotFound);
+    }
+    Ok(found)
+}
+
+/// The ids among `ids` the scope may reach (for exporting a selection).
+pub fn all_in_scope(conn: &mut AnyConnection, scope: Scope, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    load_all_in_scope(conn, scope, ids).map(|found| found.into_iter().map(|a| a.id).collect())
+}
+
+pub fn set_status(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    id: i64,
+    status: ApplicantStatus,
+    actor_id: i64,
+) -> QueryResult<bool> {
+    crate::db::transaction(conn, |c| {
+        let applicant = find_in_scope(c, scope, id)?;
+        if applicant.status == status {
+            return Ok(false);
+        }
+        diesel::update(applicants::table.find(id))
+            .set((applicants::status.eq(status), applicants::updated_at.eq(crate::db::now())))
+            .execute(c)?;
+        let detail = format!("{} → {}", applicant.status.label(), status.label());
+        record_event(c, id, Some(actor_id), event::STATUS, &detail, None)?;
+        Ok(true)
+    })
+}
+
+pub fn set_employment_type(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    id: i64,
+    kind: EmploymentType,
+    actor_id: i64,
+) -> QueryResult<bool> {
+    crate::db::transaction(conn, |c| {
+        let applicant = find_in_scope(c, scope, id)?;
+        if applicant.employment_type == kind {
+            return Ok(false);
+        }
+        diesel::update(applicants::table.find(id))
+            .set((applicants::employment_type.eq(kind), applicants::updated_at.eq(crate::db::now())))
+            .execute(c)?;
+        let detail = format!("{} → {}", applicant.employment_type.label(), kind.label());
+        record_event(c, id, Some(actor_id), event::TYPE, &detail, None)?;
+        Ok(true)
+    })
+}
+
+/// Why an assignment was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignRefused {
+    /// The target is not an active admin or an active employer of the applicant's company.
+    NotAllowedTarget,
+}
+
+/// Assigns applicants to a user (or to nobody), all or nothing, with history,
+/// a notification for the new assignee and an audit row per applicant.
+pub fn assign(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    ids: &[i64],
+    target: Option<i64>,
+    actor_id: i64,
+    ip: &str,
+) -> QueryResult<Result<Changed, AssignRefused>> {
+    crate::db::transaction(conn, |c| {
+        let found = load_all_in_scope(c, scope, ids)?;
+        if let Some(target) = target {
+            for company in found.iter().map(|a| a.company_id).collect::<std::collections::BTreeSet<_>>() {
+                if !can_hold(c, target, company)? {
+                    return Ok(Err(AssignRefused::NotAllowedTarget));
+                }
+            }
+        }
+        let target_name: Option<String> = match target {
+            Some(t) => users::table
+                .find(t)
+                .select((users::display_name, users::username))
+                .first::<(String, String)>(c)
+                .map(|(d, u)| if d.is_empty() { u } else { d })
+                .optional()?,
+            None => None,
+        };
+        let mut changed = Changed::default();
+        for applicant in found.iter().filter(|a| a.assignee_id != target) {
+            changed.count += 1;
+            diesel::update(applicants::table.find(applicant.id))
+                .set((applicants::assignee_id.eq(target), applicants::updated_at.eq(crate::db::now())))
+                .execute(c)?;
+            let detail = match &target_name {
+                Some(name) => format!("Assigned to {name}"),
+                None => "Unassigned".to_string(),
+            };
+            record_event(c, applicant.id, Some(actor_id), event::ASSIGNED, &detail, None)?;
+            audit::record(
+                c,
+                AuditRecord {
+                    actor_id: Some(actor_id),
+                    action: "applicant.assign",
+                    target_type: "applicant",
+                    target_id: Some(applicant.id),
+                    detail: format!(
+                        "{}: {} → {}",
+                        applicant.name,
+                        user_ref(applicant.assignee_id),
+                        match (&target_name, target) {
+                            (Some(name), Some(id)) => format!("{name} (user {id})"),
+                            _ => user_ref(target),
+                        }
+                    ),
+                    ip,
+                },
+            )?;
+            if let Some(t) = target.filter(|t| *t != actor_id) {
+                notifications::create(
+                    c,
+                    &NewNotification {
+                        user_id: t,
+                        kind: "assignment",
+                        title: &format!("You were assigned {}", applicant.name),
+                        body: "An applicant is now yours to follow up.",
+                        link: &format!("/applicants/{}", applicant.id),
+                        data: serde_json::json!({ "applicant_id": applicant.id }).to_string(),
+                    },
+                )?;
+                if !changed.notified.contains(&t) {
+                    changed.notified.push(t);
+                }
+            }
+        }
+        Ok(Ok(changed))
+    })
+}
+
+fn user_ref(id: Option<i64>) -> String {
+    id.map(|id| format!("user {id}")).unwrap_or_else(|| "nobody".into())
+}
+
+/// Deletes an applicant (notes and history go with it) and audits it.
+/// Returns the stored file of a resume that belonged to this applicant alone
+/// (uploaded by hand), whose row is deleted too: remove the file after commit.
+pub fn delete(conn: &mut AnyConnection, scope: Scope, id: i64, actor_id: i64, ip: &str) -> QueryResult<Option<String>> {
+    crate::db::transaction(conn, |c| {
+        let applicant = find_in_scope(c, scope, id)?;
+        diesel::delete(applicants::table.find(id)).execute(c)?;
+        let mut orphan = None;
+        if let Some(resume_id) = applicant.resume_id {
+            let resume = crate::db::resumes::find(c, resume_id).optional()?;
+            if let Some(resume) = resume.filter(|r| r.user_id.is_none()) {
+                let still_used: i64 =
+                    applicants::table.filter(applicants::resume_id.eq(resume_id)).count().get_result(c)?;
+                if still_used == 0 {
+                    diesel::delete(resumes::table.find(resume_id)).execute(c)?;
+                    orphan = Some(resume.stored_name);
+                }
+            }
+        }
+        audit::record(
+            c,
+            AuditRecord {
+                actor_id: Some(actor_id),
+                action: "applicant.delete",
+                target_type: "applicant",
+                target_id: Some(id),
+                detail: format!("{} <{}> of company {}", applicant.name, applicant.email, applicant.company_id),
+                ip,
+            },
+        )?;
+        Ok(orphan)
+    })
+}
