@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Timestamp};
+use quick_cache::sync::GuardResult;
 use time::PrimitiveDateTime;
 
 use super::search::{Arg, SearchResults, Sql, search};
@@ -32,13 +33,22 @@ pub const JOBS_CHANNEL: &str = "jobconnect_jobs";
 /// How long a version heard of is trusted without a new word.
 const TRUSTED_FOR: Duration = Duration::from_secs(5);
 
-/// Cached result pages, one cache per HTTP worker.
-pub struct SearchCache(quick_cache::sync::Cache<SearchQuery, Arc<CachedResults>>);
+/// Longest wait for another request computing the same page.
+const SAME_PAGE_WAIT: Duration = Duration::from_secs(10);
+
+/// Cached result pages, one cache per HTTP worker, by search and data
+/// version (pages of older versions are never asked for again and age out).
+pub struct SearchCache(quick_cache::sync::Cache<(SearchQuery, i64), Arc<CachedResults>>);
 
 pub struct CachedResults {
-    version: i64,
     fresh_until: Option<PrimitiveDateTime>,
     pub results: SearchResults,
+}
+
+impl CachedResults {
+    fn fresh_at(&self, now: PrimitiveDateTime) -> bool {
+        self.fresh_until.is_none_or(|t| now < t)
+    }
 }
 
 impl SearchCache {
@@ -49,7 +59,7 @@ impl SearchCache {
     /// The page of `q` if it was computed at data version `version` and no
     /// job has reached its closing date since.
     pub fn fresh(&self, q: &SearchQuery, version: i64, now: PrimitiveDateTime) -> Option<Arc<CachedResults>> {
-        self.0.get(q).filter(|hit| hit.version == version && hit.fresh_until.is_none_or(|t| now < t))
+        self.0.get(&(q.clone(), version)).filter(|hit| hit.fresh_at(now))
     }
 }
 
@@ -142,21 +152,31 @@ pub fn search_cached(
     sql.arg(Arg::Time(now)).push(") AS next_closing FROM jobs_version v WHERE v.id = 1");
     let state = sql.load::<DataVersion>(conn)?.into_iter().next();
     let Some(state) = state else {
-        return Ok(Arc::new(CachedResults { version: -1, fresh_until: None, results: search(conn, q, now)? }));
+        return Ok(Arc::new(CachedResults { fresh_until: None, results: search(conn, q, now)? }));
     };
     if !conn.is_sqlite() {
         known.heard(state.version);
     }
-    if let Some(hit) = cache.fresh(q, state.version, now) {
-        return Ok(hit);
+    let key = (q.clone(), state.version);
+    let compute = |conn: &mut AnyConnection| -> QueryResult<Arc<CachedResults>> {
+        Ok(Arc::new(CachedResults { fresh_until: state.next_closing, results: search(conn, q, now)? }))
+    };
+    // Many requests for a page nobody has computed yet (a new version, a
+    // cold start): one computes it, the others wait for its result.
+    loop {
+        match cache.0.get_value_or_guard(&key, Some(SAME_PAGE_WAIT)) {
+            GuardResult::Value(hit) if hit.fresh_at(now) => return Ok(hit),
+            GuardResult::Value(_) => {
+                cache.0.remove(&key);
+            }
+            GuardResult::Guard(placeholder) => {
+                let fresh = compute(conn)?;
+                let _ = placeholder.insert(fresh.clone());
+                return Ok(fresh);
+            }
+            GuardResult::Timeout => return compute(conn),
+        }
     }
-    let fresh = Arc::new(CachedResults {
-        version: state.version,
-        fresh_until: state.next_closing,
-        results: search(conn, q, now)?,
-    });
-    cache.0.insert(q.clone(), fresh.clone());
-    Ok(fresh)
 }
 
 /// What the home page asks for: the newest open jobs.

@@ -182,10 +182,11 @@ fn pg_location_query(words: &[String]) -> String {
 /// paging stops at `MAX_RESULTS` anyway.
 const CANDIDATES: i64 = MAX_RESULTS + 1;
 
-/// PostgreSQL looks for the newest matches in windows of the newest ids
-/// first (a bitmap AND of the text index and the primary key), widening only
-/// when a window holds too few: rows far back are never read for a common word.
-const PG_WINDOWS: &[Option<i64>] = &[Some(20_000), Some(100_000), None];
+/// PostgreSQL looks for the newest matches among the newest ids first (a
+/// bitmap AND of the text index and the primary key), and in the whole table
+/// only when that window holds too few: rows far back are never read for a
+/// common word, and a rare one (few matches anywhere) costs two cheap looks.
+const PG_WINDOWS: &[Option<i64>] = &[Some(20_000), None];
 
 /// Open jobs matching the search, best first (by relevance when words were
 /// given, else newest first), one page of them, and how many match (counted
@@ -206,7 +207,7 @@ pub fn search(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime)
         AnyConnection::Sqlite(_) => {
             let sql = sqlite_text_search(q, now, per_page, offset);
             let rows = sql.load::<RankedCard>(conn)?;
-            finish(conn, q, now, rows)
+            finish(conn, q, now, offset, rows)
         }
         AnyConnection::Postgresql(_) => {
             let max_id: i64 = jobs::table.select(diesel::dsl::max(jobs::id)).first::<Option<i64>>(conn)?.unwrap_or(0);
@@ -227,7 +228,7 @@ pub fn search(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime)
                     }
                     // Fewer than enough in this window (or an empty page): look further back.
                 }
-                finish(conn, q, now, rows)
+                finish(conn, q, now, offset, rows)
             })
         }
     }
@@ -246,11 +247,14 @@ fn finish(
     conn: &mut AnyConnection,
     q: &SearchQuery,
     now: PrimitiveDateTime,
+    offset: i64,
     rows: Vec<RankedCard>,
 ) -> QueryResult<SearchResults> {
     let total = match rows.first() {
         Some(r) => r.candidates,
-        // An empty page says nothing of the others: count them.
+        // The first page of all the candidates is empty: nothing matches.
+        None if offset == 0 => 0,
+        // A later page says nothing of the others: count them.
         None => count(conn, q, now)?,
     };
     Ok(SearchResults { jobs: rows.into_iter().map(|r| r.card).collect(), total })
@@ -344,22 +348,26 @@ fn sqlite_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, of
 fn pg_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset: i64, lowest: Option<i64>) -> Sql {
     let ranked = !q.words.is_empty();
     let mut sql = Sql::new(true);
-    sql.push("WITH candidates AS MATERIALIZED (SELECT j.id, ");
-    if ranked {
-        sql.push("ts_rank('{0.1, 0.2, 0.4, 1.0}', j.search_head, ");
-        push_pg_tsquery(&mut sql, q);
-        sql.push(")");
-    } else {
-        sql.push("0.0::real");
-    }
-    sql.push(" AS score, j.published_at AS published FROM jobs j WHERE j.search @@ ");
+    // The newest matches first, then the rank of those only (a common word
+    // matches thousands of rows in the window; ranking them all costs).
+    sql.push("WITH newest AS MATERIALIZED (SELECT j.id, j.published_at AS published, j.search_head AS head");
+    sql.push(" FROM jobs j WHERE j.search @@ ");
     push_pg_tsquery(&mut sql, q);
     if let Some(lowest) = lowest {
         sql.push(" AND j.id > ").arg(Arg::Int(lowest));
     }
     sql.push(" AND ");
     push_filters(&mut sql, q, now);
-    sql.push(" ORDER BY j.id DESC LIMIT ").arg(Arg::Int(CANDIDATES)).push(")");
+    sql.push(" ORDER BY j.id DESC LIMIT ").arg(Arg::Int(CANDIDATES)).push("),");
+    sql.push(" candidates AS MATERIALIZED (SELECT id, ");
+    if ranked {
+        sql.push("ts_rank('{0.1, 0.2, 0.4, 1.0}', head, ");
+        push_pg_tsquery(&mut sql, q);
+        sql.push(")");
+    } else {
+        sql.push("0.0::real");
+    }
+    sql.push(" AS score, published FROM newest)");
     sql.push(" SELECT ").push(CARD_COLUMNS);
     if ranked {
         sql.push(", ts_headline('english', j.description, plainto_tsquery('english', ")
