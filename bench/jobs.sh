@@ -70,7 +70,7 @@ run_backend() {
 
   echo "== $backend: generating $JOBS jobs, $SEEKERS seekers, $APPLICANTS applicants"
   DATA_DIR="$WORK" DATABASE_URL="$url" RUST_LOG=warn "$BIN" gen-data \
-    --jobs "$JOBS" --seekers "$SEEKERS" --applicants "$APPLICANTS" | head -n 1
+    --jobs "$JOBS" --seekers "$SEEKERS" --applicants "$APPLICANTS" | sed -n 1p
 
   echo "== $backend: serving on 127.0.0.1:$PORT"
   DATA_DIR="$WORK" DATABASE_URL="$url" BIND="127.0.0.1:$PORT" RUST_LOG=warn \
