@@ -8,6 +8,7 @@
 use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use actix_session::{Session, SessionExt};
@@ -192,38 +193,48 @@ impl CurrentUser {
 /// The user if one is logged in (cached per request).
 pub struct MaybeUser(pub Option<CurrentUser>);
 
-#[derive(Clone)]
-struct Loaded(Option<CurrentUser>);
+/// The request's user, loaded once however many extractors ask (they may
+/// ask at the same time: the others wait for the first).
+#[derive(Clone, Default)]
+struct Loaded(Rc<tokio::sync::OnceCell<Option<CurrentUser>>>);
 
-/// Loads the session's user once per request; a stale or revoked session is purged.
+/// Loads the session's user once per request; a stale, revoked or expired
+/// session is purged.
 pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
-    if let Some(Loaded(user)) = req.extensions().get::<Loaded>() {
-        return Ok(user.clone());
-    }
+    let loaded = {
+        let mut extensions = req.extensions_mut();
+        match extensions.get::<Loaded>() {
+            Some(loaded) => loaded.clone(),
+            None => {
+                let loaded = Loaded::default();
+                extensions.insert(loaded.clone());
+                loaded
+            }
+        }
+    };
+    loaded.0.get_or_try_init(|| read_user(req)).await.cloned()
+}
+
+async fn read_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
     let session = TypedSession::from_request(req);
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
-    let user = match session.user_ref(state.settings.limits.session_ttl) {
+    match session.user_ref(state.settings.limits.session_ttl) {
         None => {
             if session.0.get::<i64>(USER_ID).ok().flatten().is_some() {
                 // Expired (or from before log-ins carried their time): gone.
                 session.log_out();
             }
-            None
+            Ok(None)
         }
-        Some(SessionRef { id, epoch, expires }) => {
-            let found = state.db.run(move |c| users::find(c, id)).await;
-            match found {
-                Ok(user) if user.is_active && user.session_epoch == epoch => Some(CurrentUser(Arc::new(user), expires)),
-                Ok(_) | Err(AppError::NotFound) => {
-                    session.log_out();
-                    None
-                }
-                Err(e) => return Err(e),
+        Some(SessionRef { id, epoch, expires }) => match state.db.run(move |c| users::find(c, id)).await {
+            Ok(user) if user.is_active && user.session_epoch == epoch => Ok(Some(CurrentUser(Arc::new(user), expires))),
+            Ok(_) | Err(AppError::NotFound) => {
+                session.log_out();
+                Ok(None)
             }
-        }
-    };
-    req.extensions_mut().insert(Loaded(user.clone()));
-    Ok(user)
+            Err(e) => Err(e),
+        },
+    }
 }
 
 type Fut<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;

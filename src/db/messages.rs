@@ -247,6 +247,46 @@ pub fn unread_count(conn: &mut AnyConnection, scope: Scope) -> QueryResult<i64> 
     }
 }
 
+/// A page's layout in one statement: the user's unread notifications and
+/// newest notification id, and the unread messages and newest message id of
+/// their threads. None for admins, whose threads are looked up first
+/// (`unread_count`, `last_id`).
+pub fn header_counts(conn: &mut AnyConnection, user_id: i64, scope: Option<Scope>) -> QueryResult<Option<[i64; 4]>> {
+    use super::schema::notifications;
+    let mine = notifications::table.filter(notifications::user_id.eq(user_id));
+    let unread_notifications = mine.filter(notifications::read_at.is_null()).count().single_value();
+    let last_notification = mine.select(diesel::dsl::max(notifications::id)).single_value();
+    let unread = messages::table.filter(messages::read_at.is_null());
+    let max = diesel::dsl::max(messages::id);
+    let row: (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = match scope {
+        // No threads at all.
+        None => {
+            let (unread, last) = diesel::select((unread_notifications, last_notification)).get_result(conn)?;
+            (unread, last, None, None)
+        }
+        Some(Scope::Seeker(id)) => diesel::select((
+            unread_notifications,
+            last_notification,
+            unread
+                .filter(messages::seeker_id.eq(id))
+                .filter(diesel::dsl::not(messages::from_seeker))
+                .count()
+                .single_value(),
+            messages::table.filter(messages::seeker_id.eq(id)).select(max).single_value(),
+        ))
+        .get_result(conn)?,
+        Some(Scope::Company(id)) => diesel::select((
+            unread_notifications,
+            last_notification,
+            unread.filter(messages::company_id.eq(id)).filter(messages::from_seeker).count().single_value(),
+            messages::table.filter(messages::company_id.eq(id)).select(max).single_value(),
+        ))
+        .get_result(conn)?,
+        Some(Scope::Admin(_)) => return Ok(None),
+    };
+    Ok(Some([row.0, row.1, row.2, row.3].map(|n| n.unwrap_or(0))))
+}
+
 /// The newest message id of the user's threads (0 when none).
 pub fn last_id(conn: &mut AnyConnection, scope: Scope) -> QueryResult<i64> {
     let max = diesel::dsl::max(messages::id);

@@ -43,8 +43,14 @@ pub struct Header {
     pub last_message_id: i64,
 }
 
-/// Four indexed look-ups for the layout of a logged-in page.
+/// Four indexed look-ups for the layout of a logged-in page, in one
+/// statement (admins: their threads first).
 pub fn header(conn: &mut AnyConnection, user_id: i64, scope: Option<Scope>) -> QueryResult<Header> {
+    if let Some([unread_notifications, last_notification_id, unread_messages, last_message_id]) =
+        messages::header_counts(conn, user_id, scope)?
+    {
+        return Ok(Header { unread_notifications, unread_messages, last_notification_id, last_message_id });
+    }
     let (unread_messages, last_message_id) = match scope {
         Some(scope) => (messages::unread_count(conn, scope)?, messages::last_id(conn, scope)?),
         None => (0, 0),

@@ -1,5 +1,6 @@
 //! The CRM's applicant list: filters, full-text search (FTS5 / tsquery), sort, pages and counts.
 
+use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Text};
@@ -213,19 +214,16 @@ fn with_plan<T>(
     plan: Plan,
     f: impl FnOnce(&mut AnyConnection) -> QueryResult<T>,
 ) -> QueryResult<T> {
-    let settings: &[&str] = match (conn.is_sqlite(), plan) {
+    // One round trip for the advice (a simple query may hold several statements).
+    let settings = match (conn.is_sqlite(), plan) {
         (true, _) | (false, Plan::Any) => return f(conn),
-        (false, Plan::FromIndex) => &[
-            "SET LOCAL enable_seqscan = off",
-            "SET LOCAL enable_indexscan = off",
-            "SET LOCAL enable_indexonlyscan = off",
-        ],
-        (false, Plan::InOrder) => &["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_seqscan = off"],
+        (false, Plan::FromIndex) => {
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off"
+        }
+        (false, Plan::InOrder) => "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off",
     };
     conn.transaction(|c| {
-        for setting in settings {
-            diesel::sql_query(*setting).execute(c)?;
-        }
+        c.batch_execute(settings)?;
         f(c)
     })
 }
