@@ -12,7 +12,8 @@
 # and prints requests/s, p50 and p99 for each. Everything it starts is stopped
 # and removed at the end. Settings (environment): JOBS, SEEKERS, APPLICANTS,
 # CONNECTIONS (64), THREADS (2), DURATION (15s), BACKENDS ("sqlite postgres"),
-# SCENARIOS, PORT (18111), PG_URL (a PostgreSQL server to create the database on).
+# SCENARIOS, PORT (18111), PG_URL (a PostgreSQL server to create the database on),
+# JOB_CACHE (true; false measures every page's query).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,8 @@ WARMUP=${WARMUP:-3s}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 SCENARIOS=${SCENARIOS:-"list search filtered deep cold"}
 PORT=${PORT:-18111}
+# JOB_CACHE=false: every request runs its query (the result cache is off).
+JOB_CACHE=${JOB_CACHE:-true}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobconnect-target}"
 
@@ -73,7 +76,7 @@ run_backend() {
     --jobs "$JOBS" --seekers "$SEEKERS" --applicants "$APPLICANTS" | sed -n 1p
 
   echo "== $backend: serving on 127.0.0.1:$PORT"
-  DATA_DIR="$WORK" DATABASE_URL="$url" BIND="127.0.0.1:$PORT" RUST_LOG=warn \
+  DATA_DIR="$WORK" DATABASE_URL="$url" BIND="127.0.0.1:$PORT" RUST_LOG=warn JOB_CACHE="$JOB_CACHE" \
     "$BIN" serve >"$WORK/server-$backend.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
@@ -86,7 +89,7 @@ run_backend() {
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/jobs.lua "http://127.0.0.1:$PORT" -- "$scenario" >/dev/null
     local line
     line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s bench/jobs.lua "http://127.0.0.1:$PORT" -- "$scenario" | grep '^RESULT')
-    printf '%-9s %-9s %s\n' "$backend" "$scenario" "${line#RESULT }" | tee -a "$RESULTS"
+    printf '%-9s %-9s cache=%-5s %s\n' "$backend" "$scenario" "$JOB_CACHE" "${line#RESULT }" | tee -a "$RESULTS"
   done
   stop_server
 }

@@ -32,6 +32,8 @@ pub struct Settings {
     pub mail_delivery: MailDelivery,
     /// Abuse limits: session lifetime, sign-ups per address, sockets per user.
     pub limits: Limits,
+    /// Keep job list pages in memory (`JOB_CACHE`, true); off for measuring the queries.
+    pub job_cache: bool,
 }
 
 /// Limits that keep one client from wearing out the site or an account.
@@ -100,6 +102,7 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("mail_delivery", &self.mail_delivery)
             .field("limits", &self.limits)
+            .field("job_cache", &self.job_cache)
             .finish_non_exhaustive()
     }
 }
@@ -171,6 +174,7 @@ impl Settings {
                 concurrency: parse_var("MAIL_CONCURRENCY", 8u32)?.clamp(1, 64),
                 poll_interval: std::time::Duration::from_secs(1),
             },
+            job_cache: parse_var("JOB_CACHE", true)?,
             limits: Limits {
                 session_ttl: std::time::Duration::from_secs(
                     parse_var("SESSION_HOURS", 12u64)?.clamp(1, 24 * 90) * 3600,

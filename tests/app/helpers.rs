@@ -79,6 +79,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         // The suite signs up from one address many times over; the test of
         // the sign-up limit lowers it again.
         limits: jobconnect::config::Limits { signups_per_address: 100_000, ..Default::default() },
+        job_cache: true,
     }
 }
 

@@ -179,6 +179,11 @@ pub fn search_cached(
     }
 }
 
+/// `search` with no cache (`JOB_CACHE=false`), in the cache's wrapping.
+pub fn search_uncached(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> QueryResult<Arc<CachedResults>> {
+    Ok(Arc::new(CachedResults { fresh_until: None, results: search(conn, q, now)? }))
+}
+
 /// What the home page asks for: the newest open jobs.
 pub fn latest_query(n: i64) -> SearchQuery {
     SearchQuery { page: 1, per_page: n, ..Default::default() }

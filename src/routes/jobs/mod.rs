@@ -17,8 +17,8 @@ use crate::domain::SearchQuery;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-/// Search result pages kept per HTTP worker (see `db::jobs::SearchCache`).
-const CACHED_SEARCHES: usize = 1000;
+/// Job list pages kept per HTTP worker (see `db::jobs::SearchCache`).
+const CACHED_PAGES: usize = 1000;
 
 /// The results of `q`: straight from this worker's cache when the data
 /// version is known without asking (PostgreSQL, `db::jobs::KnownVersion`),
@@ -29,6 +29,9 @@ pub async fn cached_search(
     q: SearchQuery,
 ) -> AppResult<Arc<CachedResults>> {
     let now = crate::db::now();
+    if !state.settings.job_cache {
+        return state.db.run(move |c| jobs::search_uncached(c, &q, now)).await;
+    }
     if let Some(hit) = state.db.jobs_version().get().and_then(|version| cache.fresh(&q, version, now)) {
         return Ok(hit);
     }
@@ -37,7 +40,7 @@ pub async fn cached_search(
 }
 
 pub fn routes(r: &mut Routes) {
-    r.data(web::Data::new(crate::db::jobs::SearchCache::new(CACHED_SEARCHES)));
+    r.data(web::Data::new(SearchCache::new(CACHED_PAGES)));
     r.get("/jobs", browse::list)
         .get("/jobs/{id}", browse::show)
         .post("/jobs/{id}/save", saved::save)
