@@ -53,18 +53,3 @@ pub fn count_from(conn: &mut AnyConnection, action: &str, ip: &str, since: Primi
         .count()
         .get_result(conn)
 }
-
-/// Rows of `action` about the record `target_id` since `since` (per-account limits).
-pub fn count_about(
-    conn: &mut AnyConnection,
-    action: &str,
-    target_id: i64,
-    since: PrimitiveDateTime,
-) -> QueryResult<i64> {
-    audit_log::table
-        .filter(
-            audit_log::action.eq(action).and(audit_log::target_id.eq(target_id)).and(audit_log::created_at.gt(since)),
-        )
-        .count()
-        .get_result(conn)
-}

@@ -85,6 +85,15 @@ pub fn enqueue_with_link(
     insert(conn, email, &Sender::default(), Some((kind, user_id)))
 }
 
+/// E-mails with this subject queued for the address since `since` (a
+/// per-account limit of an e-mail the site sends on its own).
+pub fn queued_since(conn: &mut AnyConnection, to: &str, subject: &str, since: PrimitiveDateTime) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::recipient.eq(to).and(outbox::subject.eq(subject)).and(outbox::created_at.gt(since)))
+        .count()
+        .get_result(conn)
+}
+
 /// E-mails with a link of `kind` queued for the user since `since` (the
 /// per-account limits of reset and confirmation e-mails).
 pub fn links_queued_since(

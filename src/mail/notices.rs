@@ -376,6 +376,17 @@ notice!(
     "email/already_registered.html"
 );
 
+const ALREADY_REGISTERED: &str = "You already have a JobConnect account";
+
+/// How many "you already have an account" e-mails went to the user since `since`.
+pub fn already_registered_since(
+    c: &mut AnyConnection,
+    user: &User,
+    since: time::PrimitiveDateTime,
+) -> QueryResult<i64> {
+    mail::queued_since(c, &user.email, ALREADY_REGISTERED, since)
+}
+
 /// Someone signed up with the address of an existing account: its owner hears
 /// of it (the sign-up page answers the same as for a new address).
 pub fn already_registered(c: &mut AnyConnection, settings: &Settings, user: &User) -> QueryResult<i64> {
@@ -387,7 +398,7 @@ pub fn already_registered(c: &mut AnyConnection, settings: &Settings, user: &Use
     };
     let text = AlreadyRegisteredText { m: &m }.render();
     let html = AlreadyRegisteredHtml { m: &m, site: site(settings) }.render();
-    queue(c, &user.email, user.name(), "You already have a JobConnect account", text, html, None)
+    queue(c, &user.email, user.name(), ALREADY_REGISTERED, text, html, None)
 }
 
 // ---- job-alert digest -----------------------------------------------------------

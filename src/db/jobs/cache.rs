@@ -180,7 +180,11 @@ pub fn search_cached(
 }
 
 /// `search` with no cache (`JOB_CACHE=false`), in the cache's wrapping.
-pub fn search_uncached(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> QueryResult<Arc<CachedResults>> {
+pub fn search_uncached(
+    conn: &mut AnyConnection,
+    q: &SearchQuery,
+    now: PrimitiveDateTime,
+) -> QueryResult<Arc<CachedResults>> {
     Ok(Arc::new(CachedResults { fresh_until: None, results: search(conn, q, now)? }))
 }
 

@@ -8,9 +8,7 @@
 mod cache;
 mod search;
 
-pub use cache::{
-    CachedResults, JOBS_CHANNEL, KnownVersion, SearchCache, latest_query, search_cached, search_uncached,
-};
+pub use cache::{CachedResults, JOBS_CHANNEL, KnownVersion, SearchCache, latest_query, search_cached, search_uncached};
 pub use search::{JobCard, MARK_END, MARK_START, MAX_RESULTS, SearchResults, max_id, search};
 
 use diesel::dsl::count_star;

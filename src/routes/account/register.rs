@@ -140,8 +140,7 @@ pub async fn submit(
             let done = db::transaction(c, |c| {
                 let (outcome, detail) = match users::find_by_login(c, &email)? {
                     Some(owner) => {
-                        let told = audit::count_about(c, SIGNUP, owner.id, since)?;
-                        let detail = if told < NOTICES_PER_ACCOUNT {
+                        let detail = if notices::already_registered_since(c, &owner, since)? < NOTICES_PER_ACCOUNT {
                             notices::already_registered(c, &settings, &owner)?;
                             "address already registered: its owner was told"
                         } else {
