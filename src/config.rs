@@ -22,6 +22,9 @@ pub struct Settings {
     pub max_image_bytes: u64,
     pub max_form_bytes: usize,
     pub bcrypt_cost: u32,
+    /// Database connections per instance; default twice the cores (at least
+    /// 4): more queries at once than the CPUs can run only stretch each one
+    /// (docs/BENCHMARKS.md, pool size).
     pub db_pool_size: u32,
     pub workers: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
@@ -138,6 +141,7 @@ impl Settings {
         let _ = dotenvy::dotenv();
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
         let bind = var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let base_url = var("BASE_URL").unwrap_or_else(|| default_base_url(&bind));
         let upload_dir = var("UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads"));
         let mail_dir = var("MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail"));
@@ -162,8 +166,8 @@ impl Settings {
             max_image_bytes: parse_var("MAX_IMAGE_BYTES", 2 * 1024 * 1024)?,
             max_form_bytes: parse_var("MAX_FORM_BYTES", 256 * 1024)?,
             bcrypt_cost: parse_var("BCRYPT_COST", bcrypt::DEFAULT_COST)?,
-            db_pool_size: parse_var("DB_POOL_SIZE", 16)?,
-            workers: parse_var("WORKERS", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))?,
+            db_pool_size: parse_var("DB_POOL_SIZE", (2 * cores).max(4) as u32)?,
+            workers: parse_var("WORKERS", cores)?,
             trust_proxy: parse_var("TRUST_PROXY", false)?,
             background_workers: parse_var("BACKGROUND_WORKERS", true)?,
             mail_delivery: MailDelivery {

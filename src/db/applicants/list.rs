@@ -152,13 +152,6 @@ fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a,
     query
 }
 
-/// PostgreSQL, few matches: the GIN condition alone (its tags hold every
-/// filter), so the planner does not AND it with a B-tree bitmap of the whole
-/// company. The company is checked again on the rows (`list_page`).
-fn search_only<'a>(filter: &ListFilter, terms: &SearchTerms) -> applicants::BoxedQuery<'a, MultiBackend> {
-    applicants::table.into_boxed::<MultiBackend>().filter(search_condition(filter, terms, false))
-}
-
 fn ordered<'a>(
     query: applicants::BoxedQuery<'a, MultiBackend>,
     sort: ApplicantSort,
@@ -243,17 +236,21 @@ pub fn list_page(conn: &mut AnyConnection, filter: &ListFilter, page: i64, per_p
             (page_ids(conn, filter, offset, fetch, Plan::Any)?, total)
         }
         Some(terms) => {
-            let total = match &mut *conn {
-                AnyConnection::Sqlite(c) => fts5_count(c, &fts5_query(filter, terms))?,
-                AnyConnection::Postgresql(_) => with_plan(conn, Plan::FromIndex, |c| {
-                    search_only(filter, terms).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(c)
-                })?
-                .len() as i64,
+            let (few, total) = match &mut *conn {
+                AnyConnection::Sqlite(c) => (None, fts5_count(c, &fts5_query(filter, terms))?),
+                AnyConnection::Postgresql(_) => {
+                    let (ids, total) = with_plan(conn, Plan::FromIndex, |c| match c {
+                        AnyConnection::Postgresql(c) => pg_few_matches(c, filter, terms, offset, fetch),
+                        AnyConnection::Sqlite(_) => unreachable!("matched as PostgreSQL above"),
+                    })?;
+                    (Some(ids), total)
+                }
             };
-            let ids = if total <= COUNT_CAP {
-                if offset >= total { Vec::new() } else { page_ids(conn, filter, offset, fetch, Plan::FromIndex)? }
-            } else {
-                many_matches(conn, filter, terms, offset, fetch)?
+            let ids = match few {
+                _ if total > COUNT_CAP => many_matches(conn, filter, terms, offset, fetch)?,
+                Some(ids) => ids,
+                None if offset >= total => Vec::new(),
+                None => page_ids(conn, filter, offset, fetch, Plan::Any)?,
             };
             (ids, total)
         }
@@ -274,11 +271,48 @@ fn page_ids(
     plan: Plan,
 ) -> QueryResult<Vec<i64>> {
     let sqlite = conn.is_sqlite();
-    let base = match (&filter.search, sqlite, plan) {
-        (Some(terms), false, Plan::FromIndex) => search_only(filter, terms),
-        _ => filtered(filter, sqlite),
-    };
+    let base = filtered(filter, sqlite);
     with_plan(conn, plan, |c| ordered(base, filter.sort).select(applicants::id).limit(fetch).offset(offset).load(c))
+}
+
+/// PostgreSQL: a search's matches (up to the cap) taken once from the GIN
+/// index, counted, and the page of them in list order, in one statement. The
+/// page is of use only when the count is within the cap.
+fn pg_few_matches(
+    conn: &mut diesel::PgConnection,
+    filter: &ListFilter,
+    terms: &SearchTerms,
+    offset: i64,
+    fetch: i64,
+) -> QueryResult<(Vec<i64>, i64)> {
+    let order = match filter.sort {
+        ApplicantSort::Newest => "id DESC".to_string(),
+        ApplicantSort::Oldest => "id ASC".to_string(),
+        ApplicantSort::Name => "lower(name) ASC, id ASC".to_string(),
+        ApplicantSort::Stage => format!("{STAGE_RANK_SQL} ASC, id DESC"),
+        ApplicantSort::Updated => "updated_at DESC, id DESC".to_string(),
+    };
+    let rows = diesel::sql_query(format!(
+        "WITH m AS MATERIALIZED (SELECT id, name, stage, updated_at FROM applicants \
+           WHERE search_document @@ to_tsquery('simple', $1) LIMIT $2), \
+         p AS (SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM m ORDER BY {order} LIMIT $3 OFFSET $4) \
+         SELECT (SELECT count(*) FROM m) AS n, p.id FROM (SELECT 1) one LEFT JOIN p ON true ORDER BY p.pos"
+    ))
+    .bind::<Text, _>(tsquery(filter, terms))
+    .bind::<diesel::sql_types::BigInt, _>(COUNT_CAP + 1)
+    .bind::<diesel::sql_types::BigInt, _>(fetch)
+    .bind::<diesel::sql_types::BigInt, _>(offset)
+    .load::<CountedId>(conn)?;
+    let total = rows.first().map(|r| r.n).unwrap_or(0);
+    Ok((rows.into_iter().filter_map(|r| r.id).collect(), total))
+}
+
+#[derive(QueryableByName)]
+struct CountedId {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    id: Option<i64>,
 }
 
 /// A page of a search that matches more than the cap: read in list order.
