@@ -178,7 +178,7 @@ async fn pagination_edges_answer_cleanly(app: &TestApp) {
     );
 }
 
-async fn drafts_and_closed_jobs_are_hidden_from_everyone_but_their_company(app: &TestApp) {
+async fn drafts_are_hidden_from_everyone_but_their_company_and_closed_jobs_take_no_applications(app: &TestApp) {
     let bob = app.employer("bob", "Acme").await;
     let acme = app.company_of(&bob).await;
     let eve = app.employer("eve", "Globex").await;
@@ -187,13 +187,26 @@ async fn drafts_and_closed_jobs_are_hidden_from_everyone_but_their_company(app: 
     let draft = app.job(acme, "Secret Draft").status("draft").insert().await;
     let closed = app.job(acme, "Old Closed").status("closed").insert().await;
     let open = app.job(acme, "Open Welder").insert().await;
+    let taken_down = app.job(acme, "Spam Post").insert().await;
+    root.post_form(&format!("/admin/jobs/{taken_down}/close"), &[]).await.assert_status(303);
 
     let visitor = app.client();
     for client in [&visitor, &ann.client, &eve.client] {
         let list = client.get("/jobs").await;
         assert_eq!(titles(&list), ["Open Welder"]);
         client.get(&format!("/jobs/{draft}")).await.assert_status(404);
-        client.get(&format!("/jobs/{closed}")).await.assert_status(404);
+        client.get(&format!("/jobs/{taken_down}")).await.assert_status(404);
+        // A closed job is still readable, but gone for search engines and
+        // with nothing to apply with.
+        let page = client.get(&format!("/jobs/{closed}")).await;
+        page.assert_status(410);
+        assert!(page.text().contains("No longer accepting applications"), "{}", page.text());
+        assert!(page.text().contains("Old Closed"));
+        assert_eq!(page.header("x-robots-tag"), "noindex");
+        assert_eq!(attrs(&page, r#"meta[name="robots"]"#, "content"), ["noindex"]);
+        assert!(!page.body.contains("application/ld+json"), "no JSON-LD for a closed job");
+        assert!(attrs(&page, "a", "href").iter().all(|h| !h.ends_with("/apply")), "no Apply link");
+        assert!(page.select("form[action$='/save']").is_empty(), "no Save button");
         client.get(&format!("/jobs/{open}")).await.assert_status(200);
         let company = client.get(&format!("/companies/{acme}")).await;
         assert_eq!(titles(&company), ["Open Welder"]);
@@ -205,6 +218,9 @@ async fn drafts_and_closed_jobs_are_hidden_from_everyone_but_their_company(app: 
         page.assert_status(200);
         assert!(page.text().contains("This job is a draft"));
         client.get(&format!("/jobs/{closed}")).await.assert_status(200);
+        let page = client.get(&format!("/jobs/{taken_down}")).await;
+        page.assert_status(200);
+        assert!(page.text().contains("closed by an administrator"), "{}", page.text());
     }
     // Another employer cannot even preview them.
     eve.get(&format!("/employer/jobs/{draft}/preview")).await.assert_status(404);
@@ -345,7 +361,10 @@ async fn closing_date_hides_the_job_at_once_and_the_task_closes_it(app: &TestApp
     app.set_closes_at(expired, Some(jobconnect::db::now() - time::Duration::minutes(1))).await;
     let list = app.client().get("/jobs").await;
     assert_eq!(titles(&list), ["Live Welder"], "hidden even before the task runs");
-    app.client().get(&format!("/jobs/{expired}")).await.assert_status(404);
+    // Expired before the task ran: already "no longer accepting applications".
+    let page = app.client().get(&format!("/jobs/{expired}")).await;
+    page.assert_status(410);
+    assert!(page.text().contains("No longer accepting applications"));
     assert!(!app.client().get("/jobs?q=welder").await.text().contains("Expired"));
 
     // An employer sets a closing date a few seconds ahead: the job closes by itself.
@@ -436,9 +455,29 @@ async fn job_page_carries_valid_json_ld(app: &TestApp) {
     assert_eq!(ld["hiringOrganization"]["name"], "Acme");
     assert_eq!(ld["employmentType"], "CONTRACTOR");
     assert_eq!(ld["jobLocationType"], "TELECOMMUTE");
+    assert_eq!(ld["applicantLocationRequirements"]["@type"], "Country", "a remote job says where applicants may live");
+    assert!(ld.get("validThrough").is_none(), "no closing date, no validThrough");
     assert_eq!(ld["baseSalary"]["value"]["unitText"], "HOUR");
     assert_eq!(ld["baseSalary"]["value"]["minValue"], 50);
     assert!(ld["datePosted"].as_str().unwrap().starts_with("20"));
+
+    // Hybrid is not remote: a place, no TELECOMMUTE; a closing date is validThrough.
+    let closes = time::OffsetDateTime::now_utc() + time::Duration::days(30);
+    let closes = time::PrimitiveDateTime::new(closes.date(), closes.time());
+    let hybrid = app.job(acme, "Hybrid Designer").remote("hybrid").location("Paris").closes_at(closes).insert().await;
+    let ld = json_ld(&app.client().get(&format!("/jobs/{hybrid}")).await);
+    assert!(ld.get("jobLocationType").is_none(), "hybrid is not TELECOMMUTE: {ld}");
+    assert!(ld.get("applicantLocationRequirements").is_none());
+    assert_eq!(ld["jobLocation"]["address"]["addressLocality"], "Paris");
+    assert!(ld["validThrough"].as_str().unwrap().starts_with(&closes.year().to_string()));
+}
+
+/// The JSON-LD of a job page.
+fn json_ld(resp: &Resp) -> serde_json::Value {
+    resp.assert_status(200);
+    let start = resp.body.find(r#"<script type="application/ld+json">"#).expect("JSON-LD present");
+    let rest = &resp.body[start + r#"<script type="application/ld+json">"#.len()..];
+    serde_json::from_str(&rest[..rest.find("</script>").unwrap()]).expect("valid JSON")
 }
 
 async fn search_words_are_never_query_syntax(app: &TestApp) {
@@ -655,7 +694,7 @@ both_backends!(
     search_ranks_title_matches_above_description_matches,
     each_filter_narrows_the_list,
     pagination_edges_answer_cleanly,
-    drafts_and_closed_jobs_are_hidden_from_everyone_but_their_company,
+    drafts_are_hidden_from_everyone_but_their_company_and_closed_jobs_take_no_applications,
     employer_cannot_touch_another_companys_jobs,
     employer_posts_previews_publishes_closes_and_reopens,
     bad_job_form_input_is_422_with_the_form_kept,

@@ -117,11 +117,12 @@ GET      /email-templates/{id}/edit       template        -          login   404
 POST     /email-templates/{id}/edit       template*       form       login   404    404          422      404            404
 POST     /email-templates/{id}/delete     template*       form       login   404    404          303      404            404
 
-# jobs: open jobs are public; drafts and closed jobs only for their company and admins
+# jobs: open jobs are public; drafts only for their company and admins; a
+# closed job is "no longer accepting applications" (410) but for them
 GET      /jobs                            -               -          200     200    200          200      200            200
 GET      /jobs/{id}                       job             -          200     200    200          200      200            200
 GET      /jobs/{id}                       draft           -          404     404    404          200      404            200
-GET      /jobs/{id}                       closed          -          404     404    404          200      404            200
+GET      /jobs/{id}                       closed          -          410     410    410          200      410            200
 POST     /jobs/{id}/save                  job*            form       login   303    303          404      404            404
 POST     /jobs/{id}/unsave                job*            form       login   303    303          404      404            404
 GET      /saved-jobs                      -               -          login   200    200          404      404            404

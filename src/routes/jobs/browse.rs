@@ -1,6 +1,7 @@
 //! `/jobs` (list and search) and `/jobs/{id}` (the job page).
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use time::PrimitiveDateTime;
@@ -234,13 +235,15 @@ struct ShowPage {
     json_ld: Option<serde_json::Value>,
 }
 
-/// Loads a job for the page: open jobs for everyone, drafts and closed jobs
-/// only for their company's employers and admins (404 for anyone else).
+/// Loads a job for the page: open and closed jobs for everyone (a closed one
+/// as "no longer accepting applications"), drafts and jobs an admin took
+/// down only for their company's employers and admins (404 for anyone else).
 pub async fn load_for_page(state: &AppState, page: &Page, id: i64) -> AppResult<(JobView, bool)> {
     let (job, company) = state.db.run(move |c| jobs::find_with_company(c, id)).await?;
     let now = crate::db::now();
     let manager = page.user.as_ref().is_some_and(|u| u.is_admin() || u.employer_company().ok() == Some(job.company_id));
-    if !job.is_listed(now) && !manager {
+    let public = job.effective_status(now) == JobStatus::Closed && !job.closed_by_admin;
+    if !job.is_listed(now) && !public && !manager {
         return Err(AppError::NotFound);
     }
     Ok((JobView { job, company, now }, manager))
@@ -264,7 +267,15 @@ pub async fn show(page: Page, state: web::Data<AppState>, path: web::Path<String
         None => (false, None),
     };
     let json_ld = v.listed().then(|| view::json_ld(&v.job, &v.company, &state.settings.base_url));
-    render(StatusCode::OK, &ShowPage { page, v, manager, preview: false, saved, applied, json_ld })
+    // A job that no longer takes applications is gone for search engines
+    // (410, noindex) but still readable, for those who applied or follow a link.
+    let status = if v.listed() || manager { StatusCode::OK } else { StatusCode::GONE };
+    let listed = v.listed();
+    let mut response = render(status, &ShowPage { page, v, manager, preview: false, saved, applied, json_ld })?;
+    if !listed {
+        response.headers_mut().insert(HeaderName::from_static("x-robots-tag"), HeaderValue::from_static("noindex"));
+    }
+    Ok(response)
 }
 
 /// The employer's preview: the page as visitors will see it, with the
