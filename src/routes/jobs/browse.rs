@@ -217,6 +217,11 @@ impl JobView {
         format!("/jobs/{}", self.job.id)
     }
 
+    /// "Closes" while the closing date is ahead, "Closed" once it has passed.
+    pub fn closes_label(&self) -> &'static str {
+        if self.job.closes_at.is_some_and(|t| t <= self.now) { "Closed" } else { "Closes" }
+    }
+
     pub fn closes(&self) -> String {
         self.job.closes_at.as_ref().map(format::datetime).unwrap_or_default()
     }
