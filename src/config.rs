@@ -48,11 +48,21 @@ pub struct Limits {
     pub signups_per_address: i64,
     /// Live sockets one user may hold open on one instance (`SOCKETS_PER_USER`, 12).
     pub sockets_per_user: usize,
+    /// Applications one seeker may send per hour (`APPLICATIONS_PER_HOUR`, 30).
+    pub applications_per_hour: i64,
+    /// Messages one user may send per hour (`MESSAGES_PER_HOUR`, 120).
+    pub messages_per_hour: i64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { session_ttl: std::time::Duration::from_secs(12 * 3600), signups_per_address: 10, sockets_per_user: 12 }
+        Limits {
+            session_ttl: std::time::Duration::from_secs(12 * 3600),
+            signups_per_address: 10,
+            sockets_per_user: 12,
+            applications_per_hour: 30,
+            messages_per_hour: 120,
+        }
     }
 }
 
@@ -185,6 +195,8 @@ impl Settings {
                 ),
                 signups_per_address: parse_var("SIGNUPS_PER_ADDRESS_HOUR", 10i64)?.max(1),
                 sockets_per_user: parse_var("SOCKETS_PER_USER", 12usize)?.max(1),
+                applications_per_hour: parse_var("APPLICATIONS_PER_HOUR", 30i64)?.max(1),
+                messages_per_hour: parse_var("MESSAGES_PER_HOUR", 120i64)?.max(1),
             },
         };
         if !(4..=31).contains(&settings.bcrypt_cost) {

@@ -7,6 +7,7 @@ pub mod applicants;
 pub mod audit;
 pub mod companies;
 pub mod jobs;
+pub mod limits;
 pub mod mail;
 pub mod messages;
 pub mod notifications;

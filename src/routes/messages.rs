@@ -26,6 +26,7 @@ use crate::auth::{CsrfForm, CurrentUser, NoFields};
 use crate::config::Settings;
 use crate::db::messages::{self, MessageView, Participant, Scope, Thread};
 use crate::db::notifications::{self, NewNotification};
+use crate::db::limits::{self, Limited};
 use crate::db::{self, AnyConnection, applicants};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
@@ -182,23 +183,37 @@ async fn send(
     let (thread, _) = open(&state, &user, &raw_id, side).await?;
     let mut errors = FieldErrors::default();
     let Some(body) = errors.check("body", parse_body(&form.body)) else {
-        // The layout only for a form to show again: a good post skips its queries.
-        let page = Page::from_request(&req, &mut Payload::None).await?;
-        let id = thread.applicant_id;
-        let messages = state.db.run(move |c| messages::in_thread(c, id, THREAD_LIMIT)).await?;
-        let seeker_side = side.is_seeker();
-        return render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ThreadPage { page, thread, seeker_side, messages, body: form.body, errors },
-        );
+        return show_again(&req, &state, thread, side, form.body, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let sender = Sender { id: user.id, name: user.name().to_string(), seeker_side: side.is_seeker() };
     // Whoever replies has read what they reply to.
     let (hub, settings, t) = (state.hub.clone(), state.settings.clone(), thread.clone());
-    let wake = state.db.run(move |c| store_message(c, &hub, &settings, &t, &sender, &body)).await?;
+    let stored = state.db.run(move |c| store_message(c, &hub, &settings, &t, &sender, &body)).await?;
+    let Some(wake) = stored else {
+        errors.add("body", "You have sent a lot of messages in the last hour. Take a break and send this one later.");
+        return show_again(&req, &state, thread, side, form.body, errors, StatusCode::TOO_MANY_REQUESTS).await;
+    };
     state.hub.poke(&wake);
     state.outbox.wake();
     Ok(see_other(&format!("{}#reply", thread.link(side.is_seeker()))))
+}
+
+/// The thread again with the message typed and what was wrong with it. The
+/// layout is loaded only here: a good post skips its queries.
+async fn show_again(
+    req: &HttpRequest,
+    state: &AppState,
+    thread: Thread,
+    side: Side,
+    body: String,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let page = Page::from_request(req, &mut Payload::None).await?;
+    let id = thread.applicant_id;
+    let messages = state.db.run(move |c| messages::in_thread(c, id, THREAD_LIMIT)).await?;
+    let seeker_side = side.is_seeker();
+    render(status, &ThreadPage { page, thread, seeker_side, messages, body, errors })
 }
 
 struct Sender {
@@ -208,7 +223,8 @@ struct Sender {
 }
 
 /// Stores a message with its notifications, timeline line and e-mails for
-/// whoever is not online; returns the users whose pages should be woken.
+/// whoever is not online; returns the users whose pages should be woken, or
+/// None when the sender has reached `MESSAGES_PER_HOUR` (nothing stored).
 fn store_message(
     c: &mut AnyConnection,
     hub: &Hub,
@@ -216,8 +232,11 @@ fn store_message(
     thread: &Thread,
     sender: &Sender,
     body: &str,
-) -> Result<Vec<i64>, diesel::result::Error> {
+) -> Result<Option<Vec<i64>>, diesel::result::Error> {
     db::transaction(c, |c| {
+        if !limits::allows(c, Limited::Messages, sender.id, settings.limits.messages_per_hour)? {
+            return Ok(None);
+        }
         let company_side = messages::company_side(c, thread)?;
         let seeker_side = messages::seeker_side(c, thread)?;
         let other_side: &[Participant] = if sender.seeker_side { &company_side } else { &seeker_side };
@@ -266,7 +285,7 @@ fn store_message(
         wake.push(sender.id);
         wake.sort_unstable();
         wake.dedup();
-        Ok(wake)
+        Ok(Some(wake))
     })
 }
 

@@ -10,6 +10,7 @@ pub mod companies;
 pub mod email;
 pub mod health;
 pub mod home;
+pub mod honeypot;
 pub mod jobs;
 pub mod live;
 pub mod messages;

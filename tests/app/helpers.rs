@@ -76,9 +76,14 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         trust_proxy: false,
         background_workers: true,
         mail_delivery: Default::default(),
-        // The suite signs up from one address many times over; the test of
-        // the sign-up limit lowers it again.
-        limits: jobconnect::config::Limits { signups_per_address: 100_000, ..Default::default() },
+        // The suite signs up from one address, and applies and writes, many
+        // times over; the tests of the limits lower them again.
+        limits: jobconnect::config::Limits {
+            signups_per_address: 100_000,
+            applications_per_hour: 100_000,
+            messages_per_hour: 100_000,
+            ..Default::default()
+        },
         job_cache: true,
     }
 }

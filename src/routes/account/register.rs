@@ -11,7 +11,7 @@ use crate::db::{self, users};
 use crate::domain::{DisplayText, Email, Password, Role, Username};
 use crate::error::AppResult;
 use crate::mail::notices;
-use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::routes::{FieldErrors, Page, honeypot, render, see_other};
 use crate::state::AppState;
 
 /// The sign-up fields. Anything else sent (an `is_admin`, a `company_id`) is
@@ -24,6 +24,8 @@ pub struct RegisterForm {
     pub password: String,
     pub role: String,
     pub company_name: String,
+    /// The honeypot: empty from people (see `routes::honeypot`).
+    pub website: String,
 }
 
 #[derive(Template)]
@@ -102,11 +104,14 @@ pub async fn submit(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> AppResult<HttpResponse> {
+    let ip = client_ip(&req);
+    if honeypot::caught(&state, &form.website, SIGNUP, &ip).await? {
+        return Ok(see_other("/register/sent"));
+    }
     let valid = match validate(&form) {
         Ok(v) => v,
         Err(errors) => return refuse(page, form, errors),
     };
-    let ip = client_ip(&req);
     let limit = state.settings.limits.signups_per_address;
     let since = db::now() - WINDOW;
     let (address, name) = (ip.clone(), valid.username.as_str().to_string());

@@ -15,6 +15,7 @@ use crate::config::Settings;
 use crate::db::applicants::{self, NewApplicant};
 use crate::db::companies::{self, Company};
 use crate::db::jobs::{self, Job};
+use crate::db::limits::{self, Limited};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::resumes::{self, NewResume, Resume};
 use crate::db::{self, AnyConnection, users};
@@ -174,6 +175,8 @@ enum Refusal {
     JobClosed,
     AlreadyApplied,
     ResumeGone,
+    /// `APPLICATIONS_PER_HOUR` reached.
+    TooMany,
 }
 
 impl Refusal {
@@ -184,7 +187,14 @@ impl Refusal {
                 ("job", "You have already applied to this job. You can follow it in your applications.")
             }
             Refusal::ResumeGone => ("resume", "That resume is no longer in your list. Choose another or upload a PDF."),
+            Refusal::TooMany => {
+                ("job", "You have sent a lot of applications in the last hour. Take a break and apply again later.")
+            }
         }
+    }
+
+    fn status(self) -> StatusCode {
+        if self == Refusal::TooMany { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY }
     }
 }
 
@@ -321,7 +331,7 @@ pub async fn submit(
             }
             let tpl =
                 ApplyPage { page, job, company, resumes, form, errors, state: apply_state, max_size: max_size(&state) };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &tpl)
+            render(refused.status(), &tpl)
         }
     }
 }
@@ -403,6 +413,9 @@ fn write_application(
     }
     if applicants::application_to_job(c, job_id, seeker_id)?.is_some() {
         return Err(TxError::Refused(Refusal::AlreadyApplied));
+    }
+    if !limits::allows(c, Limited::Applications, seeker_id, settings.limits.applications_per_hour)? {
+        return Err(TxError::Refused(Refusal::TooMany));
     }
     let now = db::now();
     let resume_id = match (existing, new_file) {

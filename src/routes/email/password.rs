@@ -15,7 +15,7 @@ use crate::domain::{Email, Password};
 use crate::error::AppResult;
 use crate::mail::notices;
 use crate::routes::account::{invalid_link, link_is_valid};
-use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::routes::{FieldErrors, Page, honeypot, render, see_other};
 use crate::state::AppState;
 
 /// The audit action every request writes (what the per-address limit counts).
@@ -30,6 +30,8 @@ const WINDOW: time::Duration = time::Duration::hours(1);
 #[serde(default)]
 pub struct ForgotForm {
     pub email: String,
+    /// The honeypot: empty from people (see `routes::honeypot`).
+    pub website: String,
 }
 
 #[derive(Template)]
@@ -56,6 +58,9 @@ pub async fn forgot_submit(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> AppResult<HttpResponse> {
+    if honeypot::caught(&state, &form.website, REQUESTED, &client_ip(&req)).await? {
+        return Ok(see_other("/password/forgot"));
+    }
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(message) => {
