@@ -6,6 +6,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::companies;
+use crate::domain::PayRule;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = companies)]
@@ -19,6 +20,7 @@ pub struct Company {
     pub logo_path: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub pay_rule: PayRule,
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Company> {
@@ -45,6 +47,7 @@ pub struct CompanyProfile {
     pub website: String,
     pub description: String,
     pub location: String,
+    pub pay_rule: PayRule,
 }
 
 /// Writes the profile; the slug stays, so links to the company keep working.

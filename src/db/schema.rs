@@ -12,6 +12,7 @@ diesel::table! {
         logo_path -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        pay_rule -> Text,
     }
 }
 

@@ -69,3 +69,25 @@ text_enum! {
         Manual => "manual", "Added by hand";
     }
 }
+
+text_enum! {
+    /// The pay-transparency law a company's job ads fall under (its setting):
+    /// each but `None` demands the pay range in the ad.
+    PayRule {
+        None => "none", "No pay-transparency rule";
+        Eu => "eu", "European Union (Pay Transparency Directive)";
+        California => "us-ca", "California, USA";
+        Colorado => "us-co", "Colorado, USA";
+        Illinois => "us-il", "Illinois, USA";
+        NewYork => "us-ny", "New York, USA";
+        Washington => "us-wa", "Washington, USA";
+        BritishColumbia => "ca-bc", "British Columbia, Canada";
+    }
+}
+
+impl PayRule {
+    /// Whether a job ad must state its pay range (a minimum and a maximum).
+    pub fn requires_pay_range(self) -> bool {
+        self != PayRule::None
+    }
+}

@@ -13,8 +13,8 @@ use super::jobs::view::{self, CardView};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::companies::{self, Company, CompanyProfile};
 use crate::db::jobs;
-use crate::domain::DisplayText;
 use crate::domain::SearchQuery;
+use crate::domain::{DisplayText, PayRule};
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::routes::{FieldErrors, Page, render, see_other};
@@ -113,6 +113,7 @@ pub struct CompanyForm {
     pub website: String,
     pub description: String,
     pub location: String,
+    pub pay_rule: String,
 }
 
 impl CompanyForm {
@@ -122,7 +123,13 @@ impl CompanyForm {
             website: c.website.clone(),
             description: c.description.clone(),
             location: c.location.clone(),
+            pay_rule: c.pay_rule.as_str().into(),
         }
+    }
+
+    /// The choices of the pay-transparency select: (value, label, chosen).
+    pub fn pay_rules(&self) -> Vec<(&'static str, &'static str, bool)> {
+        PayRule::ALL.iter().map(|r| (r.as_str(), r.label(), r.as_str() == self.pay_rule)).collect()
     }
 
     pub fn validate(&self) -> Result<CompanyProfile, FieldErrors> {
@@ -131,9 +138,23 @@ impl CompanyForm {
         let website = errors.check("website", website(&self.website));
         let description = errors.check("description", multiline(&self.description, 0, 5000));
         let location = errors.check("location", DisplayText::parse(&self.location, 0, 100));
-        match (name, website, description, location) {
-            (Some(name), Some(website), Some(description), Some(location)) if errors.is_empty() => {
-                Ok(CompanyProfile { name: name.into_inner(), website, description, location: location.into_inner() })
+        // Not sent (an older form): no rule.
+        let pay_rule = match self.pay_rule.trim() {
+            "" => Some(PayRule::None),
+            raw => errors.check(
+                "pay_rule",
+                raw.parse::<PayRule>().map_err(|_| "Choose the pay-transparency rule your job ads fall under."),
+            ),
+        };
+        match (name, website, description, location, pay_rule) {
+            (Some(name), Some(website), Some(description), Some(location), Some(pay_rule)) if errors.is_empty() => {
+                Ok(CompanyProfile {
+                    name: name.into_inner(),
+                    website,
+                    description,
+                    location: location.into_inner(),
+                    pay_rule,
+                })
             }
             _ => Err(errors),
         }

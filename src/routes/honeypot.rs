@@ -20,7 +20,10 @@ pub async fn caught(state: &AppState, field: &str, action: &'static str, ip: &st
         .db
         .run(move |c| {
             let detail = "honeypot field filled in: nothing done".to_string();
-            audit::record(c, AuditRecord { actor_id: None, action, target_type: "form", target_id: None, detail, ip: &ip })
+            audit::record(
+                c,
+                AuditRecord { actor_id: None, action, target_type: "form", target_id: None, detail, ip: &ip },
+            )
         })
         .await?;
     Ok(true)

@@ -480,6 +480,59 @@ fn json_ld(resp: &Resp) -> serde_json::Value {
     serde_json::from_str(&rest[..rest.find("</script>").unwrap()]).expect("valid JSON")
 }
 
+/// Where the company's pay-transparency rule demands it, a job is published,
+/// reopened or kept live only with a pay range; elsewhere pay stays optional.
+async fn pay_range_is_required_where_the_company_rule_demands_it(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let loose = app.job(acme, "No Pay Yet").status("draft").insert().await;
+    bob.post_form(&format!("/employer/jobs/{loose}/publish"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(loose).await, "open", "no rule: pay is optional");
+
+    let profile = |rule: &'static str| {
+        [("name", "Acme"), ("website", ""), ("description", ""), ("location", "Berlin"), ("pay_rule", rule)]
+    };
+    let form = bob.get("/employer/company").await;
+    assert_eq!(attrs(&form, "select#pay_rule option[selected]", "value"), ["none"]);
+    bob.post_form("/employer/company", &profile("atlantis")).await.assert_status(422);
+    bob.post_form("/employer/company", &profile("eu")).await.assert_status(303);
+    let form = bob.get("/employer/jobs/new").await;
+    assert!(form.text().contains("a job is published only with a minimum and a maximum salary"), "the form says so");
+
+    let no_pay = app.job(acme, "Welder").status("draft").insert().await;
+    let half = app.job(acme, "Fitter").status("draft").salary(Some(40_000), None, "year").insert().await;
+    let ranged = app.job(acme, "Rigger").status("draft").salary(Some(40_000), Some(50_000), "year").insert().await;
+    for job in [no_pay, half] {
+        let resp = bob.post_form(&format!("/employer/jobs/{job}/publish"), &[]).await;
+        resp.assert_status(303);
+        let back = bob.get(resp.location()).await;
+        assert!(back.text().contains("must state the pay"), "{}", back.text());
+        assert_eq!(app.job_status(job).await, "draft", "not published without a range");
+    }
+    bob.post_form(&format!("/employer/jobs/{ranged}/publish"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(ranged).await, "open");
+    let page = app.client().get(&format!("/jobs/{ranged}")).await;
+    assert!(page.text().contains("40,000–50,000 per year"), "the range is on the job page: {}", page.text());
+    assert!(app.client().get("/jobs").await.text().contains("40,000–50,000 per year"), "and in the list");
+
+    // A live ad cannot drop its range; a draft may (it is checked at publishing).
+    let edit =
+        bob.post_form(&format!("/employer/jobs/{ranged}/edit"), &job_form("Rigger", &[("salary_max", "")])).await;
+    edit.assert_status(422);
+    assert!(edit.text().contains("must state the pay"));
+    let edit = bob
+        .post_form(
+            &format!("/employer/jobs/{no_pay}/edit"),
+            &job_form("Welder", &[("salary_min", ""), ("salary_max", "")]),
+        )
+        .await;
+    edit.assert_status(303);
+    // Closed and reopened: the rule holds at reopening too.
+    bob.post_form(&format!("/employer/jobs/{loose}/close"), &[]).await.assert_status(303);
+    bob.post_form(&format!("/employer/jobs/{loose}/reopen"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(loose).await, "closed", "reopening needs the range now");
+}
+
 async fn search_words_are_never_query_syntax(app: &TestApp) {
     let bob = app.employer("bob", "Acme").await;
     let acme = app.company_of(&bob).await;
@@ -701,6 +754,7 @@ both_backends!(
     closing_date_hides_the_job_at_once_and_the_task_closes_it,
     seekers_save_and_unsave_jobs,
     job_page_carries_valid_json_ld,
+    pay_range_is_required_where_the_company_rule_demands_it,
     search_words_are_never_query_syntax,
     every_post_needs_the_csrf_token,
     company_logo_is_checked_by_content,

@@ -15,6 +15,6 @@ mod matrix;
 mod realtime;
 mod seekers;
 mod signup;
-mod spam;
 mod site;
 mod smtp;
+mod spam;

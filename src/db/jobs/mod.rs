@@ -17,7 +17,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::{applicants, companies, jobs, saved_jobs};
-use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod};
+use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod};
 
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = jobs)]
@@ -52,6 +52,11 @@ impl Job {
 
     /// The status people should read: an open job past its closing date is closed
     /// already, even if the closing task has not run yet.
+    /// Whether the ad states its pay as a range (a minimum and a maximum).
+    pub fn has_pay_range(&self) -> bool {
+        self.salary_min.is_some() && self.salary_max.is_some()
+    }
+
     pub fn effective_status(&self, now: PrimitiveDateTime) -> JobStatus {
         if self.status == JobStatus::Open && !self.is_listed(now) { JobStatus::Closed } else { self.status }
     }
@@ -151,6 +156,8 @@ pub enum TransitionRefused {
     ClosingDatePassed,
     /// Reopening a job an admin closed.
     ClosedByAdmin,
+    /// Publishing or reopening without a pay range where the company's rule demands one.
+    PayRangeRequired(PayRule),
 }
 
 /// Moves a job of the scope to `to` (publish and reopen: to Open; close: to
@@ -180,6 +187,12 @@ pub fn change_status(
         }
         if to == JobStatus::Open && job.closes_at.is_some_and(|t| t <= now) {
             return Ok(Err(TransitionRefused::ClosingDatePassed));
+        }
+        if to == JobStatus::Open && !job.has_pay_range() {
+            let rule: PayRule = companies::table.find(job.company_id).select(companies::pay_rule).first(conn)?;
+            if rule.requires_pay_range() {
+                return Ok(Err(TransitionRefused::PayRangeRequired(rule)));
+            }
         }
         let published_at = if to == JobStatus::Open { job.published_at.or(Some(now)) } else { job.published_at };
         let job = diesel::update(jobs::table.find(id))

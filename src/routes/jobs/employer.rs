@@ -11,9 +11,10 @@ use super::browse::{JobView, render_preview};
 use super::form::JobForm;
 use super::view;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db::companies;
 use crate::db::jobs::{self, Job, ManagedJob, Scope, StatusCounts, TransitionRefused};
 use crate::domain::{CATEGORIES, CURRENCIES};
-use crate::domain::{EmploymentType, JobStatus, RemoteMode, SalaryPeriod};
+use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod};
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
@@ -118,6 +119,8 @@ struct FormPage {
     job: Option<Job>,
     form: JobForm,
     errors: FieldErrors,
+    /// The company's pay-transparency rule (the Pay section says what it demands).
+    pay_rule: PayRule,
 }
 
 impl FormPage {
@@ -161,9 +164,19 @@ impl FormPage {
     }
 }
 
-pub async fn new_form(page: Page, user: CurrentUser) -> AppResult<HttpResponse> {
-    user.employer_company()?;
-    render(StatusCode::OK, &FormPage { page, job: None, form: JobForm::blank(), errors: FieldErrors::default() })
+/// Why a job ad needs its pay range.
+fn pay_range_message(rule: PayRule) -> String {
+    format!("Job ads under {} must state the pay: give a minimum and a maximum salary.", rule.label())
+}
+
+async fn pay_rule_of(state: &AppState, company_id: i64) -> AppResult<PayRule> {
+    Ok(state.db.run(move |c| companies::find(c, company_id)).await?.pay_rule)
+}
+
+pub async fn new_form(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let pay_rule = pay_rule_of(&state, user.employer_company()?).await?;
+    let form = JobForm::blank();
+    render(StatusCode::OK, &FormPage { page, job: None, form, errors: FieldErrors::default(), pay_rule })
 }
 
 pub async fn create(
@@ -176,7 +189,10 @@ pub async fn create(
     let company_id = user.employer_company()?;
     let fields = match form.validate(crate::db::now(), None) {
         Ok(fields) => fields,
-        Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, job: None, form, errors }),
+        Err(errors) => {
+            let pay_rule = pay_rule_of(&state, company_id).await?;
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, job: None, form, errors, pay_rule });
+        }
     };
     let user_id = user.id;
     let job = state.db.run(move |c| jobs::create_draft(c, company_id, Some(user_id), &fields)).await?;
@@ -195,8 +211,9 @@ pub async fn edit_form(
     let scope = Scope::Company(user.employer_company()?);
     let id = super::job_id(&path)?;
     let job = state.db.run(move |c| jobs::find_managed(c, id, scope)).await?;
+    let pay_rule = pay_rule_of(&state, job.company_id).await?;
     let form = JobForm::from_job(&job);
-    render(StatusCode::OK, &FormPage { page, job: Some(job), form, errors: FieldErrors::default() })
+    render(StatusCode::OK, &FormPage { page, job: Some(job), form, errors: FieldErrors::default(), pay_rule })
 }
 
 pub async fn update(
@@ -209,11 +226,30 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let scope = Scope::Company(user.employer_company()?);
     let id = super::job_id(&path)?;
-    let job = state.db.run(move |c| jobs::find_managed(c, id, scope)).await?;
+    let (job, pay_rule) = state
+        .db
+        .run(move |c| {
+            let job = jobs::find_managed(c, id, scope)?;
+            let rule = companies::find(c, job.company_id)?.pay_rule;
+            Ok::<_, AppError>((job, rule))
+        })
+        .await?;
     let fields = match form.validate(crate::db::now(), job.closes_at) {
+        // A live ad keeps its pay range where the company's rule demands one.
+        Ok(fields)
+            if job.status == JobStatus::Open
+                && pay_rule.requires_pay_range()
+                && (fields.salary_min.is_none() || fields.salary_max.is_none()) =>
+        {
+            let mut errors = FieldErrors::default();
+            errors.add("salary_min", pay_range_message(pay_rule));
+            let tpl = FormPage { page, job: Some(job), form, errors, pay_rule };
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &tpl);
+        }
         Ok(fields) => fields,
         Err(errors) => {
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, job: Some(job), form, errors });
+            let tpl = FormPage { page, job: Some(job), form, errors, pay_rule };
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &tpl);
         }
     };
     let closing_changed = fields.closes_at != job.closes_at;
@@ -288,6 +324,9 @@ async fn change(
             FlashKind::Error,
             "An administrator closed this job, so it cannot be reopened. Contact the site's administrators.",
         ),
+        Err(TransitionRefused::PayRangeRequired(rule)) => {
+            session.flash(FlashKind::Error, format!("{} Edit the job, then publish again.", pay_range_message(rule)))
+        }
         Err(TransitionRefused::WrongStatus(status)) => {
             session.flash(FlashKind::Error, format!("This job is {} already.", status.label().to_lowercase()))
         }
