@@ -43,7 +43,7 @@ impl AppState {
     pub fn start_tasks(&self) {
         self.hub.start(self.db.clone(), &self.settings);
         if self.settings.background_workers {
-            crate::background::spawn(&self.db, &self.settings, &self.outbox);
+            crate::background::spawn(&self.db, &self.settings, &self.outbox, &self.hub);
         }
     }
 }

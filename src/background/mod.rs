@@ -9,11 +9,12 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::mail::OutboxSignal;
+use crate::realtime::Hub;
 
 /// Starts every background task of this instance.
-pub fn spawn(db: &Db, settings: &Arc<Settings>, outbox: &OutboxSignal) {
+pub fn spawn(db: &Db, settings: &Arc<Settings>, outbox: &OutboxSignal, hub: &Hub) {
     crate::storage::spawn_temporary_sweeper(settings.upload_dir.clone());
-    crate::mail::worker::spawn(db.clone(), settings.clone(), outbox.clone());
+    crate::mail::worker::spawn(db.clone(), settings.clone(), outbox.clone(), hub.clone());
     crate::mail::digest::spawn(db.clone(), settings.clone(), outbox.clone());
     tokio::spawn(closing::run(db.clone()));
 }

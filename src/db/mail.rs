@@ -275,11 +275,12 @@ pub struct Attempt {
 }
 
 /// Writes the results of a batch in one transaction.
-pub fn record_attempts(conn: &mut AnyConnection, results: &[Attempt]) -> QueryResult<()> {
+pub fn record_attempts(conn: &mut AnyConnection, results: &[Attempt]) -> QueryResult<Vec<i64>> {
     if results.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     super::transaction(conn, |c| {
+        let mut told = Vec::new();
         let now = super::now();
         for attempt in results {
             let mine = outbox::table.filter(
@@ -305,13 +306,19 @@ pub fn record_attempts(conn: &mut AnyConnection, results: &[Attempt]) -> QueryRe
                         outbox::last_error.eq(Some(error)),
                     ))
                     .execute(c)?,
-                Outcome::Failed { error } => diesel::update(mine)
-                    .set((
-                        outbox::state.eq(MailState::Failed),
-                        outbox::locked_until.eq(None::<PrimitiveDateTime>),
-                        outbox::last_error.eq(Some(error)),
-                    ))
-                    .execute(c)?,
+                Outcome::Failed { error } => {
+                    let changed = diesel::update(mine)
+                        .set((
+                            outbox::state.eq(MailState::Failed),
+                            outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                            outbox::last_error.eq(Some(error)),
+                        ))
+                        .execute(c)?;
+                    if changed > 0 {
+                        told.extend(tell_sender_of_failure(c, attempt.id)?);
+                    }
+                    changed
+                }
                 Outcome::Released => diesel::update(mine)
                     .set((
                         outbox::state.eq(if attempt.had_error { MailState::Retrying } else { MailState::Queued }),
@@ -321,8 +328,43 @@ pub fn record_attempts(conn: &mut AnyConnection, results: &[Attempt]) -> QueryRe
                     .execute(c)?,
             };
         }
-        Ok(())
+        Ok(told)
     })
+}
+
+/// An e-mail written to an applicant failed for good: whoever wrote it gets
+/// a notification leading to the applicant (where the timeline shows the
+/// error), not only the admins' outbox. Returns the users told.
+fn tell_sender_of_failure(c: &mut AnyConnection, outbox_id: i64) -> QueryResult<Vec<i64>> {
+    use super::schema::{applicant_events, applicants};
+    let written: Vec<(i64, i64, String, String)> = applicant_events::table
+        .inner_join(applicants::table)
+        .filter(applicant_events::outbox_id.eq(outbox_id).and(applicant_events::kind.eq("email")))
+        .filter(applicant_events::actor_id.is_not_null())
+        .select((
+            applicant_events::actor_id.assume_not_null(),
+            applicants::id,
+            applicants::name,
+            applicant_events::detail,
+        ))
+        .load(c)?;
+    let mut told = Vec::new();
+    for (sender, applicant_id, name, subject) in written {
+        let data = serde_json::json!({ "applicant_id": applicant_id, "outbox_id": outbox_id }).to_string();
+        super::notifications::create(
+            c,
+            &super::notifications::NewNotification {
+                user_id: sender,
+                kind: "email_failed",
+                title: &format!("Your e-mail to {name} could not be delivered"),
+                body: &format!("“{subject}”: see the error on the applicant's page."),
+                link: &format!("/applicants/{applicant_id}"),
+                data,
+            },
+        )?;
+        told.push(sender);
+    }
+    Ok(told)
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<OutboxRow> {

@@ -22,6 +22,7 @@ use super::{links, message};
 use crate::config::{MailDelivery, Settings};
 use crate::db::Db;
 use crate::db::mail::{self, Attempt, OutboxRow, Outcome};
+use crate::realtime::Hub;
 
 /// Longest wait for sends in flight when the app stops (beyond the SMTP timeout).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(40);
@@ -81,11 +82,12 @@ struct Worker {
     db: Db,
     settings: Arc<Settings>,
     outbox: OutboxSignal,
+    hub: Hub,
 }
 
 /// Starts the worker of this instance (called by `background::spawn`).
-pub fn spawn(db: Db, settings: Arc<Settings>, outbox: OutboxSignal) {
-    let worker = Arc::new(Worker { db, settings, outbox });
+pub fn spawn(db: Db, settings: Arc<Settings>, outbox: OutboxSignal, hub: Hub) {
+    let worker = Arc::new(Worker { db, settings, outbox, hub });
     let prepared =
         Transport::from_settings(&worker.settings).and_then(|t| Ok((t, transport::from_mailbox(&worker.settings)?)));
     let (transport, from) = match prepared {
@@ -184,7 +186,11 @@ async fn record(worker: &Worker, chunk: Vec<Attempt>) {
     for attempt in 1..=20 {
         let rows = chunk.clone();
         match worker.db.run(move |c| mail::record_attempts(c, &rows)).await {
-            Ok(()) => return,
+            Ok(told) => {
+                // Senders of e-mails that failed for good have a notification.
+                worker.hub.poke(&told);
+                return;
+            }
             Err(e) => {
                 tracing::warn!(error = %e, attempt, "outbox: cannot record delivery results; retrying");
                 tokio::time::sleep(Duration::from_millis(250 * attempt)).await;

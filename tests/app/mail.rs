@@ -663,6 +663,16 @@ async fn admin_outbox_lists_and_retries_failed_email(backend: Backend) {
     let (_, _, attempts, error) = wait_for_state(&app, id, "failed").await;
     assert_eq!(attempts, 2);
     assert!(error.unwrap().contains("gave up after 2 attempts"));
+    // The employer who wrote it hears of it (not only admins): a
+    // notification leading to the applicant, whose timeline shows the error.
+    let notes = bob.get("/notifications").await;
+    assert!(notes.text().contains("could not be delivered"), "{}", notes.text());
+    assert!(
+        notes.body.contains(&format!(r#"name="next" value="/applicants/{applicant}""#)),
+        "it leads to the applicant"
+    );
+    let timeline = bob.get(&format!("/applicants/{applicant}")).await;
+    assert!(timeline.text().contains("failed") && timeline.text().contains("gave up after 2 attempts"));
 
     bob.get("/admin/outbox").await.assert_status(404);
     bob.post_form(&format!("/admin/outbox/{id}/retry"), &[]).await.assert_status(404);
