@@ -212,6 +212,48 @@ pub fn stage_changed(
     queue(c, &seeker.email, seeker.name(), &subject, text, html, Some(applicant.id)).map(Some)
 }
 
+// ---- job closed -------------------------------------------------------------
+
+pub struct JobClosed {
+    pub name: String,
+    pub job: String,
+    pub company: String,
+    pub link: String,
+}
+notice!(JobClosed, JobClosedText, JobClosedHtml, "email/job_closed.txt", "email/job_closed.html");
+
+/// The employer closed a job and chose to tell its open applicants: each
+/// one not withdrawn, still open and with an address gets an e-mail, and
+/// their timeline says so (with the e-mail's delivery state). Returns how
+/// many were told.
+pub fn job_closed(c: &mut AnyConnection, settings: &Settings, job_id: i64, actor_id: i64) -> QueryResult<usize> {
+    let job = crate::db::jobs::find(c, job_id)?;
+    let company = company_name(c, job.company_id)?;
+    let mut told = 0;
+    for applicant in crate::db::applicants::open_of_job(c, job_id)? {
+        let (email, name) = match seeker_of(c, &applicant)? {
+            Some(seeker) => (seeker.email.clone(), seeker.name().to_string()),
+            None if applicant.seeker_id.is_none() && !applicant.email.is_empty() => {
+                (applicant.email.clone(), applicant.name.clone())
+            }
+            None => continue,
+        };
+        let m = JobClosed {
+            name,
+            job: job.title.clone(),
+            company: company.clone(),
+            link: format!("{}/jobs", site(settings).base_url),
+        };
+        let subject = format!("{} at {} has closed", m.job, m.company);
+        let text = JobClosedText { m: &m }.render();
+        let html = JobClosedHtml { m: &m, site: site(settings) }.render();
+        let outbox_id = queue(c, &email, &m.name, &subject, text, html, Some(applicant.id))?;
+        crate::db::applicants::record_event(c, applicant.id, Some(actor_id), "email", &subject, Some(outbox_id))?;
+        told += 1;
+    }
+    Ok(told)
+}
+
 // ---- new message while offline ---------------------------------------------
 
 pub struct NewMessage {

@@ -308,6 +308,66 @@ async fn system_emails_arrive(backend: Backend) {
     app.stop().await;
 }
 
+/// Closing a job with "E-mail its open applicants" ticked tells each one
+/// still in the running (a seeker's account address, or a hand-added
+/// candidate's), in the transaction of the close, with a timeline line each;
+/// closed and withdrawn applicants and an unticked close send nothing.
+async fn closing_a_job_can_tell_its_open_applicants(backend: Backend) {
+    let (app, smtp) = app_with_smtp(backend).await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    let job = app.open_job(company, "Rust Engineer").await;
+    let (ann, carl) = (app.seeker("ann").await, app.seeker("carl").await);
+    let ann_applicant = app.insert_applicant(company, Some(job), "Ann", Some(ann.id)).await;
+    let carl_applicant = app.insert_applicant(company, Some(job), "Carl", Some(carl.id)).await;
+    app.insert_applicant(company, Some(job), "Manual Mo", None).await;
+    app.db
+        .run(move |c| {
+            use jobconnect::db::schema::applicants;
+            diesel::update(applicants::table.find(carl_applicant)).set(applicants::status.eq("closed")).execute(c)
+        })
+        .await
+        .unwrap();
+
+    let resp = bob
+        .post_form(&format!("/employer/jobs/{job}/close"), &[("notify_applicants", "on"), ("next", "/employer/jobs")])
+        .await;
+    resp.assert_status(303);
+    assert!(bob.get(resp.location()).await.text().contains("Its 2 open applicants are told by e-mail."));
+    assert_eq!(app.job_status(job).await, "closed");
+    let mails = smtp.wait_for_messages(2).await;
+    let mut to: Vec<_> = mails.iter().map(|m| (m.rcpt_to().to_string(), m.subject().to_string())).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            ("ann@example.com".to_string(), "Rust Engineer at Acme has closed".to_string()),
+            ("manual.mo@example.com".to_string(), "Rust Engineer at Acme has closed".to_string()),
+        ]
+    );
+    assert!(mails[0].text.contains("no longer taking applications"), "{}", mails[0].text);
+    let events = app
+        .db
+        .run(move |c| {
+            applicant_events::table
+                .filter(applicant_events::applicant_id.eq(ann_applicant).and(applicant_events::kind.eq("email")))
+                .filter(applicant_events::outbox_id.is_not_null())
+                .count()
+                .get_result::<i64>(c)
+        })
+        .await
+        .unwrap();
+    assert_eq!(events, 1, "the timeline says so");
+
+    // Without the box ticked: closed, nobody told.
+    let quiet = app.open_job(company, "Go Engineer").await;
+    app.insert_applicant(company, Some(quiet), "Dora", None).await;
+    bob.post_form(&format!("/employer/jobs/{quiet}/close"), &[]).await.assert_status(303);
+    assert_eq!(app.job_status(quiet).await, "closed");
+    assert_eq!(outbox_rows(&app).await.len(), 2, "no e-mail queued");
+    app.stop().await;
+}
+
 /// Applying on the portal e-mails the seeker and each employer of the company,
 /// queued in the transaction of the application.
 async fn applying_emails_the_seeker_and_each_employer(backend: Backend) {
@@ -912,6 +972,7 @@ async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
 }
 
 each_backend!(
+    closing_a_job_can_tell_its_open_applicants,
     composed_email_arrives_with_placeholders_filled,
     email_from_a_saved_template,
     selection_writes_to_each_applicant_of_the_company_only,

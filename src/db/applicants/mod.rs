@@ -86,6 +86,16 @@ pub fn insert(conn: &mut AnyConnection, new: &NewApplicant) -> QueryResult<Appli
     diesel::insert_into(applicants::table).values(new).returning(applicants::all_columns).get_result(conn)
 }
 
+/// The applicants of a job still in the running: open and not withdrawn.
+pub fn open_of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Vec<Applicant>> {
+    applicants::table
+        .filter(applicants::job_id.eq(job_id))
+        .filter(applicants::status.eq(ApplicantStatus::Open).and(applicants::withdrawn_at.is_null()))
+        .order(applicants::id.asc())
+        .select(Applicant::as_select())
+        .load(conn)
+}
+
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Applicant> {
     applicants::table.find(id).select(Applicant::as_select()).first(conn)
 }

@@ -11,12 +11,13 @@ use super::browse::{JobView, render_preview};
 use super::form::JobForm;
 use super::view;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db::companies;
 use crate::db::jobs::{self, Job, ManagedJob, Scope, StatusCounts, TransitionRefused};
+use crate::db::{self, companies};
 use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod};
 use crate::error::{AppError, AppResult};
 use crate::format;
+use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
 use crate::state::AppState;
 
@@ -293,6 +294,8 @@ pub async fn preview(
 #[serde(default)]
 pub struct ActionForm {
     next: String,
+    /// Closing: e-mail the job's open applicants that it closed ("on").
+    notify_applicants: String,
 }
 
 async fn change(
@@ -306,15 +309,36 @@ async fn change(
 ) -> AppResult<HttpResponse> {
     let scope = Scope::Company(user.employer_company()?);
     let id = super::job_id(&path)?;
-    let result = state.db.run(move |c| jobs::change_status(c, id, scope, to)).await?;
+    let notify = to == JobStatus::Closed && !form.notify_applicants.is_empty();
+    let (settings, user_id) = (state.settings.clone(), user.id);
+    // The change and the e-mails to its applicants commit together.
+    let (result, told) = state
+        .db
+        .run(move |c| {
+            db::transaction(c, |c| {
+                let result = jobs::change_status(c, id, scope, to)?;
+                let told = if result.is_ok() && notify { notices::job_closed(c, &settings, id, user_id)? } else { 0 };
+                Ok::<_, diesel::result::Error>((result, told))
+            })
+        })
+        .await?;
     let session = TypedSession::from_request(&req);
     match result {
         Ok(job) => {
-            tracing::info!(job_id = id, status = job.status.as_str(), user_id = user.id, "job status changed");
+            tracing::info!(job_id = id, status = job.status.as_str(), user_id = user.id, told, "job status changed");
             if job.closes_at.is_some() {
                 crate::background::closing::wake();
             }
-            session.flash(FlashKind::Success, done);
+            if told > 0 {
+                state.outbox.wake();
+            }
+            let told = match told {
+                _ if !notify => String::new(),
+                0 => " No open applicant had an address to tell.".to_string(),
+                1 => " Its open applicant is told by e-mail.".to_string(),
+                n => format!(" Its {n} open applicants are told by e-mail."),
+            };
+            session.flash(FlashKind::Success, format!("{done}{told}"));
         }
         Err(TransitionRefused::ClosingDatePassed) => session.flash(
             FlashKind::Error,
