@@ -21,6 +21,8 @@ pub struct ListFilter {
     pub employment_type: Option<EmploymentType>,
     pub assignee: AssigneeFilter,
     pub search: Option<SearchTerms>,
+    /// Only open applicants with no action (no change, no timeline line) for this many days.
+    pub idle_days: Option<i64>,
     pub sort: ApplicantSort,
 }
 
@@ -146,10 +148,37 @@ fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a,
         AssigneeFilter::Nobody => query = query.filter(applicants::assignee_id.is_null()),
         AssigneeFilter::User(id) => query = query.filter(applicants::assignee_id.eq(id)),
     }
+    if let Some(days) = filter.idle_days {
+        query = query.filter(idle_since(days));
+    }
     if let Some(terms) = &filter.search {
         query = query.filter(search_condition(filter, terms, sqlite));
     }
     query
+}
+
+/// Open, not withdrawn, and nothing done for `days` days (every change and
+/// timeline line moves `updated_at`, see `record_event`).
+fn idle_since(days: i64) -> Box<dyn BoxableExpression<applicants::table, MultiBackend, SqlType = Bool>> {
+    let before = crate::db::now() - time::Duration::days(days);
+    Box::new(
+        applicants::status
+            .eq(ApplicantStatus::Open)
+            .and(applicants::withdrawn_at.is_null())
+            .and(applicants::updated_at.lt(before)),
+    )
+}
+
+/// How many of a company's open applicants have waited `days` days or more
+/// with nothing done (counted up to `COUNT_CAP + 1`), for the list's reminder.
+pub fn idle_count(conn: &mut AnyConnection, company_id: i64, days: i64) -> QueryResult<i64> {
+    Ok(applicants::table
+        .filter(applicants::company_id.eq(company_id))
+        .filter(idle_since(days))
+        .select(applicants::id)
+        .limit(COUNT_CAP + 1)
+        .load::<i64>(conn)?
+        .len() as i64)
 }
 
 fn ordered<'a>(
@@ -229,7 +258,9 @@ pub fn list_page(conn: &mut AnyConnection, filter: &ListFilter, page: i64, per_p
     // One more than a page, to know whether another follows.
     let fetch = per_page + 1;
     let sqlite = conn.is_sqlite();
-    let (mut ids, total) = match &filter.search {
+    // The full-text paths count by the index's tags alone, which know nothing
+    // of waiting time: a search among idle applicants takes the general path.
+    let (mut ids, total) = match filter.search.as_ref().filter(|_| filter.idle_days.is_none()) {
         None => {
             let total =
                 filtered(filter, sqlite).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;

@@ -20,7 +20,9 @@ pub use choices::{
     JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, job_choices,
     job_filter_choices, job_in_scope,
 };
-pub use list::{COUNT_CAP, ListFilter, ListRow, Listing, counts_by_job, list_page, matching_ids, of_job, rows_by_ids};
+pub use list::{
+    COUNT_CAP, ListFilter, ListRow, Listing, counts_by_job, idle_count, list_page, matching_ids, of_job, rows_by_ids,
+};
 pub use manual::{ManualApplicant, create_manual, job_of_company, update_fields};
 pub use notes::{EventRow, NoteRow, add_note, notes, timeline};
 pub use pipeline::{
@@ -100,7 +102,9 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Applicant> {
     applicants::table.find(id).select(Applicant::as_select()).first(conn)
 }
 
-/// One line of an applicant's timeline. Write it in the transaction of the change.
+/// One line of an applicant's timeline. Write it in the transaction of the
+/// change. Something was done, so the applicant's `updated_at` moves too (the
+/// "no action for N days" filter and the "recently updated" order read it).
 pub fn record_event(
     conn: &mut AnyConnection,
     applicant_id: i64,
@@ -119,6 +123,7 @@ pub fn record_event(
             applicant_events::created_at.eq(super::now()),
         ))
         .execute(conn)?;
+    diesel::update(applicants::table.find(applicant_id)).set(applicants::updated_at.eq(super::now())).execute(conn)?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use time::PrimitiveDateTime;
 
 use super::{Scope, find_in_scope, person_name};
 use crate::db::AnyConnection;
-use crate::db::schema::{applicant_events, applicant_notes, outbox, users};
+use crate::db::schema::{applicant_events, applicant_notes, applicants, outbox, users};
 
 #[derive(Debug, Clone)]
 pub struct NoteRow {
@@ -99,6 +99,8 @@ pub fn timeline(conn: &mut AnyConnection, applicant_id: i64) -> QueryResult<Vec<
 pub fn add_note(conn: &mut AnyConnection, scope: Scope, id: i64, body: &str, author_id: i64) -> QueryResult<i64> {
     crate::db::transaction(conn, |c| {
         find_in_scope(c, scope, id)?;
+        // A note is something done about the applicant (see `record_event`).
+        diesel::update(applicants::table.find(id)).set(applicants::updated_at.eq(crate::db::now())).execute(c)?;
         diesel::insert_into(applicant_notes::table)
             .values((
                 applicant_notes::applicant_id.eq(id),

@@ -37,9 +37,16 @@ struct ListPage {
     selected: Vec<i64>,
     bulk_stage: String,
     bulk_assignee: String,
+    /// On the unfiltered first page of a company's list: how many open
+    /// applicants have waited `IDLE_DAYS[0]` days or more with nothing done.
+    idle: i64,
 }
 
 impl ListPage {
+    fn idle_days(&self) -> [i64; 3] {
+        super::IDLE_DAYS
+    }
+
     fn first_shown(&self) -> i64 {
         if self.rows.is_empty() { 0 } else { (self.page_no - 1) * PER_PAGE + 1 }
     }
@@ -153,7 +160,8 @@ async fn render_list(
     let mut filter = query.filter(user, scope)?;
     let page_no = query.page_number()?;
     let is_admin = scope == Scope::Everything;
-    let (listing, jobs, more_jobs, companies, people, company) = state
+    let remind = !query.is_filtered() && page_no == 1;
+    let (listing, jobs, more_jobs, companies, people, company, idle) = state
         .db
         .run(move |c| {
             // An admin who picked a job without a company sees that job's company.
@@ -166,7 +174,11 @@ async fn render_list(
             let (jobs, more_jobs) = crm::job_filter_choices(c, filter.company_id, filter.job_id)?;
             let companies = if is_admin { crm::company_choices(c)? } else { Vec::new() };
             let people = crm::assignable_people(c, filter.company_id)?;
-            Ok::<_, AppError>((listing, jobs, more_jobs, companies, people, filter.company_id))
+            let idle = match filter.company_id {
+                Some(company) if remind => crm::idle_count(c, company, super::IDLE_DAYS[0])?,
+                _ => 0,
+            };
+            Ok::<_, AppError>((listing, jobs, more_jobs, companies, people, filter.company_id, idle))
         })
         .await?;
     if is_admin && query.company.trim().is_empty() {
@@ -198,6 +210,7 @@ async fn render_list(
         selected,
         bulk_stage,
         bulk_assignee,
+        idle,
     };
     render(status, &tpl)
 }

@@ -56,9 +56,14 @@ pub struct ListQuery {
     pub kind: String,
     pub assignee: String,
     pub company: String,
+    /// Open applicants with no action for this many days (7, 14 or 30).
+    pub idle: String,
     pub sort: String,
     pub page: String,
 }
+
+/// The choices of the "waiting" filter, in days.
+pub const IDLE_DAYS: [i64; 3] = [7, 14, 30];
 
 fn bad(what: &str) -> AppError {
     AppError::Unprocessable(format!("invalid {what} in the applicant filter"))
@@ -103,6 +108,10 @@ impl ListQuery {
             employment_type: optional_enum::<EmploymentType>(&self.kind, "type")?,
             assignee,
             search: SearchTerms::parse(&self.q),
+            idle_days: match self.idle.trim() {
+                "" => None,
+                raw => Some(raw.parse::<i64>().ok().filter(|d| IDLE_DAYS.contains(d)).ok_or_else(|| bad("idle"))?),
+            },
             sort: optional_enum::<ApplicantSort>(&self.sort, "sort")?.unwrap_or_default(),
         })
     }
@@ -125,6 +134,7 @@ impl ListQuery {
             ("type", self.kind.trim()),
             ("assignee", self.assignee.trim()),
             ("company", self.company.trim()),
+            ("idle", self.idle.trim()),
             ("sort", self.sort.trim()),
         ];
         let mut out = url::form_urlencoded::Serializer::new(String::new());
@@ -153,7 +163,8 @@ impl ListQuery {
             && self.status.trim().is_empty()
             && self.kind.trim().is_empty()
             && self.assignee.trim().is_empty()
-            && self.company.trim().is_empty())
+            && self.company.trim().is_empty()
+            && self.idle.trim().is_empty())
     }
 }
 

@@ -268,3 +268,42 @@ pub(super) async fn large_lists_count_to_a_thousand_and_page_in_order(app: &Test
     assert_eq!(csv.len(), 1100);
     assert_eq!(ids.len(), 1100);
 }
+
+/// Open applicants nobody has touched for a week are pointed out on the
+/// list's landing view and found with the "Waiting" filter (also within a
+/// search); any action (here a note) takes an applicant off it.
+pub(super) async fn waiting_applicants_are_pointed_out(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let forgotten = app.insert_applicant(acme, None, "Forgotten Fay", None).await;
+    let closed = app.insert_applicant(acme, None, "Closed Cleo", None).await;
+    app.insert_applicant(acme, None, "Fresh Finn", None).await;
+    app.set_applicant_state(closed, Stage::Rejected, ApplicantStatus::Closed, EmploymentType::FullTime, None).await;
+    for id in [forgotten, closed] {
+        app.db
+            .run(move |c| {
+                use diesel::prelude::*;
+                use jobconnect::db::schema::applicants;
+                let long_ago = jobconnect::db::now() - time::Duration::days(10);
+                diesel::update(applicants::table.find(id)).set(applicants::updated_at.eq(long_ago)).execute(c)
+            })
+            .await
+            .unwrap();
+    }
+    let landing = bob.get("/applicants").await;
+    let reminder = landing.select(".idle-reminder");
+    assert_eq!(reminder.len(), 1, "{}", landing.text());
+    assert!(reminder[0].contains("1 applicant has waited 7 days or more"), "{reminder:?}");
+    assert!(hrefs(&landing).contains(&"/applicants?idle=7".to_string()));
+    assert_eq!(names(&bob.get("/applicants?idle=7").await), ["Forgotten Fay"]);
+    assert_eq!(names(&bob.get("/applicants?idle=7&q=fay").await), ["Forgotten Fay"], "with a search too");
+    assert!(names(&bob.get("/applicants?idle=7&q=finn").await).is_empty());
+    assert!(names(&bob.get("/applicants?idle=30").await).is_empty());
+    bob.get("/applicants?idle=5").await.assert_status(422);
+    // A filtered view has no reminder.
+    assert!(bob.get("/applicants?stage=applied").await.select(".idle-reminder").is_empty());
+
+    bob.post_form(&format!("/applicants/{forgotten}/notes"), &[("body", "Called her today.")]).await.assert_status(303);
+    assert!(bob.get("/applicants").await.select(".idle-reminder").is_empty(), "a note is an action");
+    assert!(names(&bob.get("/applicants?idle=7").await).is_empty());
+}

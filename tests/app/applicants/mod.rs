@@ -22,7 +22,7 @@ use assign::{assignment_target_must_be_an_active_employer_of_the_company_or_an_a
 use list::{
     admins_see_every_company_and_filter_by_company, csv_matches_the_filters_and_defuses_formulas,
     large_lists_count_to_a_thousand_and_page_in_order, list_filters_sorts_and_pages,
-    search_finds_by_name_email_and_resume_words, withdrawn_applications_are_marked,
+    search_finds_by_name_email_and_resume_words, waiting_applicants_are_pointed_out, withdrawn_applications_are_marked,
 };
 use manual::{
     add_by_hand_with_and_without_a_pdf, admin_delete_removes_a_resume_uploaded_by_hand,
@@ -139,6 +139,7 @@ fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 both_backends!(
+    waiting_applicants_are_pointed_out,
     visitors_log_in_first_and_seekers_find_nothing,
     employer_never_sees_another_companys_applicants,
     employer_cannot_change_another_companys_applicant,
