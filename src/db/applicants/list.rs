@@ -157,28 +157,30 @@ fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a,
     query
 }
 
-/// Open, not withdrawn, and nothing done for `days` days (every change and
-/// timeline line moves `updated_at`, see `record_event`).
+/// Open (a withdrawal closes an application) and nothing done for `days`
+/// days (every change and timeline line moves `updated_at`, see `record_event`).
 fn idle_since(days: i64) -> Box<dyn BoxableExpression<applicants::table, MultiBackend, SqlType = Bool>> {
     let before = crate::db::now() - time::Duration::days(days);
-    Box::new(
-        applicants::status
-            .eq(ApplicantStatus::Open)
-            .and(applicants::withdrawn_at.is_null())
-            .and(applicants::updated_at.lt(before)),
-    )
+    Box::new(applicants::status.eq(ApplicantStatus::Open).and(applicants::updated_at.lt(before)))
 }
 
 /// How many of a company's open applicants have waited `days` days or more
 /// with nothing done (counted up to `COUNT_CAP + 1`), for the list's reminder.
 pub fn idle_count(conn: &mut AnyConnection, company_id: i64, days: i64) -> QueryResult<i64> {
-    Ok(applicants::table
-        .filter(applicants::company_id.eq(company_id))
-        .filter(idle_since(days))
-        .select(applicants::id)
-        .limit(COUNT_CAP + 1)
-        .load::<i64>(conn)?
-        .len() as i64)
+    // Counted in the database (an index range of the company's list index),
+    // not by fetching the ids: this runs on every landing view.
+    let query = diesel::sql_query(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM applicants \
+         WHERE company_id = $1 AND status = 'open' AND updated_at < $2 LIMIT $3) idle",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(company_id)
+    .bind::<diesel::sql_types::Timestamp, _>(crate::db::now() - time::Duration::days(days))
+    .bind::<diesel::sql_types::BigInt, _>(COUNT_CAP + 1);
+    let counted = match conn {
+        AnyConnection::Sqlite(c) => query.get_result::<Count>(c)?,
+        AnyConnection::Postgresql(c) => query.get_result::<Count>(c)?,
+    };
+    Ok(counted.n)
 }
 
 fn ordered<'a>(
