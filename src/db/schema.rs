@@ -152,6 +152,7 @@ diesel::table! {
         withdrawn_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        rejection_reason -> Nullable<Text>,
     }
 }
 

@@ -91,3 +91,19 @@ impl PayRule {
         self != PayRule::None
     }
 }
+
+text_enum! {
+    /// Why an applicant was rejected: asked for every move to the rejected
+    /// stage, so reports can say why candidates leave the pipeline.
+    RejectionReason {
+        Requirements => "requirements", "Does not meet the requirements";
+        Experience => "experience", "Not enough experience";
+        OtherCandidate => "other_candidate", "Another candidate was chosen";
+        PositionFilled => "position_filled", "Position filled or closed";
+        Salary => "salary", "Salary expectations";
+        Location => "location", "Location or work permit";
+        NoResponse => "no_response", "Candidate did not respond";
+        Withdrew => "withdrew", "Candidate withdrew";
+        Other => "other", "Other";
+    }
+}

@@ -14,7 +14,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::{applicant_events, applicants, resumes};
-use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, Stage};
+use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, RejectionReason, Stage};
 
 pub use choices::{
     JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, job_choices,
@@ -59,6 +59,8 @@ pub struct Applicant {
     pub withdrawn_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// Why, while at the rejected stage.
+    pub rejection_reason: Option<RejectionReason>,
 }
 
 #[derive(Debug, Insertable)]

@@ -7,7 +7,7 @@ use crate::db::AnyConnection;
 use crate::db::audit::{self, AuditRecord};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::schema::{applicants, companies, jobs, resumes, users};
-use crate::domain::{ApplicantStatus, EmploymentType, Stage};
+use crate::domain::{ApplicantStatus, EmploymentType, RejectionReason, Stage};
 
 /// Who must be told, after commit, that something changed for them.
 #[derive(Debug, Default)]
@@ -34,26 +34,28 @@ fn stage_moved(
     conn: &mut AnyConnection,
     applicant: &Applicant,
     stage: Stage,
+    reason: Option<RejectionReason>,
     actor_id: i64,
 ) -> QueryResult<Option<i64>> {
     let from = applicant.stage;
     let moved = diesel::update(applicants::table.find(applicant.id).filter(applicants::stage.eq(from)))
-        .set((applicants::stage.eq(stage), applicants::updated_at.eq(crate::db::now())))
+        .set((
+            applicants::stage.eq(stage),
+            applicants::rejection_reason.eq(reason),
+            applicants::updated_at.eq(crate::db::now()),
+        ))
         .execute(conn)?;
     if moved == 0 {
         // Someone moved it meanwhile (PostgreSQL, read committed): start again from what is there.
         let current = find(conn, applicant.id)?;
-        return if current.stage == stage { Ok(None) } else { stage_moved(conn, &current, stage, actor_id) };
+        return if current.stage == stage { Ok(None) } else { stage_moved(conn, &current, stage, reason, actor_id) };
     }
     let outbox_id = stage_change_email(conn, applicant, from, stage)?;
-    record_event(
-        conn,
-        applicant.id,
-        Some(actor_id),
-        event::STAGE,
-        &format!("{} → {}", from.label(), stage.label()),
-        outbox_id,
-    )?;
+    let detail = match reason {
+        Some(reason) => format!("{} → {} ({})", from.label(), stage.label(), reason.label()),
+        None => format!("{} → {}", from.label(), stage.label()),
+    };
+    record_event(conn, applicant.id, Some(actor_id), event::STAGE, &detail, outbox_id)?;
     let Some(seeker_id) = applicant.seeker_id.filter(|_| applicant.withdrawn_at.is_none()) else {
         return Ok(None);
     };
@@ -87,20 +89,23 @@ fn stage_moved(
 }
 
 /// Moves applicants to a stage, writing history and telling seekers, all or
-/// nothing: if any id is outside the scope nothing changes (NotFound).
+/// nothing: if any id is outside the scope nothing changes (NotFound). A move
+/// to the rejected stage carries its reason (the routes ask for one).
 pub fn move_to_stage(
     conn: &mut AnyConnection,
     scope: Scope,
     ids: &[i64],
     stage: Stage,
+    reason: Option<RejectionReason>,
     actor_id: i64,
 ) -> QueryResult<Changed> {
+    let reason = reason.filter(|_| stage == Stage::Rejected);
     crate::db::transaction(conn, |c| {
         let found = load_all_in_scope(c, scope, ids)?;
         let mut changed = Changed::default();
         for applicant in found.iter().filter(|a| a.stage != stage) {
             changed.count += 1;
-            if let Some(seeker) = stage_moved(c, applicant, stage, actor_id)? {
+            if let Some(seeker) = stage_moved(c, applicant, stage, reason, actor_id)? {
                 changed.notified.push(seeker);
             }
         }

@@ -222,6 +222,8 @@ pub struct BulkForm {
     pub ids: Vec<i64>,
     pub action: String,
     pub stage: String,
+    /// Required for the rejected stage (`RejectionReason`).
+    pub reason: String,
     pub assignee: String,
     /// The list page to return to (with its filters).
     pub next: String,
@@ -271,9 +273,20 @@ pub async fn bulk(
                 )
                 .await;
             };
+            let Ok(reason) = super::reject::reason_for(stage, &form.reason) else {
+                let mut hidden: Vec<(String, String)> = vec![
+                    ("action".into(), "stage".into()),
+                    ("stage".into(), stage.as_str().into()),
+                    ("next".into(), next.clone()),
+                ];
+                hidden.extend(form.ids.iter().map(|id| ("ids".to_string(), id.to_string())));
+                let ids = form.ids.clone();
+                let action = "/applicants/bulk".to_string();
+                return super::reject::ask(page, &state, scope, ids, action, hidden, &form.reason, next).await;
+            };
             let ids = form.ids.clone();
             let actor = user.id;
-            let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &ids, stage, actor)).await?;
+            let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &ids, stage, reason, actor)).await?;
             state.hub.poke(&changed.notified);
             TypedSession::from_request(&req).flash(
                 FlashKind::Success,

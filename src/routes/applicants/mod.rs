@@ -6,6 +6,7 @@ mod board;
 mod export;
 mod form;
 mod list;
+mod reject;
 mod show;
 
 use crate::routes::Routes;

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{crm_next, scope_of};
+use super::{crm_next, reject, scope_of};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, NoteRow, Person, Scope};
 use crate::domain::applicant::parse_note;
@@ -164,6 +164,8 @@ fn one_error(field: &'static str, message: &str) -> FieldErrors {
 #[serde(default)]
 pub struct StageForm {
     pub stage: String,
+    /// Required for the rejected stage (`RejectionReason`).
+    pub reason: String,
     pub next: String,
 }
 
@@ -191,8 +193,13 @@ pub async fn stage(
         )
         .await;
     };
+    let Ok(reason) = reject::reason_for(stage, &form.reason) else {
+        let hidden = vec![("stage".to_string(), stage.as_str().to_string()), ("next".to_string(), form.next.clone())];
+        let (action, back) = (format!("/applicants/{id}/stage"), back_to(id, &form.next));
+        return reject::ask(page, &state, scope, vec![id], action, hidden, &form.reason, back).await;
+    };
     let actor = user.id;
-    let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &[id], stage, actor)).await?;
+    let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &[id], stage, reason, actor)).await?;
     state.hub.poke(&changed.notified);
     if changed.count > 0 {
         TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {}.", stage.label()));

@@ -1,6 +1,6 @@
 //! Stage, status and type changes, bulk moves and the board.
 
-use jobconnect::domain::{ApplicantStatus, EmploymentType, Stage};
+use jobconnect::domain::{ApplicantStatus, EmploymentType, RejectionReason, Stage};
 
 use super::{csv_names, events, notifications_of, snapshot, sorted, two_companies};
 use crate::helpers::TestApp;
@@ -37,10 +37,30 @@ pub(super) async fn stage_change_writes_history_and_tells_the_seeker(app: &TestA
     assert!(timeline[0].contains("Stage changed") && timeline[0].contains("Applied → Interview"), "{timeline:?}");
     assert!(timeline[0].contains("by bob"));
 
-    // Someone added by hand has no account to tell.
-    bob.post_form(&format!("/applicants/{manual}/stage"), &[("stage", "rejected")]).await.assert_status(303);
-    assert_eq!(events(app, manual).await, [("stage".to_string(), "Applied → Rejected".to_string())]);
+    // Rejecting asks why first (422 with a page that keeps the move), and
+    // someone added by hand has no account to tell.
+    let asked = bob.post_form(&format!("/applicants/{manual}/stage"), &[("stage", "rejected")]).await;
+    asked.assert_status(422);
+    assert!(asked.text().contains("Why is Hand Made rejected?"), "{}", asked.text());
+    assert_eq!(asked.select(r#"form[action$="/stage"] input[name="stage"][value="rejected"]"#).len(), 1);
+    assert_eq!(app.applicant(manual).await.unwrap().stage, Stage::Applied, "nothing moved yet");
+    let bogus =
+        bob.post_form(&format!("/applicants/{manual}/stage"), &[("stage", "rejected"), ("reason", "vibes")]).await;
+    bogus.assert_status(422);
+    assert!(bogus.text().contains("Choose one of the reasons."));
+    let reason = [("stage", "rejected"), ("reason", "experience")];
+    bob.post_form(&format!("/applicants/{manual}/stage"), &reason).await.assert_status(303);
+    let rejected = app.applicant(manual).await.unwrap();
+    assert_eq!((rejected.stage, rejected.rejection_reason), (Stage::Rejected, Some(RejectionReason::Experience)));
+    assert_eq!(
+        events(app, manual).await,
+        [("stage".to_string(), "Applied → Rejected (Not enough experience)".to_string())]
+    );
+    assert!(bob.get(&format!("/applicants/{manual}")).await.text().contains("Rejected: Not enough experience"));
     assert_eq!(app.count("notifications").await, 1);
+    // Moved on again, the reason goes (the timeline keeps it).
+    bob.post_form(&format!("/applicants/{manual}/stage"), &[("stage", "screening")]).await.assert_status(303);
+    assert_eq!(app.applicant(manual).await.unwrap().rejection_reason, None);
 
     // Status and type changes are history too.
     bob.post_form(&format!("/applicants/{id}/status"), &[("status", "pending")]).await.assert_status(303);
@@ -106,6 +126,29 @@ pub(super) async fn bulk_stage_move_and_export_selected(app: &TestApp) {
     assert_eq!(notifications_of(app, sam.id).await.len(), 1, "the seeker among them is told");
     let flash = bob.get("/applicants").await;
     assert!(flash.text().contains("Moved 2 applicants to Screening."));
+
+    // Rejecting a selection asks why once for all of them, keeping the selection.
+    let (a_id, b_id) = (a.to_string(), b.to_string());
+    let mut reject = vec![("ids", a_id.as_str()), ("ids", b_id.as_str()), ("action", "stage"), ("stage", "rejected")];
+    reject.push(("next", "/applicants?sort=name"));
+    let asked = bob.post_form("/applicants/bulk", &reject).await;
+    asked.assert_status(422);
+    assert!(asked.text().contains("Why are these 2 applicants rejected?"), "{}", asked.text());
+    assert_eq!(asked.select(r#"form[action="/applicants/bulk"] input[name="ids"]"#).len(), 2);
+    assert_eq!(app.applicant(a).await.unwrap().stage, Stage::Screening, "nothing moved yet");
+    reject.push(("reason", "position_filled"));
+    bob.post_form("/applicants/bulk", &reject).await.assert_status(303);
+    for id in [a, b] {
+        let rejected = app.applicant(id).await.unwrap();
+        assert_eq!(
+            (rejected.stage, rejected.rejection_reason),
+            (Stage::Rejected, Some(RejectionReason::PositionFilled))
+        );
+    }
+    // Another company's applicant in the selection: 404, as for the move itself.
+    let theirs = two.theirs.to_string();
+    let stray = [("ids", theirs.as_str()), ("action", "stage"), ("stage", "rejected")];
+    bob.post_form("/applicants/bulk", &stray).await.assert_status(404);
 
     // Nothing selected, or no stage: 422 with the list again.
     let resp = bob.post_form("/applicants/bulk", &[("action", "stage"), ("stage", "offer")]).await;

@@ -539,6 +539,7 @@ pub(super) async fn crm_forms_survive_hostile_input(app: &TestApp) {
         .or_at([format!("/applicants/{portal}/stage")])
         .or_at(elsewhere("/applicants/{}/stage", &[theirs]))
         .field("stage", ok(STAGES))
+        .field("reason", ok(&["", "experience", "other", "vibes"]))
         .field(
             "next",
             ok(&["", "/applicants", "/applicants/board?job=1", "/applicants?stage=offer", "//evil.example", "/admin"]),
@@ -592,6 +593,7 @@ pub(super) async fn crm_forms_survive_hostile_input(app: &TestApp) {
             .with(ids())
             .field("action", ok(&["stage", "assign", "export"]))
             .field("stage", ok(STAGES))
+            .field("reason", ok(&["", "salary", "no_response", "vibes"]))
             .field("assignee", ok_owned(people.clone()))
             .field(
                 "next",

@@ -1,0 +1,1 @@
+ALTER TABLE applicants DROP COLUMN rejection_reason;
