@@ -167,8 +167,9 @@ fn idle_since(days: i64) -> Box<dyn BoxableExpression<applicants::table, MultiBa
 /// How many of a company's open applicants have waited `days` days or more
 /// with nothing done (counted up to `COUNT_CAP + 1`), for the list's reminder.
 pub fn idle_count(conn: &mut AnyConnection, company_id: i64, days: i64) -> QueryResult<i64> {
-    // Counted in the database (an index range of the company's list index),
-    // not by fetching the ids: this runs on every landing view.
+    // The condition of `idle_since`, counted in the database (an index range
+    // of the company's list index) rather than by fetching the ids: this
+    // runs on every landing view.
     let query = diesel::sql_query(
         "SELECT count(*) AS n FROM (SELECT 1 FROM applicants \
          WHERE company_id = $1 AND status = 'open' AND updated_at < $2 LIMIT $3) idle",

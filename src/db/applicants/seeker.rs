@@ -11,16 +11,22 @@ use crate::domain::{ApplicantStatus, JobStatus, Role, Stage};
 /// company's notes, assignments or e-mails.
 pub const SEEKER_VISIBLE_EVENTS: &[&str] = &["applied", "stage", "stage_changed", "withdrawn"];
 
-/// One line of a seeker's "my applications".
-#[derive(Debug, Clone, Queryable)]
+/// One line of a seeker's "my applications" (an applicant joined to its
+/// company and, if it still exists, its job).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = applicants)]
 pub struct SeekerApplication {
     pub id: i64,
     pub job_id: Option<i64>,
     /// None when the job has been deleted since.
+    #[diesel(select_expression = jobs::title.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<jobs::title>)]
     pub job_title: Option<String>,
     /// The title the job had when the seeker applied.
     pub position: String,
+    #[diesel(select_expression = companies::name)]
     pub company_name: String,
+    #[diesel(select_expression = companies::slug)]
     pub company_slug: String,
     pub stage: Stage,
     pub status: ApplicantStatus,
@@ -49,18 +55,7 @@ pub fn list_for_seeker(
         .order((applicants::created_at.desc(), applicants::id.desc()))
         .limit(limit)
         .offset(offset)
-        .select((
-            applicants::id,
-            applicants::job_id,
-            jobs::title.nullable(),
-            applicants::position,
-            companies::name,
-            companies::slug,
-            applicants::stage,
-            applicants::status,
-            applicants::withdrawn_at,
-            applicants::created_at,
-        ))
+        .select(SeekerApplication::as_select())
         .load(conn)?;
     Ok((rows, total))
 }
@@ -72,18 +67,7 @@ pub fn find_for_seeker(conn: &mut AnyConnection, id: i64, seeker_id: i64) -> Que
         .left_join(jobs::table)
         .filter(applicants::id.eq(id))
         .filter(applicants::seeker_id.eq(seeker_id))
-        .select((
-            applicants::id,
-            applicants::job_id,
-            jobs::title.nullable(),
-            applicants::position,
-            companies::name,
-            companies::slug,
-            applicants::stage,
-            applicants::status,
-            applicants::withdrawn_at,
-            applicants::created_at,
-        ))
+        .select(SeekerApplication::as_select())
         .first(conn)
         .optional()
 }

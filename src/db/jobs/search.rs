@@ -84,29 +84,23 @@ impl Sql {
     where
         T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
     {
+        // The same binding for each backend (a boxed query is typed by it).
+        macro_rules! bound {
+            ($backend:ty) => {{
+                let mut q = diesel::sql_query(self.text).into_boxed::<$backend>();
+                for arg in self.args {
+                    q = match arg {
+                        Arg::Text(v) => q.bind::<Text, _>(v),
+                        Arg::Int(v) => q.bind::<BigInt, _>(v),
+                        Arg::Time(v) => q.bind::<Timestamp, _>(v),
+                    };
+                }
+                q
+            }};
+        }
         match conn {
-            AnyConnection::Sqlite(c) => {
-                let mut q = diesel::sql_query(self.text).into_boxed::<Sqlite>();
-                for arg in self.args {
-                    q = match arg {
-                        Arg::Text(v) => q.bind::<Text, _>(v),
-                        Arg::Int(v) => q.bind::<BigInt, _>(v),
-                        Arg::Time(v) => q.bind::<Timestamp, _>(v),
-                    };
-                }
-                q.load(c)
-            }
-            AnyConnection::Postgresql(c) => {
-                let mut q = diesel::sql_query(self.text).into_boxed::<Pg>();
-                for arg in self.args {
-                    q = match arg {
-                        Arg::Text(v) => q.bind::<Text, _>(v),
-                        Arg::Int(v) => q.bind::<BigInt, _>(v),
-                        Arg::Time(v) => q.bind::<Timestamp, _>(v),
-                    };
-                }
-                q.load(c)
-            }
+            AnyConnection::Sqlite(c) => bound!(Sqlite).load(c),
+            AnyConnection::Postgresql(c) => bound!(Pg).load(c),
         }
     }
 }
