@@ -179,6 +179,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    applicant_tags (applicant_id, tag) {
+        applicant_id -> BigInt,
+        company_id -> BigInt,
+        tag -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> BigInt,
         recipient -> Text,
@@ -210,6 +219,7 @@ diesel::table! {
         body -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        auto_stage -> Nullable<Text>,
     }
 }
 
@@ -273,6 +283,7 @@ diesel::joinable!(applicants -> jobs (job_id));
 diesel::joinable!(applicants -> resumes (resume_id));
 diesel::joinable!(applicant_notes -> applicants (applicant_id));
 diesel::joinable!(applicant_events -> applicants (applicant_id));
+diesel::joinable!(applicant_tags -> applicants (applicant_id));
 diesel::joinable!(email_templates -> companies (company_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -292,6 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     applicants,
     applicant_notes,
     applicant_events,
+    applicant_tags,
     outbox,
     email_templates,
     password_resets,

@@ -99,6 +99,36 @@ impl SearchTerms {
     }
 }
 
+/// A tag on an applicant: a company's own word for a group of candidates
+/// ("senior", "relocation", "c++"). Lower-case, spaces collapsed, 1 to 30
+/// letters, digits, spaces and `- _ . + #`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tag(String);
+
+impl Tag {
+    pub const MAX_CHARS: usize = 30;
+    /// Tags one applicant may carry.
+    pub const MAX_PER_APPLICANT: usize = 20;
+
+    pub fn parse(raw: &str) -> Result<Tag, String> {
+        let value = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if value.is_empty() {
+            return Err("Write the tag first.".into());
+        }
+        if value.chars().count() > Self::MAX_CHARS {
+            return Err(format!("A tag has at most {} characters.", Self::MAX_CHARS));
+        }
+        if !value.chars().all(|c| c.is_alphanumeric() || " -_.+#".contains(c)) {
+            return Err("A tag holds letters, digits, spaces and - _ . + # only.".into());
+        }
+        Ok(Tag(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A phone number as people write it: digits, spaces, `+ - ( ) . /`.
 pub fn parse_phone(raw: &str) -> Result<String, String> {
     let value = raw.trim();
@@ -242,6 +272,17 @@ pub fn stage_rank(stage: Stage) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_lower_case_words() {
+        assert_eq!(Tag::parse("  Senior   C++ ").unwrap().as_str(), "senior c++");
+        assert_eq!(Tag::parse("Node.js").unwrap().as_str(), "node.js");
+        assert!(Tag::parse("   ").is_err());
+        assert!(Tag::parse("<script>").is_err());
+        assert!(Tag::parse("a,b").is_err());
+        assert!(Tag::parse(&"x".repeat(31)).is_err());
+        assert!(Tag::parse(&"é".repeat(30)).is_ok());
+    }
 
     #[test]
     fn search_terms_split_like_the_indexes() {

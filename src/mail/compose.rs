@@ -1,6 +1,11 @@
 //! E-mails written by people: plain text with placeholders, filled by plain
 //! substitution. No template engine ever sees user text, so nothing in it runs.
 
+use diesel::QueryResult;
+
+use crate::db::mail::{self as outbox, OutgoingEmail, Recipient, Sender};
+use crate::db::{AnyConnection, applicants};
+
 /// The placeholders a user may write, each as `{{name}}` (spaces inside allowed).
 pub const PLACEHOLDERS: [&str; 3] = ["name", "job", "company"];
 
@@ -12,7 +17,12 @@ pub struct Placeholders<'a> {
     pub company: &'a str,
 }
 
-impl Placeholders<'_> {
+impl<'a> Placeholders<'a> {
+    /// The values for an applicant written to.
+    pub fn of(r: &'a Recipient) -> Placeholders<'a> {
+        Placeholders { name: &r.name, job: if r.job.is_empty() { "the position" } else { &r.job }, company: &r.company }
+    }
+
     fn value(&self, key: &str) -> Option<&str> {
         match key {
             "name" => Some(self.name),
@@ -21,6 +31,34 @@ impl Placeholders<'_> {
             _ => None,
         }
     }
+}
+
+/// Queues a written e-mail (placeholders not yet filled) to each recipient,
+/// from their company with replies to the writer, and writes it on each
+/// applicant's timeline. Runs in the caller's transaction.
+pub fn queue_written(
+    c: &mut AnyConnection,
+    recipients: &[Recipient],
+    subject: &str,
+    body: &str,
+    writer_id: i64,
+    reply_to: &str,
+) -> QueryResult<()> {
+    for r in recipients {
+        let values = Placeholders::of(r);
+        let email = OutgoingEmail {
+            to: r.email.trim().to_string(),
+            to_name: r.name.clone(),
+            text: fill(body, &values),
+            subject: fill(subject, &values),
+            html: None,
+            applicant_id: Some(r.id),
+        };
+        let sender = Sender { name: Some(&r.company), reply_to: Some(reply_to) };
+        let outbox_id = outbox::enqueue_from(c, &email, &sender)?;
+        applicants::record_event(c, r.id, Some(writer_id), "email", &email.subject, Some(outbox_id))?;
+    }
+    Ok(())
 }
 
 /// Splits `text` into literal pieces and `{{ … }}` placeholders (their inner text).

@@ -11,6 +11,7 @@ pub mod digest;
 pub mod links;
 pub mod message;
 pub mod notices;
+pub mod pipeline;
 pub mod smtp;
 pub mod transport;
 pub mod worker;

@@ -368,6 +368,97 @@ async fn closing_a_job_can_tell_its_open_applicants(backend: Backend) {
     app.stop().await;
 }
 
+/// A template may go out by itself on a move to a stage, and a bulk move may
+/// send one it chooses, or none; another company's template moves nobody.
+async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
+    let (app, smtp) = app_with_smtp(backend).await;
+    let bob = app.employer("bob", "Acme").await;
+    let eve = app.employer("eve", "Globex").await;
+    let company = app.company_of(&bob).await;
+    let job = app.open_job(company, "Rust Engineer").await;
+    let ann = app.insert_applicant(company, Some(job), "Ann", None).await;
+    let (carl, dora) = (
+        app.insert_applicant(company, Some(job), "Carl", None).await,
+        app.insert_applicant(company, Some(job), "Dora", None).await,
+    );
+    let template = |name: &'static str, subject: &'static str, body: &'static str, stage: &'static str| {
+        [("name", name), ("subject", subject), ("body", body), ("auto_stage", stage)]
+    };
+    let invite = template("Invite", "Interview for {{job}}", "Hello {{name}}, let us talk about {{job}}.", "interview");
+    bob.post_form("/email-templates/new", &invite).await.assert_status(303);
+    let no = template("Polite no", "Your application at {{company}}", "Dear {{name}}, thank you.", "");
+    bob.post_form("/email-templates/new", &no).await.assert_status(303);
+    let bad = bob.post_form("/email-templates/new", &template("X", "S", "B", "party")).await;
+    bad.assert_status(422);
+    assert!(bad.text().contains("Choose one of the stages"), "{}", bad.text());
+    eve.post_form("/email-templates/new", &template("Theirs", "S", "B", "")).await.assert_status(303);
+    let listed = bob.get("/email-templates").await;
+    assert!(listed.text().contains("On Interview"), "{}", listed.text());
+    let id_of = |name: &'static str| {
+        app.db.run(move |c| {
+            use jobconnect::db::schema::email_templates;
+            email_templates::table.filter(email_templates::name.eq(name)).select(email_templates::id).first::<i64>(c)
+        })
+    };
+    let (polite, theirs) = (id_of("Polite no").await.unwrap().to_string(), id_of("Theirs").await.unwrap().to_string());
+
+    // One applicant moved to Interview: the stage's template, placeholders filled, on the timeline.
+    bob.post_form(&format!("/applicants/{ann}/stage"), &[("stage", "interview")]).await.assert_status(303);
+    let mails = smtp.wait_for_messages(1).await;
+    assert_eq!((mails[0].rcpt_to(), mails[0].subject()), ("ann@example.com", "Interview for Rust Engineer"));
+    assert!(mails[0].text.contains("Hello Ann, let us talk about Rust Engineer."), "{}", mails[0].text);
+    let emailed = app
+        .db
+        .run(move |c| {
+            applicant_events::table
+                .filter(applicant_events::applicant_id.eq(ann).and(applicant_events::kind.eq("email")))
+                .filter(applicant_events::outbox_id.is_not_null())
+                .count()
+                .get_result::<i64>(c)
+        })
+        .await
+        .unwrap();
+    assert_eq!(emailed, 1);
+
+    // Rejecting a selection with a template: the reason page keeps the choice.
+    let (carl_id, dora_id) = (carl.to_string(), dora.to_string());
+    let mut reject = vec![("ids", carl_id.as_str()), ("ids", dora_id.as_str()), ("action", "stage")];
+    reject.extend([("stage", "rejected"), ("template", polite.as_str()), ("next", "/applicants")]);
+    let asked = bob.post_form("/applicants/bulk", &reject).await;
+    asked.assert_status(422);
+    assert!(asked.body.contains(&format!("name=\"template\" value=\"{polite}\"")), "{}", asked.body);
+    reject.push(("reason", "experience"));
+    let done = bob.post_form("/applicants/bulk", &reject).await;
+    done.assert_status(303);
+    assert!(
+        bob.get("/applicants").await.text().contains("Moved 2 applicants to Rejected. 2 e-mails are on their way.")
+    );
+    let mails = smtp.wait_for_messages(3).await;
+    let mut to: Vec<_> = mails[1..].iter().map(|m| (m.rcpt_to().to_string(), m.subject().to_string())).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            ("carl@example.com".to_string(), "Your application at Acme".to_string()),
+            ("dora@example.com".to_string(), "Your application at Acme".to_string()),
+        ]
+    );
+
+    // No e-mail this time, even where the stage has one.
+    let quiet = [("ids", carl_id.as_str()), ("action", "stage"), ("stage", "interview"), ("template", "none")];
+    bob.post_form("/applicants/bulk", &quiet).await.assert_status(303);
+    assert_eq!(app.applicant(carl).await.unwrap().stage, Stage::Interview);
+    // Another company's template, or no number: refused, nobody moves.
+    for bad in [theirs.as_str(), "polite"] {
+        let stray = [("ids", dora_id.as_str()), ("action", "stage"), ("stage", "offer"), ("template", bad)];
+        let resp = bob.post_form("/applicants/bulk", &stray).await;
+        resp.assert_status(422);
+        assert_eq!(app.applicant(dora).await.unwrap().stage, Stage::Rejected, "{bad}");
+    }
+    assert_eq!(outbox_rows(&app).await.len(), 3, "nothing more queued");
+    app.stop().await;
+}
+
 /// Applying on the portal e-mails the seeker and each employer of the company,
 /// queued in the transaction of the application.
 async fn applying_emails_the_seeker_and_each_employer(backend: Backend) {
@@ -777,7 +868,7 @@ async fn every_mail_form_needs_its_csrf_token(app: &TestApp) {
     app.seeker("ann").await;
     let template = app
         .db
-        .run(move |c| jobconnect::db::mail::templates::create(c, company, "T", "S", "B").map(|t| t.id))
+        .run(move |c| jobconnect::db::mail::templates::create(c, company, "T", "S", "B", None).map(|t| t.id))
         .await
         .unwrap();
     let root = app.admin("root").await;
@@ -973,6 +1064,7 @@ async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
 
 each_backend!(
     closing_a_job_can_tell_its_open_applicants,
+    stage_moves_send_the_stages_or_the_chosen_template,
     composed_email_arrives_with_placeholders_filled,
     email_from_a_saved_template,
     selection_writes_to_each_applicant_of_the_company_only,

@@ -567,6 +567,7 @@ impl<'a> World<'a> {
                             &format!("Invitation {n}"),
                             "Hello {{name}}",
                             "Dear {{name}}, about {{job}}.",
+                            None,
                         )
                     })
                     .await

@@ -80,6 +80,38 @@ pub fn company_choices(conn: &mut AnyConnection) -> QueryResult<Vec<(i64, String
         .load(conn)
 }
 
+/// The company an admin typed into the list's company filter: one whose
+/// name is that (any case), else the only one whose name starts so. Err
+/// holds what to tell the admin.
+pub fn company_named(conn: &mut AnyConnection, typed: &str) -> QueryResult<Result<i64, String>> {
+    let wanted = typed.trim().to_lowercase();
+    let exact: Vec<i64> =
+        companies::table.filter(lower(companies::name).eq(&wanted)).select(companies::id).limit(2).load(conn)?;
+    if let [id] = exact[..] {
+        return Ok(Ok(id));
+    }
+    let pattern = format!("{}%", wanted.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let starting: Vec<(i64, String)> = companies::table
+        .filter(lower(companies::name).like(pattern).escape('\\'))
+        .select((companies::id, companies::name))
+        .order((companies::name.asc(), companies::id.asc()))
+        .limit(6)
+        .load(conn)?;
+    Ok(match &starting[..] {
+        [] => Err(format!("No company's name starts with “{}”.", typed.trim())),
+        [(id, _)] if exact.is_empty() => Ok(*id),
+        several => {
+            let names: Vec<&str> = several.iter().take(5).map(|(_, n)| n.as_str()).collect();
+            let more = if several.len() > 5 { ", …" } else { "" };
+            Err(format!(
+                "Several companies match “{}”: {}{more}. Type more of the name.",
+                typed.trim(),
+                names.join(", ")
+            ))
+        }
+    })
+}
+
 /// A person who may hold applicants.
 #[derive(Debug, Clone)]
 pub struct Person {

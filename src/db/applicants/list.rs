@@ -8,7 +8,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 use super::{Applicant, lower, person_name};
 use crate::db::schema::{applicants, companies, jobs, users};
 use crate::db::{AnyConnection, MultiBackend};
-use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, SearchTerms, Stage};
+use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, SearchTerms, Stage, Tag};
 
 /// What the applicant list shows: every filter of the page, already checked.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +23,18 @@ pub struct ListFilter {
     pub search: Option<SearchTerms>,
     /// Only open applicants with no action (no change, no timeline line) for this many days.
     pub idle_days: Option<i64>,
+    /// Only applicants carrying this tag.
+    pub tag: Option<Tag>,
     pub sort: ApplicantSort,
+}
+
+impl ListFilter {
+    /// The full-text paths count by the index's tag words alone, which know
+    /// nothing of waiting time or of the company's tags: a search with
+    /// either takes the general path.
+    fn full_text_alone(&self) -> bool {
+        self.idle_days.is_none() && self.tag.is_none()
+    }
 }
 
 /// One line of the list, the board or the CSV.
@@ -33,6 +44,7 @@ pub struct ListRow {
     pub job_title: Option<String>,
     pub company_name: String,
     pub assignee_name: Option<String>,
+    pub tags: Vec<String>,
 }
 
 /// The pipeline order as SQL, for `sort=stage` (the same text as the index on it).
@@ -151,6 +163,17 @@ fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a,
     if let Some(days) = filter.idle_days {
         query = query.filter(idle_since(days));
     }
+    if let Some(tag) = &filter.tag {
+        let tagged = sql::<Bool>("applicants.id IN (SELECT applicant_id FROM applicant_tags WHERE tag = ")
+            .bind::<Text, _>(tag.as_str().to_string());
+        query = match filter.company_id {
+            // The company's tag index holds the ids: no applicant row is read.
+            Some(company) => {
+                query.filter(tagged.sql(" AND company_id = ").bind::<diesel::sql_types::BigInt, _>(company).sql(")"))
+            }
+            None => query.filter(tagged.sql(")")),
+        };
+    }
     if let Some(terms) = &filter.search {
         query = query.filter(search_condition(filter, terms, sqlite));
     }
@@ -261,9 +284,7 @@ pub fn list_page(conn: &mut AnyConnection, filter: &ListFilter, page: i64, per_p
     // One more than a page, to know whether another follows.
     let fetch = per_page + 1;
     let sqlite = conn.is_sqlite();
-    // The full-text paths count by the index's tags alone, which know nothing
-    // of waiting time: a search among idle applicants takes the general path.
-    let (mut ids, total) = match filter.search.as_ref().filter(|_| filter.idle_days.is_none()) {
+    let (mut ids, total) = match filter.search.as_ref().filter(|_| filter.full_text_alone()) {
         None => {
             let total =
                 filtered(filter, sqlite).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;
@@ -449,11 +470,13 @@ pub fn rows_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Lis
                 users::username.nullable(),
             ))
             .load(conn)?;
+        let mut tags = super::tags::of_applicants(conn, chunk)?;
         let mut found: std::collections::HashMap<i64, ListRow> = found
             .into_iter()
             .map(|(applicant, job_title, company_name, display, username)| {
                 let assignee_name = person_name(display, username);
-                (applicant.id, ListRow { applicant, job_title, company_name, assignee_name })
+                let tags = tags.remove(&applicant.id).unwrap_or_default();
+                (applicant.id, ListRow { applicant, job_title, company_name, assignee_name, tags })
             })
             .collect();
         rows.extend(chunk.iter().filter_map(|id| found.remove(id)));

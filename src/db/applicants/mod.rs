@@ -7,6 +7,7 @@ mod manual;
 mod notes;
 mod pipeline;
 mod seeker;
+pub mod tags;
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -17,7 +18,7 @@ use super::schema::{applicant_events, applicants, resumes};
 use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, RejectionReason, Stage};
 
 pub use choices::{
-    JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, job_choices,
+    JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, company_named, job_choices,
     job_filter_choices, job_in_scope,
 };
 pub use list::{
@@ -27,7 +28,6 @@ pub use manual::{ManualApplicant, create_manual, job_of_company, update_fields};
 pub use notes::{EventRow, NoteRow, add_note, notes, timeline};
 pub use pipeline::{
     AssignRefused, Changed, all_in_scope, assign, delete, move_to_stage, set_employment_type, set_status,
-    stage_change_email,
 };
 pub use seeker::{
     SEEKER_VISIBLE_EVENTS, SeekerApplication, SeekerEvent, active_employer_ids, application_to_job, find_for_seeker,
@@ -188,6 +188,7 @@ pub struct Detail {
     pub assignee_name: Option<String>,
     /// The linked resume's id and file name.
     pub resume: Option<(i64, String)>,
+    pub tags: Vec<String>,
 }
 
 pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<Detail> {
@@ -207,5 +208,6 @@ pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<De
         job_title: row.job_title,
         assignee_name: row.assignee_name,
         resume,
+        tags: row.tags,
     })
 }

@@ -16,18 +16,8 @@ pub struct Changed {
     pub notified: Vec<i64>,
     /// How many applicants actually changed.
     pub count: usize,
-}
-
-/// Boundary for the mail area: the e-mail a stage change sends to the
-/// applicant. Called in the transaction of the change; returns the outbox id
-/// to link from the timeline. Sends nothing yet (wired by the mail work).
-pub fn stage_change_email(
-    _conn: &mut AnyConnection,
-    _applicant: &Applicant,
-    _from: Stage,
-    _to: Stage,
-) -> QueryResult<Option<i64>> {
-    Ok(None)
+    /// The ones that changed.
+    pub moved: Vec<i64>,
 }
 
 fn stage_moved(
@@ -50,12 +40,11 @@ fn stage_moved(
         let current = find(conn, applicant.id)?;
         return if current.stage == stage { Ok(None) } else { stage_moved(conn, &current, stage, reason, actor_id) };
     }
-    let outbox_id = stage_change_email(conn, applicant, from, stage)?;
     let detail = match reason {
         Some(reason) => format!("{} → {} ({})", from.label(), stage.label(), reason.label()),
         None => format!("{} → {}", from.label(), stage.label()),
     };
-    record_event(conn, applicant.id, Some(actor_id), event::STAGE, &detail, outbox_id)?;
+    record_event(conn, applicant.id, Some(actor_id), event::STAGE, &detail, None)?;
     let Some(seeker_id) = applicant.seeker_id.filter(|_| applicant.withdrawn_at.is_none()) else {
         return Ok(None);
     };
@@ -105,6 +94,7 @@ pub fn move_to_stage(
         let mut changed = Changed::default();
         for applicant in found.iter().filter(|a| a.stage != stage) {
             changed.count += 1;
+            changed.moved.push(applicant.id);
             if let Some(seeker) = stage_moved(c, applicant, stage, reason, actor_id)? {
                 changed.notified.push(seeker);
             }
@@ -115,7 +105,7 @@ pub fn move_to_stage(
 
 /// Every applicant of `ids` (no duplicates), or NotFound when any is missing
 /// or outside the scope.
-fn load_all_in_scope(conn: &mut AnyConnection, scope: Scope, ids: &[i64]) -> QueryResult<Vec<Applicant>> {
+pub(super) fn load_all_in_scope(conn: &mut AnyConnection, scope: Scope, ids: &[i64]) -> QueryResult<Vec<Applicant>> {
     let mut wanted: Vec<i64> = ids.to_vec();
     wanted.sort_unstable();
     wanted.dedup();

@@ -7,9 +7,12 @@ use serde::Deserialize;
 
 use super::{ListQuery, crm_next, scope_of};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
+use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, JobChoice, ListRow, Person, Scope};
-use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, Stage};
+use crate::db::mail::templates::EmailTemplate;
+use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, Stage, Tag};
 use crate::error::{AppError, AppResult};
+use crate::mail::pipeline::{self, Letter, Moved};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 
@@ -30,13 +33,17 @@ struct ListPage {
     jobs: Vec<JobChoice>,
     /// The company has more jobs than the filter offers.
     more_jobs: bool,
-    companies: Vec<(i64, String)>,
+    /// The admin's company filter as shown: the company's name, or what was typed.
+    company_shown: String,
     people: Vec<Person>,
+    /// The company's tags (the tag filter and the bulk bar offer them).
+    tags: Vec<(String, i64)>,
+    /// The company's e-mail templates (a bulk move may send one).
+    templates: Vec<EmailTemplate>,
     is_admin: bool,
     errors: FieldErrors,
-    selected: Vec<i64>,
-    bulk_stage: String,
-    bulk_assignee: String,
+    /// What the bulk bar sent, when it comes back refused.
+    bulk: BulkForm,
     /// On the unfiltered first page of a company's list: how many open
     /// applicants have waited `IDLE_DAYS[0]` days or more with nothing done.
     idle: i64,
@@ -90,8 +97,15 @@ impl ListPage {
         out
     }
 
+    /// This list filtered by a tag.
+    fn tag_url(&self, tag: &str) -> String {
+        let mut query = self.query.clone();
+        query.tag = tag.to_string();
+        query.page_url(&1)
+    }
+
     fn is_selected(&self, id: &i64) -> bool {
-        self.selected.contains(id)
+        self.bulk.ids.contains(id)
     }
 
     fn prev_url(&self) -> String {
@@ -130,40 +144,39 @@ pub async fn index(
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     let query = ListQuery::from_query_string(req.query_string())?;
-    render_list(
-        page,
-        &state,
-        &user,
-        query,
-        StatusCode::OK,
-        FieldErrors::default(),
-        Vec::new(),
-        String::new(),
-        String::new(),
-    )
-    .await
+    render_list(page, &state, &user, query, StatusCode::OK, FieldErrors::default(), BulkForm::default()).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render_list(
     page: Page,
     state: &AppState,
     user: &CurrentUser,
     mut query: ListQuery,
     status: StatusCode,
-    errors: FieldErrors,
-    selected: Vec<i64>,
-    bulk_stage: String,
-    bulk_assignee: String,
+    mut errors: FieldErrors,
+    bulk: BulkForm,
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(user)?;
+    let is_admin = scope == Scope::Everything;
+    // An admin may type a company's name instead of choosing among thousands.
+    let typed_company =
+        (is_admin && query.company.trim().parse::<i64>().is_err()).then(|| query.company.trim().to_string());
+    let typed_company = typed_company.filter(|t| !t.is_empty());
+    if typed_company.is_some() {
+        query.company.clear();
+    }
     let mut filter = query.filter(user, scope)?;
     let page_no = query.page_number()?;
-    let is_admin = scope == Scope::Everything;
-    let remind = !query.is_filtered() && page_no == 1;
-    let (listing, jobs, more_jobs, companies, people, company, idle) = state
+    let remind = !query.is_filtered() && typed_company.is_none() && page_no == 1;
+    let loaded = state
         .db
         .run(move |c| {
+            if let Some(typed) = &typed_company {
+                match crm::company_named(c, typed)? {
+                    Ok(id) => filter.company_id = Some(id),
+                    Err(message) => return Ok::<_, AppError>(Err((message, typed.clone()))),
+                }
+            }
             // An admin who picked a job without a company sees that job's company.
             if let (Scope::Everything, None, Some(job)) = (scope, filter.company_id, filter.job_id) {
                 if let Ok(job) = crm::job_in_scope(c, scope, job) {
@@ -172,20 +185,33 @@ async fn render_list(
             }
             let listing = crm::list_page(c, &filter, page_no, PER_PAGE)?;
             let (jobs, more_jobs) = crm::job_filter_choices(c, filter.company_id, filter.job_id)?;
-            let companies = if is_admin { crm::company_choices(c)? } else { Vec::new() };
             let people = crm::assignable_people(c, filter.company_id)?;
-            let idle = match filter.company_id {
-                Some(company) if remind => crm::idle_count(c, company, super::IDLE_DAYS[0])?,
-                _ => 0,
+            let (company_name, tags, templates, idle) = match filter.company_id {
+                Some(company) => (
+                    if is_admin { crate::db::companies::find(c, company)?.name } else { String::new() },
+                    crm::tags::of_company(c, company)?,
+                    crate::db::mail::templates::list(c, company)?,
+                    if remind { crm::idle_count(c, company, super::IDLE_DAYS[0])? } else { 0 },
+                ),
+                None => Default::default(),
             };
-            Ok::<_, AppError>((listing, jobs, more_jobs, companies, people, filter.company_id, idle))
+            Ok(Ok((listing, jobs, more_jobs, people, filter.company_id, company_name, tags, templates, idle)))
         })
         .await?;
+    let (listing, jobs, more_jobs, people, company, company_shown, tags, templates, idle) = match loaded {
+        Ok(loaded) => loaded,
+        Err((message, typed)) => {
+            errors.add("company", message);
+            let nothing = crm::Listing { rows: Vec::new(), total: 0, has_next: false };
+            (nothing, Vec::new(), false, Vec::new(), None, typed, Vec::new(), Vec::new(), 0)
+        }
+    };
     if is_admin && query.company.trim().is_empty() {
         if let Some(company) = company {
             query.company = company.to_string();
         }
     }
+    let status = if errors.is_empty() { status } else { StatusCode::UNPROCESSABLE_ENTITY };
     let capped = listing.total_is_capped();
     // Past the count, the pages run as far as this one (and the next, if any).
     let counted = listing.total.min(crm::COUNT_CAP);
@@ -203,13 +229,13 @@ async fn render_list(
         pages,
         jobs,
         more_jobs,
-        companies,
+        company_shown,
         people,
+        tags,
+        templates,
         is_admin,
         errors,
-        selected,
-        bulk_stage,
-        bulk_assignee,
+        bulk,
         idle,
     };
     render(status, &tpl)
@@ -220,13 +246,41 @@ async fn render_list(
 #[serde(default)]
 pub struct BulkForm {
     pub ids: Vec<i64>,
+    /// `stage`, `assign`, `tag`, `untag` or `export`.
     pub action: String,
     pub stage: String,
     /// Required for the rejected stage (`RejectionReason`).
     pub reason: String,
+    /// With a stage move: one of the company's e-mail templates, sent to
+    /// each applicant moved (empty: none).
+    pub template: String,
     pub assignee: String,
+    pub tag: String,
     /// The list page to return to (with its filters).
     pub next: String,
+}
+
+/// What a bulk action came to.
+enum Outcome {
+    /// Done: back to the list with this message.
+    Done(String),
+    /// Refused: the list again with the errors and the selection (422).
+    Refused(FieldErrors),
+    /// A move to the rejected stage without a reason: ask for one, and send
+    /// these fields again with it.
+    AskReason(Vec<(String, String)>),
+    /// The CSV of the selection.
+    Reply(HttpResponse),
+}
+
+fn refused(field: &'static str, message: &str) -> Outcome {
+    let mut errors = FieldErrors::default();
+    errors.add(field, message);
+    Outcome::Refused(errors)
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { one.to_string() } else { many.replace("{n}", &n.to_string()) }
 }
 
 pub async fn bulk(
@@ -238,150 +292,135 @@ pub async fn bulk(
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
     let next = crm_next(&form.next).unwrap_or_else(|| "/applicants".into());
-    let list_query = || -> AppResult<ListQuery> {
-        match next.split_once('?') {
-            Some(("/applicants", qs)) => ListQuery::from_query_string(qs),
-            _ => Ok(ListQuery::default()),
+    let outcome = if form.ids.is_empty() {
+        refused("ids", "Select at least one applicant first.")
+    } else {
+        match form.action.as_str() {
+            "stage" => move_stage(&state, &user, scope, &form, &next).await?,
+            "assign" => assign(&req, &state, &user, scope, &form).await?,
+            "tag" | "untag" => tag(&state, scope, &form).await?,
+            "export" => {
+                let ids = form.ids.clone();
+                let ids = state.db.run(move |c| crm::all_in_scope(c, scope, &ids)).await?;
+                Outcome::Reply(super::export::csv_response(state.clone(), ids, "applicants-selected"))
+            }
+            _ => return Err(AppError::Unprocessable("unknown bulk action".into())),
         }
     };
-    let refuse = |field: &'static str, message: &str| {
-        let mut errors = FieldErrors::default();
-        errors.add(field, message);
-        errors
-    };
-    let mut errors = FieldErrors::default();
-    if form.ids.is_empty() {
-        errors = refuse("ids", "Select at least one applicant first.");
-    }
-    match form.action.as_str() {
-        "stage" => {
-            let stage = form.stage.parse::<Stage>().ok();
-            if stage.is_none() {
-                errors.add("stage", "Choose the stage to move them to.");
-            }
-            let (Some(stage), true) = (stage, errors.is_empty()) else {
-                return render_list(
-                    page,
-                    &state,
-                    &user,
-                    list_query()?,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    errors,
-                    form.ids,
-                    form.stage,
-                    form.assignee,
-                )
-                .await;
-            };
-            let Ok(reason) = super::reject::reason_for(stage, &form.reason) else {
-                let mut hidden: Vec<(String, String)> = vec![
-                    ("action".into(), "stage".into()),
-                    ("stage".into(), stage.as_str().into()),
-                    ("next".into(), next.clone()),
-                ];
-                hidden.extend(form.ids.iter().map(|id| ("ids".to_string(), id.to_string())));
-                let ids = form.ids.clone();
-                let action = "/applicants/bulk".to_string();
-                return super::reject::ask(page, &state, scope, ids, action, hidden, &form.reason, next).await;
-            };
-            let ids = form.ids.clone();
-            let actor = user.id;
-            let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &ids, stage, reason, actor)).await?;
-            state.hub.poke(&changed.notified);
-            TypedSession::from_request(&req).flash(
-                FlashKind::Success,
-                match changed.count {
-                    1 => format!("Moved 1 applicant to {}.", stage.label()),
-                    n => format!("Moved {n} applicants to {}.", stage.label()),
-                },
-            );
+    match outcome {
+        Outcome::Done(message) => {
+            TypedSession::from_request(&req).flash(FlashKind::Success, message);
             Ok(see_other(&next))
         }
-        "assign" => {
-            if scope != Scope::Everything {
-                return Err(AppError::NotFound);
-            }
-            let target = match form.assignee.trim() {
-                "" => {
-                    errors.add("assignee", "Choose who to assign them to.");
-                    None
-                }
-                "none" => Some(None),
-                raw => match raw.parse::<i64>() {
-                    Ok(id) => Some(Some(id)),
-                    Err(_) => {
-                        errors.add("assignee", "Choose who to assign them to.");
-                        None
-                    }
-                },
-            };
-            let (Some(target), true) = (target, errors.is_empty()) else {
-                return render_list(
-                    page,
-                    &state,
-                    &user,
-                    list_query()?,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    errors,
-                    form.ids,
-                    form.stage,
-                    form.assignee,
-                )
-                .await;
-            };
-            let (ids, actor, ip) = (form.ids.clone(), user.id, client_ip(&req));
-            let outcome = state.db.run(move |c| crm::assign(c, scope, &ids, target, actor, &ip)).await?;
-            match outcome {
-                Ok(changed) => {
-                    state.hub.poke(&changed.notified);
-                    TypedSession::from_request(&req).flash(
-                        FlashKind::Success,
-                        match changed.count {
-                            1 => "Assigned 1 applicant.".to_string(),
-                            n => format!("Assigned {n} applicants."),
-                        },
-                    );
-                    Ok(see_other(&next))
-                }
-                Err(AssignRefused::NotAllowedTarget) => {
-                    let errors = refuse(
-                        "assignee",
-                        "Applicants can only be assigned to an admin or an active employer of their company.",
-                    );
-                    render_list(
-                        page,
-                        &state,
-                        &user,
-                        list_query()?,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        errors,
-                        form.ids,
-                        form.stage,
-                        form.assignee,
-                    )
-                    .await
-                }
-            }
+        Outcome::Reply(response) => Ok(response),
+        Outcome::AskReason(hidden) => {
+            let (ids, action) = (form.ids.clone(), "/applicants/bulk".to_string());
+            super::reject::ask(page, &state, scope, ids, action, hidden, &form.reason, next).await
         }
-        "export" => {
-            if !errors.is_empty() {
-                return render_list(
-                    page,
-                    &state,
-                    &user,
-                    list_query()?,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    errors,
-                    form.ids,
-                    form.stage,
-                    form.assignee,
-                )
-                .await;
-            }
-            let ids = form.ids.clone();
-            let ids = state.db.run(move |c| crm::all_in_scope(c, scope, &ids)).await?;
-            Ok(super::export::csv_response(state.clone(), ids, "applicants-selected"))
+        Outcome::Refused(errors) => {
+            let query = match next.split_once('?') {
+                Some(("/applicants", qs)) => ListQuery::from_query_string(qs)?,
+                _ => ListQuery::default(),
+            };
+            render_list(page, &state, &user, query, StatusCode::UNPROCESSABLE_ENTITY, errors, form).await
         }
-        _ => Err(AppError::Unprocessable("unknown bulk action".into())),
+    }
+}
+
+/// Moves the selection to a stage (asking why, for the rejected stage) and,
+/// with a template chosen, e-mails each one moved, in the same transaction.
+async fn move_stage(
+    state: &AppState,
+    user: &CurrentUser,
+    scope: Scope,
+    form: &BulkForm,
+    next: &str,
+) -> AppResult<Outcome> {
+    let Ok(stage) = form.stage.parse::<Stage>() else {
+        return Ok(refused("stage", "Choose the stage to move them to."));
+    };
+    let Some(letter) = Letter::parse(&form.template) else {
+        return Ok(refused("template", "Choose one of your company's templates."));
+    };
+    let Ok(reason) = super::reject::reason_for(stage, &form.reason) else {
+        let mut hidden: Vec<(String, String)> = vec![
+            ("action".into(), "stage".into()),
+            ("stage".into(), stage.as_str().into()),
+            ("template".into(), form.template.trim().into()),
+            ("next".into(), next.to_string()),
+        ];
+        hidden.extend(form.ids.iter().map(|id| ("ids".to_string(), id.to_string())));
+        return Ok(Outcome::AskReason(hidden));
+    };
+    let (ids, actor, reply_to) = (form.ids.clone(), user.id, user.email.clone());
+    let moved =
+        state.db.run(move |c| pipeline::move_to_stage(c, scope, &ids, stage, reason, actor, &reply_to, letter)).await?;
+    let Ok(Moved { changed, emailed }) = moved else {
+        return Ok(refused("template", "Choose one of the templates of these applicants' company."));
+    };
+    state.hub.poke(&changed.notified);
+    if emailed > 0 {
+        state.outbox.wake();
+    }
+    let mut message =
+        counted(changed.count, "Moved 1 applicant", "Moved {n} applicants") + " to " + stage.label() + ".";
+    if emailed > 0 {
+        message += &counted(emailed, " 1 e-mail is on its way.", " {n} e-mails are on their way.");
+    }
+    Ok(Outcome::Done(message))
+}
+
+/// Admins only: assigns the selection to a person (or to nobody).
+async fn assign(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    scope: Scope,
+    form: &BulkForm,
+) -> AppResult<Outcome> {
+    if scope != Scope::Everything {
+        return Err(AppError::NotFound);
+    }
+    let target = match form.assignee.trim() {
+        "none" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return Ok(refused("assignee", "Choose who to assign them to.")),
+        },
+    };
+    let (ids, actor, ip) = (form.ids.clone(), user.id, client_ip(req));
+    match state.db.run(move |c| crm::assign(c, scope, &ids, target, actor, &ip)).await? {
+        Ok(changed) => {
+            state.hub.poke(&changed.notified);
+            Ok(Outcome::Done(counted(changed.count, "Assigned 1 applicant.", "Assigned {n} applicants.")))
+        }
+        Err(AssignRefused::NotAllowedTarget) => Ok(refused(
+            "assignee",
+            "Applicants can only be assigned to an admin or an active employer of their company.",
+        )),
+    }
+}
+
+/// Puts a tag on the selection, or takes it off.
+async fn tag(state: &AppState, scope: Scope, form: &BulkForm) -> AppResult<Outcome> {
+    let tag = match Tag::parse(&form.tag) {
+        Ok(tag) => tag,
+        Err(message) => return Ok(refused("tag", &message)),
+    };
+    let (ids, label) = (form.ids.clone(), tag.as_str().to_string());
+    if form.action == "untag" {
+        let n = state.db.run(move |c| crm::tags::remove(c, scope, &ids, &tag)).await?;
+        return Ok(Outcome::Done(
+            counted(n, "Took “{t}” off 1 applicant.", "Took “{t}” off {n} applicants.").replace("{t}", &label),
+        ));
+    }
+    match state.db.run(move |c| crm::tags::add(c, scope, &ids, &tag)).await? {
+        Ok(n) => Ok(Outcome::Done(
+            counted(n, "Tagged 1 applicant “{t}”.", "Tagged {n} applicants “{t}”.").replace("{t}", &label),
+        )),
+        Err(TagRefused::TooMany(name)) => Ok(refused(
+            "tag",
+            &format!("{name} already carries {} tags, the most an applicant may.", Tag::MAX_PER_APPLICANT),
+        )),
     }
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::db::applicants::{ListFilter, Scope};
-use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, Role, SearchTerms, Stage};
+use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, Role, SearchTerms, Stage, Tag};
 use crate::error::AppError;
 
 pub fn routes(r: &mut Routes) {
@@ -29,6 +29,8 @@ pub fn routes(r: &mut Routes) {
         .post("/applicants/{id:\\d+}/status", show::status)
         .post("/applicants/{id:\\d+}/type", show::employment_type)
         .post("/applicants/{id:\\d+}/notes", show::add_note)
+        .post("/applicants/{id:\\d+}/tags", show::add_tag)
+        .post("/applicants/{id:\\d+}/tags/remove", show::remove_tag)
         .post("/applicants/{id:\\d+}/assign", show::assign)
         .post("/applicants/{id:\\d+}/delete", show::delete)
         .get("/applicants/{id:\\d+}/edit", form::edit_form)
@@ -59,6 +61,8 @@ pub struct ListQuery {
     pub company: String,
     /// Open applicants with no action for this many days (7, 14 or 30).
     pub idle: String,
+    /// One of the company's tags.
+    pub tag: String,
     pub sort: String,
     pub page: String,
 }
@@ -113,6 +117,10 @@ impl ListQuery {
                 "" => None,
                 raw => Some(raw.parse::<i64>().ok().filter(|d| IDLE_DAYS.contains(d)).ok_or_else(|| bad("idle"))?),
             },
+            tag: match self.tag.trim() {
+                "" => None,
+                raw => Some(Tag::parse(raw).map_err(|_| bad("tag"))?),
+            },
             sort: optional_enum::<ApplicantSort>(&self.sort, "sort")?.unwrap_or_default(),
         })
     }
@@ -136,6 +144,7 @@ impl ListQuery {
             ("assignee", self.assignee.trim()),
             ("company", self.company.trim()),
             ("idle", self.idle.trim()),
+            ("tag", self.tag.trim()),
             ("sort", self.sort.trim()),
         ];
         let mut out = url::form_urlencoded::Serializer::new(String::new());
@@ -165,7 +174,8 @@ impl ListQuery {
             && self.kind.trim().is_empty()
             && self.assignee.trim().is_empty()
             && self.company.trim().is_empty()
-            && self.idle.trim().is_empty())
+            && self.idle.trim().is_empty()
+            && self.tag.trim().is_empty())
     }
 }
 

@@ -8,10 +8,12 @@ use serde::Deserialize;
 
 use super::{crm_next, reject, scope_of};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
+use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, NoteRow, Person, Scope};
 use crate::domain::applicant::parse_note;
-use crate::domain::{ApplicantStatus, EmploymentType, Stage};
+use crate::domain::{ApplicantStatus, EmploymentType, Stage, Tag};
 use crate::error::{AppError, AppResult};
+use crate::mail::pipeline::{self, Letter};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 
@@ -25,8 +27,17 @@ struct ShowPage {
     people: Vec<Person>,
     is_admin: bool,
     errors: FieldErrors,
-    note_draft: String,
-    assign_value: String,
+    kept: Kept,
+    /// The tags the company already uses (offered when tagging).
+    company_tags: Vec<(String, i64)>,
+}
+
+/// What a refused form sent, shown again beside its error.
+#[derive(Debug, Default)]
+struct Kept {
+    note: String,
+    assignee: String,
+    tag: String,
 }
 
 impl ShowPage {
@@ -56,10 +67,10 @@ impl ShowPage {
     }
 
     fn assign_selected(&self, id: &i64) -> bool {
-        if self.assign_value.is_empty() {
+        if self.kept.assignee.is_empty() {
             self.d.applicant.assignee_id == Some(*id)
         } else {
-            self.assign_value == id.to_string()
+            self.kept.assignee == id.to_string()
         }
     }
 
@@ -109,10 +120,9 @@ async fn render_show(
     id: i64,
     status: StatusCode,
     errors: FieldErrors,
-    note_draft: String,
-    assign_value: String,
+    kept: Kept,
 ) -> AppResult<HttpResponse> {
-    let (d, notes, events, people) = state
+    let (d, notes, events, people, company_tags) = state
         .db
         .run(move |c| {
             let d = crm::detail(c, scope, id)?;
@@ -123,11 +133,12 @@ async fn render_show(
             } else {
                 Vec::new()
             };
-            Ok::<_, AppError>((d, notes, events, people))
+            let company_tags = crm::tags::of_company(c, d.applicant.company_id)?;
+            Ok::<_, AppError>((d, notes, events, people, company_tags))
         })
         .await?;
     let is_admin = scope == Scope::Everything;
-    render(status, &ShowPage { page, d, notes, events, people, is_admin, errors, note_draft, assign_value })
+    render(status, &ShowPage { page, d, notes, events, people, is_admin, errors, kept, company_tags })
 }
 
 pub async fn show(
@@ -137,17 +148,7 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
-    render_show(
-        page,
-        &state,
-        scope,
-        path.into_inner(),
-        StatusCode::OK,
-        FieldErrors::default(),
-        String::new(),
-        String::new(),
-    )
-    .await
+    render_show(page, &state, scope, path.into_inner(), StatusCode::OK, FieldErrors::default(), Kept::default()).await
 }
 
 fn back_to(id: i64, next: &str) -> String {
@@ -181,28 +182,26 @@ pub async fn stage(
     let id = path.into_inner();
     let Ok(stage) = form.stage.parse::<Stage>() else {
         let errors = one_error("stage", "Choose one of the pipeline stages.");
-        return render_show(
-            page,
-            &state,
-            scope,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            String::new(),
-            String::new(),
-        )
-        .await;
+        return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
     let Ok(reason) = reject::reason_for(stage, &form.reason) else {
         let hidden = vec![("stage".to_string(), stage.as_str().to_string()), ("next".to_string(), form.next.clone())];
         let (action, back) = (format!("/applicants/{id}/stage"), back_to(id, &form.next));
         return reject::ask(page, &state, scope, vec![id], action, hidden, &form.reason, back).await;
     };
-    let actor = user.id;
-    let changed = state.db.run(move |c| crm::move_to_stage(c, scope, &[id], stage, reason, actor)).await?;
-    state.hub.poke(&changed.notified);
-    if changed.count > 0 {
-        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {}.", stage.label()));
+    let (actor, reply_to) = (user.id, user.email.clone());
+    let moved = state
+        .db
+        .run(move |c| pipeline::move_to_stage(c, scope, &[id], stage, reason, actor, &reply_to, Letter::ForStage))
+        .await?
+        .map_err(|_| AppError::NotFound)?;
+    state.hub.poke(&moved.changed.notified);
+    if moved.emailed > 0 {
+        state.outbox.wake();
+    }
+    if moved.changed.count > 0 {
+        let sent = if moved.emailed > 0 { " The stage's e-mail is on its way." } else { "" };
+        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {}.{sent}", stage.label()));
     }
     Ok(see_other(&back_to(id, &form.next)))
 }
@@ -225,17 +224,7 @@ pub async fn status(
     let id = path.into_inner();
     let Ok(status) = form.status.parse::<ApplicantStatus>() else {
         let errors = one_error("status", "Choose open, pending or closed.");
-        return render_show(
-            page,
-            &state,
-            scope,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            String::new(),
-            String::new(),
-        )
-        .await;
+        return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
     let actor = user.id;
     if state.db.run(move |c| crm::set_status(c, scope, id, status, actor)).await? {
@@ -262,17 +251,7 @@ pub async fn employment_type(
     let id = path.into_inner();
     let Ok(kind) = form.employment_type.parse::<EmploymentType>() else {
         let errors = one_error("employment_type", "Choose an employment type.");
-        return render_show(
-            page,
-            &state,
-            scope,
-            id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            String::new(),
-            String::new(),
-        )
-        .await;
+        return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
     let actor = user.id;
     if state.db.run(move |c| crm::set_employment_type(c, scope, id, kind, actor)).await? {
@@ -308,8 +287,7 @@ pub async fn add_note(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
-                form.body,
-                String::new(),
+                Kept { note: form.body, ..Kept::default() },
             )
             .await;
         }
@@ -318,6 +296,58 @@ pub async fn add_note(
     state.db.run(move |c| crm::add_note(c, scope, id, &body, author)).await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "Note added.");
     Ok(see_other(&format!("/applicants/{id}#notes")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TagForm {
+    pub tag: String,
+}
+
+/// Tags the applicant (a tag it carries already is left as it is).
+pub async fn add_tag(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<TagForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let refused = match Tag::parse(&form.tag) {
+        Err(message) => Some(message),
+        Ok(tag) => match state.db.run(move |c| crm::tags::add(c, scope, &[id], &tag)).await? {
+            Ok(_) => None,
+            Err(TagRefused::TooMany(_)) => {
+                Some(format!("An applicant carries at most {} tags.", Tag::MAX_PER_APPLICANT))
+            }
+        },
+    };
+    if let Some(message) = refused {
+        let kept = Kept { tag: form.tag, ..Kept::default() };
+        let errors = one_error("tag", &message);
+        return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await;
+    }
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Tag added.");
+    Ok(see_other(&format!("/applicants/{id}#tags")))
+}
+
+/// Takes a tag off the applicant.
+pub async fn remove_tag(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<TagForm>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let tag = Tag::parse(&form.tag).map_err(|_| AppError::Unprocessable("invalid tag".into()))?;
+    if state.db.run(move |c| crm::tags::remove(c, scope, &[id], &tag)).await? > 0 {
+        TypedSession::from_request(&req).flash(FlashKind::Success, "Tag removed.");
+    }
+    Ok(see_other(&format!("/applicants/{id}#tags")))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -351,8 +381,7 @@ pub async fn assign(
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
-            String::new(),
-            form.assignee,
+            Kept { assignee: form.assignee, ..Kept::default() },
         )
         .await;
     };
@@ -366,8 +395,8 @@ pub async fn assign(
         }
         Err(AssignRefused::NotAllowedTarget) => {
             let errors = one_error("assignee", "Choose an admin or an active employer of this applicant's company.");
-            render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, String::new(), form.assignee)
-                .await
+            let kept = Kept { assignee: form.assignee, ..Kept::default() };
+            render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await
         }
     }
 }

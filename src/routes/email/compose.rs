@@ -16,9 +16,9 @@ use serde::Deserialize;
 
 use super::path_id;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db;
 use crate::db::mail::templates::EmailTemplate;
-use crate::db::mail::{self as outbox, OutboxRow, OutgoingEmail, Recipient, Sender};
-use crate::db::{self, applicants};
+use crate::db::mail::{self as outbox, OutboxRow, Recipient};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{self, Placeholders};
@@ -116,10 +116,6 @@ struct PreviewPage {
 /// employer's company, and a 404 for anyone else.
 fn scope(user: &CurrentUser) -> AppResult<Option<i64>> {
     if user.is_admin() { Ok(None) } else { user.employer_company().map(Some) }
-}
-
-fn placeholders(r: &Recipient) -> Placeholders<'_> {
-    Placeholders { name: &r.name, job: if r.job.is_empty() { "the position" } else { &r.job }, company: &r.company }
 }
 
 async fn load(state: &AppState, user: &CurrentUser, ids: Vec<i64>, single: bool) -> AppResult<Context> {
@@ -241,7 +237,7 @@ async fn step(
             Err(errors) => render(StatusCode::UNPROCESSABLE_ENTITY, &compose_page(page, ctx, form, errors)),
             Ok(draft) => {
                 let first = &ctx.recipients[0];
-                let values = placeholders(first);
+                let values = Placeholders::of(first);
                 let preview = PreviewPage {
                     action: ctx.action(),
                     single: ctx.single,
@@ -315,7 +311,7 @@ fn validate(form: &ComposeForm, ctx: &Context) -> Result<Draft, FieldErrors> {
     }
     if errors.is_empty() {
         // A value filled in must not break the subject line either.
-        if let Some(r) = ctx.recipients.iter().find(|r| !header_safe(&compose::fill(&subject, &placeholders(r)))) {
+        if let Some(r) = ctx.recipients.iter().find(|r| !header_safe(&compose::fill(&subject, &Placeholders::of(r)))) {
             errors.add("subject", format!("Filled in for {}, the subject would hold a line break.", r.name));
         }
     }
@@ -338,22 +334,7 @@ async fn send(
         .db
         .run(move |c| {
             db::transaction(c, |c| {
-                for r in &recipients {
-                    let values = placeholders(r);
-                    let subject = compose::fill(&draft.subject, &values);
-                    let email = OutgoingEmail {
-                        to: r.email.trim().to_string(),
-                        to_name: r.name.clone(),
-                        text: compose::fill(&draft.body, &values),
-                        subject,
-                        html: None,
-                        applicant_id: Some(r.id),
-                    };
-                    let sender = Sender { name: Some(&r.company), reply_to: Some(&reply_to) };
-                    let outbox_id = outbox::enqueue_from(c, &email, &sender)?;
-                    applicants::record_event(c, r.id, Some(user_id), "email", &email.subject, Some(outbox_id))?;
-                }
-                Ok::<_, diesel::result::Error>(())
+                compose::queue_written(c, &recipients, &draft.subject, &draft.body, user_id, &reply_to)
             })
         })
         .await?;

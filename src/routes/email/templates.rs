@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::path_id;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
 use crate::db::mail::templates::{self, EmailTemplate};
-use crate::domain::DisplayText;
+use crate::domain::{DisplayText, Stage};
 use crate::error::AppResult;
 use crate::mail::compose;
 use crate::mail::message::header_safe;
@@ -21,6 +21,8 @@ pub struct TemplateForm {
     pub name: String,
     pub subject: String,
     pub body: String,
+    /// A stage (`Stage`) on which the template is sent by itself, or empty.
+    pub auto_stage: String,
 }
 
 #[derive(Template)]
@@ -47,6 +49,10 @@ impl FormPage {
             None => "/email-templates/new".into(),
         }
     }
+
+    fn stages(&self) -> &'static [Stage] {
+        Stage::ALL
+    }
 }
 
 pub async fn list(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -65,6 +71,7 @@ struct Valid {
     name: String,
     subject: String,
     body: String,
+    auto_stage: Option<Stage>,
 }
 
 fn validate(form: &TemplateForm) -> Result<Valid, FieldErrors> {
@@ -90,8 +97,12 @@ fn validate(form: &TemplateForm) -> Result<Valid, FieldErrors> {
     } else if let Some(bad) = compose::unknown_placeholders(&body).first() {
         errors.add("body", format!("{bad} is not a placeholder. Use {{{{name}}}}, {{{{job}}}} or {{{{company}}}}."));
     }
+    let auto_stage = match form.auto_stage.trim() {
+        "" => None,
+        raw => raw.parse::<Stage>().map_err(|_| errors.add("auto_stage", "Choose one of the stages, or never.")).ok(),
+    };
     match name {
-        Some(name) if errors.is_empty() => Ok(Valid { name: name.into_inner(), subject, body }),
+        Some(name) if errors.is_empty() => Ok(Valid { name: name.into_inner(), subject, body, auto_stage }),
         _ => Err(errors),
     }
 }
@@ -108,8 +119,10 @@ pub async fn create(
         Ok(v) => v,
         Err(errors) => return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, id: None, form, errors }),
     };
-    let created =
-        state.db.run(move |c| templates::create(c, company, &valid.name, &valid.subject, &valid.body)).await?;
+    let created = state
+        .db
+        .run(move |c| templates::create(c, company, &valid.name, &valid.subject, &valid.body, valid.auto_stage))
+        .await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, format!("Template “{}” saved.", created.name));
     Ok(see_other("/email-templates"))
 }
@@ -123,7 +136,8 @@ pub async fn edit_form(
     let company = user.employer_company()?;
     let id = path_id(&path)?;
     let t = state.db.run(move |c| templates::find(c, company, id)).await?;
-    let form = TemplateForm { name: t.name, subject: t.subject, body: t.body };
+    let auto_stage = t.auto_stage.map(|s| s.as_str().to_string()).unwrap_or_default();
+    let form = TemplateForm { name: t.name, subject: t.subject, body: t.body, auto_stage };
     render(StatusCode::OK, &FormPage { page, id: Some(id), form, errors: FieldErrors::default() })
 }
 
@@ -146,7 +160,10 @@ pub async fn update(
         }
     };
     let name = valid.name.clone();
-    state.db.run(move |c| templates::update(c, company, id, &valid.name, &valid.subject, &valid.body)).await?;
+    state
+        .db
+        .run(move |c| templates::update(c, company, id, &valid.name, &valid.subject, &valid.body, valid.auto_stage))
+        .await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, format!("Template “{name}” saved."));
     Ok(see_other("/email-templates"))
 }

@@ -8,6 +8,7 @@ mod list;
 mod manual;
 mod notes;
 mod pipeline;
+mod tags;
 
 use diesel::prelude::*;
 use jobconnect::db::schema::{applicant_events, notifications};
@@ -20,9 +21,10 @@ use access::{
 };
 use assign::{assignment_target_must_be_an_active_employer_of_the_company_or_an_admin, only_admins_assign_and_delete};
 use list::{
-    admins_see_every_company_and_filter_by_company, csv_matches_the_filters_and_defuses_formulas,
-    large_lists_count_to_a_thousand_and_page_in_order, list_filters_sorts_and_pages,
-    search_finds_by_name_email_and_resume_words, waiting_applicants_are_pointed_out, withdrawn_applications_are_marked,
+    admins_find_a_company_by_its_name, admins_see_every_company_and_filter_by_company,
+    csv_matches_the_filters_and_defuses_formulas, large_lists_count_to_a_thousand_and_page_in_order,
+    list_filters_sorts_and_pages, search_finds_by_name_email_and_resume_words, waiting_applicants_are_pointed_out,
+    withdrawn_applications_are_marked,
 };
 use manual::{
     add_by_hand_with_and_without_a_pdf, admin_delete_removes_a_resume_uploaded_by_hand,
@@ -33,6 +35,7 @@ use pipeline::{
     bad_values_are_422_with_the_page_and_change_nothing, board_shows_the_pipeline_and_moves_cards,
     bulk_stage_move_and_export_selected, stage_change_writes_history_and_tells_the_seeker,
 };
+use tags::tags_group_applicants_and_filter_the_list;
 
 /// Two companies with one job and one applicant each.
 struct Two {
@@ -155,6 +158,8 @@ both_backends!(
     csv_matches_the_filters_and_defuses_formulas,
     bulk_stage_move_and_export_selected,
     admins_see_every_company_and_filter_by_company,
+    admins_find_a_company_by_its_name,
+    tags_group_applicants_and_filter_the_list,
     board_shows_the_pipeline_and_moves_cards,
     withdrawn_applications_are_marked,
     add_by_hand_with_and_without_a_pdf,

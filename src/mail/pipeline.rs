@@ -1,0 +1,90 @@
+//! A stage move and the e-mail that goes with it: the template the company
+//! set for the stage, or the one chosen for this move, written to each
+//! applicant moved, in the move's transaction (all or nothing).
+
+use diesel::prelude::*;
+
+use super::compose;
+use crate::db::applicants::{self as crm, Changed, Scope};
+use crate::db::mail::{self as outbox, templates};
+use crate::domain::{Email, RejectionReason, Stage};
+
+/// Which e-mail a move sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Letter {
+    /// The company's template for the stage, if it set one.
+    ForStage,
+    /// None this time.
+    Nothing,
+    /// This template of the applicants' company.
+    Template(i64),
+}
+
+impl Letter {
+    /// The bulk bar's choice: empty for the stage's own, `none`, or a template id.
+    pub fn parse(raw: &str) -> Option<Letter> {
+        match raw.trim() {
+            "" => Some(Letter::ForStage),
+            "none" => Some(Letter::Nothing),
+            id => id.parse::<i64>().ok().filter(|id| *id > 0).map(Letter::Template),
+        }
+    }
+}
+
+/// A move done.
+#[derive(Debug, Default)]
+pub struct Moved {
+    pub changed: Changed,
+    /// E-mails queued (applicants without a valid address get none).
+    pub emailed: usize,
+}
+
+/// The chosen template is not one of these applicants' company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotTheirTemplate;
+
+/// Moves applicants to a stage (see `crm::move_to_stage`) and writes the
+/// letter to the ones that moved, replies going to `reply_to`.
+#[allow(clippy::too_many_arguments)]
+pub fn move_to_stage(
+    c: &mut crate::db::AnyConnection,
+    scope: Scope,
+    ids: &[i64],
+    stage: Stage,
+    reason: Option<RejectionReason>,
+    actor_id: i64,
+    reply_to: &str,
+    letter: Letter,
+) -> QueryResult<Result<Moved, NotTheirTemplate>> {
+    crate::db::transaction(c, |c| {
+        let chosen = match letter {
+            Letter::Template(id) => match templates::usable_for(c, scope.company(), ids, id)? {
+                Some(t) => Some(t),
+                None => return Ok(Err(NotTheirTemplate)),
+            },
+            _ => None,
+        };
+        let changed = crm::move_to_stage(c, scope, ids, stage, reason, actor_id)?;
+        let mut emailed = 0;
+        let recipients = outbox::recipients(c, None, &changed.moved)?;
+        let mut companies: Vec<i64> = recipients.iter().map(|r| r.company_id).collect();
+        companies.sort_unstable();
+        companies.dedup();
+        for company in companies {
+            let template = match (letter, &chosen) {
+                (Letter::Template(_), Some(t)) => Some(t.clone()),
+                (Letter::ForStage, _) => templates::for_stage(c, company, stage)?,
+                _ => None,
+            };
+            let Some(t) = template else { continue };
+            let to: Vec<_> = recipients
+                .iter()
+                .filter(|r| r.company_id == company && Email::parse(&r.email).is_ok())
+                .cloned()
+                .collect();
+            compose::queue_written(c, &to, &t.subject, &t.body, actor_id, reply_to)?;
+            emailed += to.len();
+        }
+        Ok(Ok(Moved { changed, emailed }))
+    })
+}
