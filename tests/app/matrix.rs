@@ -187,6 +187,8 @@ POST     /applicants/{id:\d+}/stage       applicant*      form       login   404
 POST     /applicants/{id:\d+}/status      applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/type        applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/notes       applicant*      form       login   404    404          422      404            422
+POST     /applicants/{id:\d+}/tags        applicant*      form       login   404    404          422      404            422
+POST     /applicants/{id:\d+}/tags/remove applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/assign      applicant*      form       404     404    404          404      404            422
 POST     /applicants/{id:\d+}/delete      applicant*      form       404     404    404          404      404            303
 GET      /applicants/{id:\d+}/edit        applicant       -          login   404    404          200      404            200
@@ -734,6 +736,7 @@ async fn snapshot(app: &TestApp) -> BTreeMap<String, String> {
                 "applicants",
                 "applicant_notes",
                 "applicant_events",
+                "applicant_tags",
                 "email_templates",
                 "password_resets",
                 "notifications",

@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 const CHUNK: usize = 500;
 
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 19] = [
     "ID",
     "Name",
     "E-mail",
@@ -34,6 +34,7 @@ const HEADER: [&str; 18] = [
     "Applied",
     "Updated",
     "Withdrawn",
+    "Tags",
 ];
 
 pub async fn filtered(req: HttpRequest, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
@@ -75,7 +76,7 @@ fn write_rows(rows: &[ListRow], header: bool) -> Result<Vec<u8>, csv::Error> {
     }
     for row in rows {
         let a = &row.applicant;
-        let fields: [Cow<str>; 18] = [
+        let fields: [Cow<str>; 19] = [
             a.id.to_string().into(),
             a.name.as_str().into(),
             a.email.as_str().into(),
@@ -94,6 +95,7 @@ fn write_rows(rows: &[ListRow], header: bool) -> Result<Vec<u8>, csv::Error> {
             iso(&a.created_at).into(),
             iso(&a.updated_at).into(),
             a.withdrawn_at.as_ref().map(iso).unwrap_or_default().into(),
+            row.tags.join(", ").into(),
         ];
         out.write_record(fields.iter().map(|f| defuse(f).into_owned()))?;
     }

@@ -343,8 +343,17 @@ pub async fn remove_tag(
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
     let id = path.into_inner();
-    let tag = Tag::parse(&form.tag).map_err(|_| AppError::Unprocessable("invalid tag".into()))?;
-    if state.db.run(move |c| crm::tags::remove(c, scope, &[id], &tag)).await? > 0 {
+    let tag = Tag::parse(&form.tag).ok();
+    let removed = state
+        .db
+        .run(move |c| {
+            // Someone else's applicant is a 404 whatever the form holds.
+            crm::find_in_scope(c, scope, id)?;
+            tag.map(|tag| crm::tags::remove(c, scope, &[id], &tag)).transpose()
+        })
+        .await?
+        .ok_or_else(|| AppError::Unprocessable("invalid tag".into()))?;
+    if removed > 0 {
         TypedSession::from_request(&req).flash(FlashKind::Success, "Tag removed.");
     }
     Ok(see_other(&format!("/applicants/{id}#tags")))

@@ -1,7 +1,7 @@
 //! Tags: a company's own words on its applicants, one by one or for a
 //! selection, and the list filtered by them.
 
-use super::{names, sorted, two_companies};
+use super::{csv_rows, names, sorted, two_companies};
 use crate::helpers::TestApp;
 
 pub(super) async fn tags_group_applicants_and_filter_the_list(app: &TestApp) {
@@ -38,6 +38,12 @@ pub(super) async fn tags_group_applicants_and_filter_the_list(app: &TestApp) {
     assert_eq!(sorted(names(&list)), ["Ann Lee", "Beth Rust"]);
     assert_eq!(list.select(".crm-row-tags a"), ["senior dev", "senior dev"], "each row shows its tags");
     assert_eq!(names(&bob.get("/applicants?tag=senior+dev&q=rust").await), ["Beth Rust"]);
+    let csv = csv_rows(&bob.get("/applicants/export.csv?tag=senior+dev&sort=name").await.body);
+    assert_eq!(
+        (csv[0][18].as_str(), csv[1][18].as_str(), csv.len()),
+        ("Tags", "senior dev", 3),
+        "the export filters and says"
+    );
     assert_eq!(sorted(names(&bob.get("/applicants?q=rust").await)), ["Beth Rust", "Cy Rust"]);
     bob.get("/applicants?tag=%3Cb%3E").await.assert_status(422);
 

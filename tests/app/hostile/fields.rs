@@ -80,6 +80,7 @@ pub(super) fn with_template_fields(form: Form<'_>) -> Form<'_> {
             ]
             .boxed(),
         )
+        .field("auto_stage", ok(&["", "", "interview", "rejected", "party"]))
 }
 
 /// The applicant fields of the CRM form (url-encoded or multipart).

@@ -565,6 +565,16 @@ pub(super) async fn crm_forms_survive_hostile_input(app: &TestApp) {
         .cases(48)
         .run(app)
         .await;
+    for (label, path) in [("tag", "tags"), ("untag", "tags/remove")] {
+        Form::new(label, Who::Client(&bob), format!("/applicants/{manual}/{path}"))
+            .or_at(elsewhere(&format!("/applicants/{{}}/{path}"), &[theirs]))
+            .field("tag", ok(&["senior", "  Senior  Dev ", "", "<script>", "a,b", "node.js"]))
+            .shows(format!("/applicants/{manual}"))
+            .shows("/applicants?tag=senior")
+            .cases(40)
+            .run(app)
+            .await;
+    }
     let people = strings(&[bob.id, root.id, carl.id, ann.id], &["none", "999999", "", "me"]);
     Form::new("assign (admin)", Who::Client(&root), format!("/applicants/{manual}/assign"))
         .or_at(elsewhere("/applicants/{}/assign", &[]))
@@ -591,9 +601,11 @@ pub(super) async fn crm_forms_survive_hostile_input(app: &TestApp) {
     for (label, who, cases) in [("bulk actions (employer)", &bob, 64), ("bulk actions (admin)", &root, 40)] {
         Form::new(label, Who::Client(who), "/applicants/bulk")
             .with(ids())
-            .field("action", ok(&["stage", "assign", "export"]))
+            .field("action", ok(&["stage", "assign", "export", "tag", "untag"]))
             .field("stage", ok(STAGES))
             .field("reason", ok(&["", "salary", "no_response", "vibes"]))
+            .field("template", ok(&["", "none", "1", "2", "999999", "x"]))
+            .field("tag", ok(&["senior", "  Senior  Dev ", "", "<b>", "c++"]))
             .field("assignee", ok_owned(people.clone()))
             .field(
                 "next",

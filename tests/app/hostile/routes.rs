@@ -76,6 +76,10 @@ const ALL_FIELDS: &[&str] = &[
     "to",
     "template",
     "company",
+    "tag",
+    "reason",
+    "auto_stage",
+    "idle",
 ];
 
 /// What a path parameter of the route table is filled with.
