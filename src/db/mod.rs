@@ -15,6 +15,7 @@ pub mod presence;
 pub mod profiles;
 pub mod resumes;
 pub mod schema;
+pub mod steps;
 pub mod throttle;
 pub mod users;
 

@@ -153,6 +153,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         rejection_reason -> Nullable<Text>,
+        step_id -> Nullable<BigInt>,
     }
 }
 
@@ -174,6 +175,17 @@ diesel::table! {
         kind -> Text,
         detail -> Text,
         outbox_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    company_steps (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        name -> Text,
+        category -> Text,
+        position -> Integer,
         created_at -> Timestamp,
     }
 }
@@ -284,6 +296,7 @@ diesel::joinable!(applicants -> resumes (resume_id));
 diesel::joinable!(applicant_notes -> applicants (applicant_id));
 diesel::joinable!(applicant_events -> applicants (applicant_id));
 diesel::joinable!(applicant_tags -> applicants (applicant_id));
+diesel::joinable!(company_steps -> companies (company_id));
 diesel::joinable!(email_templates -> companies (company_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -304,6 +317,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     applicant_notes,
     applicant_events,
     applicant_tags,
+    company_steps,
     outbox,
     email_templates,
     password_resets,

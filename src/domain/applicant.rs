@@ -99,6 +99,32 @@ impl SearchTerms {
     }
 }
 
+/// Where a move form points: a stage category (`interview`) or one of the
+/// company's own steps (`step-12`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveTarget {
+    Stage(Stage),
+    Step(i64),
+}
+
+impl MoveTarget {
+    pub fn parse(raw: &str) -> Option<MoveTarget> {
+        let raw = raw.trim();
+        match raw.strip_prefix("step-") {
+            Some(id) => id.parse::<i64>().ok().filter(|id| *id > 0).map(MoveTarget::Step),
+            None => raw.parse::<Stage>().ok().map(MoveTarget::Stage),
+        }
+    }
+
+    /// As a form sends it.
+    pub fn value(&self) -> String {
+        match self {
+            MoveTarget::Stage(stage) => stage.as_str().to_string(),
+            MoveTarget::Step(id) => format!("step-{id}"),
+        }
+    }
+}
+
 /// A tag on an applicant: a company's own word for a group of candidates
 /// ("senior", "relocation", "c++"). Lower-case, spaces collapsed, 1 to 30
 /// letters, digits, spaces and `- _ . + #`.
@@ -272,6 +298,16 @@ pub fn stage_rank(stage: Stage) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn move_targets_are_stages_or_steps() {
+        assert_eq!(MoveTarget::parse(" interview "), Some(MoveTarget::Stage(Stage::Interview)));
+        assert_eq!(MoveTarget::parse("step-12"), Some(MoveTarget::Step(12)));
+        assert_eq!(MoveTarget::Step(12).value(), "step-12");
+        for bad in ["", "step-", "step-0", "step--1", "step-x", "party", "12"] {
+            assert_eq!(MoveTarget::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn tags_are_lower_case_words() {

@@ -6,7 +6,7 @@ mod enums;
 pub mod job_search;
 
 pub use account::{DisplayText, Email, Password, Username};
-pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, RawApplicantFields, SearchTerms, Tag};
+pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, MoveTarget, RawApplicantFields, SearchTerms, Tag};
 pub use enums::*;
 pub use job_search::{CATEGORIES, CURRENCIES, JobListParams, SearchQuery};
 

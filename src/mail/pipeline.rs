@@ -5,9 +5,9 @@
 use diesel::prelude::*;
 
 use super::compose;
-use crate::db::applicants::{self as crm, Changed, Scope};
+use crate::db::applicants::{self as crm, Changed, Place, Scope};
 use crate::db::mail::{self as outbox, templates};
-use crate::domain::{Email, RejectionReason, Stage};
+use crate::domain::{Email, RejectionReason};
 
 /// Which e-mail a move sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub fn move_to_stage(
     c: &mut crate::db::AnyConnection,
     scope: Scope,
     ids: &[i64],
-    stage: Stage,
+    to: &Place,
     reason: Option<RejectionReason>,
     actor_id: i64,
     reply_to: &str,
@@ -64,16 +64,19 @@ pub fn move_to_stage(
             },
             _ => None,
         };
-        let changed = crm::move_to_stage(c, scope, ids, stage, reason, actor_id)?;
+        let changed = crm::move_to_stage(c, scope, ids, to, reason, actor_id)?;
         let mut emailed = 0;
-        let recipients = outbox::recipients(c, None, &changed.moved)?;
+        // A stage's own e-mail greets those who enter it, not those moved
+        // between two of the company's steps inside it.
+        let written = if letter == Letter::ForStage { &changed.entered } else { &changed.moved };
+        let recipients = outbox::recipients(c, None, written)?;
         let mut companies: Vec<i64> = recipients.iter().map(|r| r.company_id).collect();
         companies.sort_unstable();
         companies.dedup();
         for company in companies {
             let template = match (letter, &chosen) {
                 (Letter::Template(_), Some(t)) => Some(t.clone()),
-                (Letter::ForStage, _) => templates::for_stage(c, company, stage)?,
+                (Letter::ForStage, _) => templates::for_stage(c, company, to.stage)?,
                 _ => None,
             };
             let Some(t) = template else { continue };

@@ -19,6 +19,7 @@ pub mod page;
 pub mod profile;
 pub mod query;
 pub mod resumes;
+pub mod steps;
 pub mod table;
 
 pub use page::{FieldErrors, Page, render, safe_next, see_other};
@@ -53,6 +54,7 @@ fn register(r: &mut Routes) {
     resumes::routes(r);
     applications::routes(r);
     applicants::routes(r);
+    steps::routes(r);
     messages::routes(r);
     notifications::routes(r);
     live::routes(r);

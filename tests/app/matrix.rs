@@ -50,7 +50,7 @@ use crate::helpers::{Resp, TestApp, TestClient, TestUser};
 /// also the message thread), `resume` the PDF it was sent with, `seeker` the
 /// seeker's user id, `user` a third seeker's id (for admin pages), `company`
 /// and `slug` the employer's company, `alert`, `notification` (the seeker's),
-/// `template` (the employer's company's), `outbox` an e-mail, `token` a valid
+/// `template` and `step` (the employer's company's), `outbox` an e-mail, `token` a valid
 /// password-reset token (of `user`), `confirm_token` a valid confirmation
 /// token (of `user`), `spent_token` a well-formed token that is not (or no
 /// longer) valid, `asset` a static file.
@@ -116,6 +116,12 @@ POST     /email-templates/new             -               form       login   404
 GET      /email-templates/{id}/edit       template        -          login   404    404          200      404            404
 POST     /email-templates/{id}/edit       template*       form       login   404    404          422      404            404
 POST     /email-templates/{id}/delete     template*       form       login   404    404          303      404            404
+# the company's own pipeline steps
+GET      /employer/pipeline               -               -          login   404    404          200      200            404
+POST     /employer/pipeline               -               form       login   404    404          422      422            404
+POST     /employer/pipeline/{id:\d+}/rename step*         form       login   404    404          422      404            404
+POST     /employer/pipeline/{id:\d+}/move step*           form       login   404    404          422      404            404
+POST     /employer/pipeline/{id:\d+}/delete step*         form       login   404    404          303      404            404
 
 # jobs: open jobs are public; drafts only for their company and admins; a
 # closed job is "no longer accepting applications" (410) but for them
@@ -575,6 +581,12 @@ impl<'a> World<'a> {
                     .await
                     .unwrap()
                     .id
+            }
+            "step" => {
+                let name = format!("Step {n}");
+                let step =
+                    app.db.run(move |c| db::steps::create(c, company, &name, jobconnect::domain::Stage::Screening));
+                step.await.unwrap().expect("a fresh name").id
             }
             "outbox" => app
                 .db

@@ -17,6 +17,8 @@ pub struct ListFilter {
     pub company_id: Option<i64>,
     pub job_id: Option<i64>,
     pub stage: Option<Stage>,
+    /// One of the company's own steps.
+    pub step_id: Option<i64>,
     pub status: Option<ApplicantStatus>,
     pub employment_type: Option<EmploymentType>,
     pub assignee: AssigneeFilter,
@@ -30,10 +32,10 @@ pub struct ListFilter {
 
 impl ListFilter {
     /// The full-text paths count by the index's tag words alone, which know
-    /// nothing of waiting time or of the company's tags: a search with
-    /// either takes the general path.
+    /// nothing of waiting time, of the company's tags or of its steps: a
+    /// search with any of them takes the general path.
     fn full_text_alone(&self) -> bool {
-        self.idle_days.is_none() && self.tag.is_none()
+        self.idle_days.is_none() && self.tag.is_none() && self.step_id.is_none()
     }
 }
 
@@ -45,6 +47,15 @@ pub struct ListRow {
     pub company_name: String,
     pub assignee_name: Option<String>,
     pub tags: Vec<String>,
+    /// The company's name for the applicant's step, when at one.
+    pub step_name: Option<String>,
+}
+
+impl ListRow {
+    /// Where the applicant is, as the company calls it.
+    pub fn stage_label(&self) -> &str {
+        self.step_name.as_deref().unwrap_or(self.applicant.stage.label())
+    }
 }
 
 /// The pipeline order as SQL, for `sort=stage` (the same text as the index on it).
@@ -148,6 +159,9 @@ fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a,
     }
     if let Some(stage) = filter.stage {
         query = query.filter(applicants::stage.eq(stage));
+    }
+    if let Some(step) = filter.step_id {
+        query = query.filter(applicants::step_id.eq(step));
     }
     if let Some(status) = filter.status {
         query = query.filter(applicants::status.eq(status));
@@ -471,12 +485,15 @@ pub fn rows_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Lis
             ))
             .load(conn)?;
         let mut tags = super::tags::of_applicants(conn, chunk)?;
+        let step_ids: Vec<i64> = found.iter().filter_map(|(a, ..)| a.step_id).collect();
+        let steps = crate::db::steps::names(conn, &step_ids)?;
         let mut found: std::collections::HashMap<i64, ListRow> = found
             .into_iter()
             .map(|(applicant, job_title, company_name, display, username)| {
                 let assignee_name = person_name(display, username);
                 let tags = tags.remove(&applicant.id).unwrap_or_default();
-                (applicant.id, ListRow { applicant, job_title, company_name, assignee_name, tags })
+                let step_name = applicant.step_id.and_then(|id| steps.get(&id).cloned());
+                (applicant.id, ListRow { applicant, job_title, company_name, assignee_name, tags, step_name })
             })
             .collect();
         rows.extend(chunk.iter().filter_map(|id| found.remove(id)));

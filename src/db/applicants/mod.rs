@@ -15,7 +15,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::{applicant_events, applicants, resumes};
-use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, RejectionReason, Stage};
+use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, MoveTarget, RejectionReason, Stage};
 
 pub use choices::{
     JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, company_named, job_choices,
@@ -27,7 +27,7 @@ pub use list::{
 pub use manual::{ManualApplicant, create_manual, job_of_company, update_fields};
 pub use notes::{EventRow, NoteRow, add_note, notes, timeline};
 pub use pipeline::{
-    AssignRefused, Changed, all_in_scope, assign, delete, move_to_stage, set_employment_type, set_status,
+    AssignRefused, Changed, Place, all_in_scope, assign, delete, move_to_stage, set_employment_type, set_status,
 };
 pub use seeker::{
     SEEKER_VISIBLE_EVENTS, SeekerApplication, SeekerEvent, active_employer_ids, application_to_job, find_for_seeker,
@@ -61,6 +61,8 @@ pub struct Applicant {
     pub updated_at: PrimitiveDateTime,
     /// Why, while at the rejected stage.
     pub rejection_reason: Option<RejectionReason>,
+    /// The company's own step within `stage`, if it has named one.
+    pub step_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -189,6 +191,29 @@ pub struct Detail {
     /// The linked resume's id and file name.
     pub resume: Option<(i64, String)>,
     pub tags: Vec<String>,
+    /// The company's name for the applicant's step, when at one.
+    pub step_name: Option<String>,
+}
+
+impl Detail {
+    /// Where the applicant is, as the company calls it.
+    pub fn stage_label(&self) -> &str {
+        self.step_name.as_deref().unwrap_or(self.applicant.stage.label())
+    }
+}
+
+/// The place a move form points to, for applicants of the scope: None when
+/// it is no stage, or a step of no company the scope reaches.
+pub fn place_of(conn: &mut AnyConnection, scope: Scope, target: MoveTarget) -> QueryResult<Option<Place>> {
+    let id = match target {
+        MoveTarget::Stage(stage) => return Ok(Some(Place::stage(stage))),
+        MoveTarget::Step(id) => id,
+    };
+    let step = match scope.company() {
+        Some(company) => crate::db::steps::find(conn, company, id),
+        None => crate::db::steps::find_any(conn, id),
+    };
+    Ok(step.optional()?.map(Place::step))
 }
 
 pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<Detail> {
@@ -209,5 +234,6 @@ pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<De
         assignee_name: row.assignee_name,
         resume,
         tags: row.tags,
+        step_name: row.step_name,
     })
 }

@@ -7,6 +7,7 @@ use crate::db::AnyConnection;
 use crate::db::audit::{self, AuditRecord};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::schema::{applicants, companies, jobs, resumes, users};
+use crate::db::steps::{self, Step};
 use crate::domain::{ApplicantStatus, EmploymentType, RejectionReason, Stage};
 
 /// Who must be told, after commit, that something changed for them.
@@ -18,36 +19,77 @@ pub struct Changed {
     pub count: usize,
     /// The ones that changed.
     pub moved: Vec<i64>,
+    /// The ones among them that changed category, not only step.
+    pub entered: Vec<i64>,
+}
+
+/// Where a move takes applicants: a stage category, and perhaps one of the
+/// company's own steps inside it.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub stage: Stage,
+    pub step: Option<Step>,
+}
+
+impl Place {
+    pub fn stage(stage: Stage) -> Place {
+        Place { stage, step: None }
+    }
+
+    pub fn step(step: Step) -> Place {
+        Place { stage: step.category, step: Some(step) }
+    }
+
+    pub fn step_id(&self) -> Option<i64> {
+        self.step.as_ref().map(|s| s.id)
+    }
+
+    /// As the company calls it.
+    pub fn label(&self) -> &str {
+        self.step.as_ref().map(|s| s.name.as_str()).unwrap_or(self.stage.label())
+    }
 }
 
 fn stage_moved(
     conn: &mut AnyConnection,
     applicant: &Applicant,
-    stage: Stage,
+    to: &Place,
     reason: Option<RejectionReason>,
     actor_id: i64,
 ) -> QueryResult<Option<i64>> {
-    let from = applicant.stage;
-    let moved = diesel::update(applicants::table.find(applicant.id).filter(applicants::stage.eq(from)))
-        .set((
-            applicants::stage.eq(stage),
-            applicants::rejection_reason.eq(reason),
-            applicants::updated_at.eq(crate::db::now()),
-        ))
-        .execute(conn)?;
+    let (from, from_step) = (applicant.stage, applicant.step_id);
+    let values = (
+        applicants::stage.eq(to.stage),
+        applicants::step_id.eq(to.step_id()),
+        applicants::rejection_reason.eq(reason),
+        applicants::updated_at.eq(crate::db::now()),
+    );
+    // Only from where it was read: a move meanwhile is not overwritten.
+    let unchanged = applicants::table.find(applicant.id).filter(applicants::stage.eq(from));
+    let moved = match from_step {
+        Some(step) => diesel::update(unchanged.filter(applicants::step_id.eq(step))).set(values).execute(conn)?,
+        None => diesel::update(unchanged.filter(applicants::step_id.is_null())).set(values).execute(conn)?,
+    };
     if moved == 0 {
         // Someone moved it meanwhile (PostgreSQL, read committed): start again from what is there.
         let current = find(conn, applicant.id)?;
-        return if current.stage == stage { Ok(None) } else { stage_moved(conn, &current, stage, reason, actor_id) };
+        let there = current.stage == to.stage && current.step_id == to.step_id();
+        return if there { Ok(None) } else { stage_moved(conn, &current, to, reason, actor_id) };
     }
+    let from_label = match from_step {
+        Some(step) => steps::names(conn, &[step])?.remove(&step).unwrap_or_else(|| from.label().to_string()),
+        None => from.label().to_string(),
+    };
     let detail = match reason {
-        Some(reason) => format!("{} → {} ({})", from.label(), stage.label(), reason.label()),
-        None => format!("{} → {}", from.label(), stage.label()),
+        Some(reason) => format!("{from_label} → {} ({})", to.label(), reason.label()),
+        None => format!("{from_label} → {}", to.label()),
     };
     record_event(conn, applicant.id, Some(actor_id), event::STAGE, &detail, None)?;
-    let Some(seeker_id) = applicant.seeker_id.filter(|_| applicant.withdrawn_at.is_none()) else {
+    // The seeker hears of categories only: a company's steps are its own.
+    let Some(seeker_id) = applicant.seeker_id.filter(|_| applicant.withdrawn_at.is_none() && from != to.stage) else {
         return Ok(None);
     };
+    let stage = to.stage;
     let job_title: Option<String> = match applicant.job_id {
         Some(job) => jobs::table.find(job).select(jobs::title).first(conn).optional()?,
         None => None,
@@ -77,25 +119,34 @@ fn stage_moved(
     Ok(Some(seeker_id))
 }
 
-/// Moves applicants to a stage, writing history and telling seekers, all or
-/// nothing: if any id is outside the scope nothing changes (NotFound). A move
-/// to the rejected stage carries its reason (the routes ask for one).
+/// Moves applicants to a stage (or a step of their company), writing history
+/// and telling seekers, all or nothing: if any id is outside the scope, or of
+/// another company than the step's, nothing changes (NotFound). A move to
+/// the rejected stage carries its reason (the routes ask for one).
 pub fn move_to_stage(
     conn: &mut AnyConnection,
     scope: Scope,
     ids: &[i64],
-    stage: Stage,
+    to: &Place,
     reason: Option<RejectionReason>,
     actor_id: i64,
 ) -> QueryResult<Changed> {
-    let reason = reason.filter(|_| stage == Stage::Rejected);
+    let reason = reason.filter(|_| to.stage == Stage::Rejected);
     crate::db::transaction(conn, |c| {
         let found = load_all_in_scope(c, scope, ids)?;
+        if let Some(step) = &to.step {
+            if found.iter().any(|a| a.company_id != step.company_id) {
+                return Err(diesel::result::Error::NotFound);
+            }
+        }
         let mut changed = Changed::default();
-        for applicant in found.iter().filter(|a| a.stage != stage) {
+        for applicant in found.iter().filter(|a| a.stage != to.stage || a.step_id != to.step_id()) {
             changed.count += 1;
             changed.moved.push(applicant.id);
-            if let Some(seeker) = stage_moved(c, applicant, stage, reason, actor_id)? {
+            if applicant.stage != to.stage {
+                changed.entered.push(applicant.id);
+            }
+            if let Some(seeker) = stage_moved(c, applicant, to, reason, actor_id)? {
                 changed.notified.push(seeker);
             }
         }

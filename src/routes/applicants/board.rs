@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::scope_of;
 use crate::auth::CurrentUser;
 use crate::db::applicants::{self as crm, JobChoice, ListRow, Scope};
-use crate::domain::Stage;
+use crate::db::steps::{self, Choice};
 use crate::error::{AppError, AppResult};
 use crate::routes::{Page, render};
 use crate::state::AppState;
@@ -21,8 +21,9 @@ struct BoardQuery {
     company: String,
 }
 
+/// A column: a stage, or one of the company's steps.
 pub struct Column {
-    pub stage: Stage,
+    pub place: Choice,
     pub cards: Vec<ListRow>,
 }
 
@@ -33,14 +34,10 @@ struct BoardPage {
     job: JobChoice,
     company_name: String,
     columns: Vec<Column>,
+    /// Where a card may move (the columns, in order).
+    choices: Vec<Choice>,
     total: usize,
     return_to: String,
-}
-
-impl BoardPage {
-    fn stages(&self) -> &'static [Stage] {
-        Stage::ALL
-    }
 }
 
 /// With no job chosen: the jobs to pick from, with their applicant counts.
@@ -92,21 +89,28 @@ pub async fn board(
         let is_admin = scope == Scope::Everything;
         return render(StatusCode::OK, &PickPage { page, jobs, companies, company, is_admin });
     };
-    let (job, company_name, rows) = state
+    let (job, company_name, rows, choices) = state
         .db
         .run(move |c| {
             let job = crm::job_in_scope(c, scope, job_id)?;
             let company = crate::db::companies::find(c, job.company_id)?.name;
             let rows = crm::of_job(c, job_id)?;
-            Ok::<_, AppError>((job, company, rows))
+            let choices = steps::move_choices(&steps::of_company(c, job.company_id)?);
+            Ok::<_, AppError>((job, company, rows, choices))
         })
         .await?;
     let total = rows.len();
-    let mut columns: Vec<Column> = Stage::ALL.iter().map(|s| Column { stage: *s, cards: Vec::new() }).collect();
+    let mut columns: Vec<Column> = choices.iter().map(|p| Column { place: p.clone(), cards: Vec::new() }).collect();
     for row in rows {
-        let at = Stage::ALL.iter().position(|s| *s == row.applicant.stage).unwrap_or(0);
+        let (stage, step) = (row.applicant.stage, row.applicant.step_id);
+        // At a category whose steps the company named later: the first of them.
+        let at = columns
+            .iter()
+            .position(|col| col.place.holds(&stage, &step))
+            .or_else(|| columns.iter().position(|col| col.place.stage == stage))
+            .unwrap_or(0);
         columns[at].cards.push(row);
     }
     let return_to = format!("/applicants/board?job={}", job.id);
-    render(StatusCode::OK, &BoardPage { page, job, company_name, columns, total, return_to })
+    render(StatusCode::OK, &BoardPage { page, job, company_name, columns, choices, total, return_to })
 }

@@ -10,7 +10,8 @@ use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, JobChoice, ListRow, Person, Scope};
 use crate::db::mail::templates::EmailTemplate;
-use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, Stage, Tag};
+use crate::db::steps::{self, Choice};
+use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, MoveTarget, Tag};
 use crate::error::{AppError, AppResult};
 use crate::mail::pipeline::{self, Letter, Moved};
 use crate::routes::{FieldErrors, Page, render, see_other};
@@ -40,6 +41,10 @@ struct ListPage {
     tags: Vec<(String, i64)>,
     /// The company's e-mail templates (a bulk move may send one).
     templates: Vec<EmailTemplate>,
+    /// The stage filter's options, and where the bulk bar moves to (the
+    /// company's steps; the categories alone without a company).
+    filter_choices: Vec<Choice>,
+    move_choices: Vec<Choice>,
     is_admin: bool,
     errors: FieldErrors,
     /// What the bulk bar sent, when it comes back refused.
@@ -116,10 +121,6 @@ impl ListPage {
         self.query.page_url(&(self.page_no + 1))
     }
 
-    fn stages(&self) -> &'static [Stage] {
-        Stage::ALL
-    }
-
     fn statuses(&self) -> &'static [ApplicantStatus] {
         ApplicantStatus::ALL
     }
@@ -186,24 +187,26 @@ async fn render_list(
             let listing = crm::list_page(c, &filter, page_no, PER_PAGE)?;
             let (jobs, more_jobs) = crm::job_filter_choices(c, filter.company_id, filter.job_id)?;
             let people = crm::assignable_people(c, filter.company_id)?;
-            let (company_name, tags, templates, idle) = match filter.company_id {
+            let (company_name, tags, templates, steps, idle) = match filter.company_id {
                 Some(company) => (
                     if is_admin { crate::db::companies::find(c, company)?.name } else { String::new() },
                     crm::tags::of_company(c, company)?,
                     crate::db::mail::templates::list(c, company)?,
+                    steps::of_company(c, company)?,
                     if remind { crm::idle_count(c, company, super::IDLE_DAYS[0])? } else { 0 },
                 ),
                 None => Default::default(),
             };
-            Ok(Ok((listing, jobs, more_jobs, people, filter.company_id, company_name, tags, templates, idle)))
+            let company = (filter.company_id, company_name);
+            Ok(Ok((listing, jobs, more_jobs, people, company, tags, templates, steps, idle)))
         })
         .await?;
-    let (listing, jobs, more_jobs, people, company, company_shown, tags, templates, idle) = match loaded {
+    let (listing, jobs, more_jobs, people, (company, company_shown), tags, templates, steps, idle) = match loaded {
         Ok(loaded) => loaded,
         Err((message, typed)) => {
             errors.add("company", message);
             let nothing = crm::Listing { rows: Vec::new(), total: 0, has_next: false };
-            (nothing, Vec::new(), false, Vec::new(), None, typed, Vec::new(), Vec::new(), 0)
+            (nothing, Vec::new(), false, Vec::new(), (None, typed), Vec::new(), Vec::new(), Vec::new(), 0)
         }
     };
     if is_admin && query.company.trim().is_empty() {
@@ -233,6 +236,8 @@ async fn render_list(
         people,
         tags,
         templates,
+        filter_choices: steps::filter_choices(&steps),
+        move_choices: steps::move_choices(&steps),
         is_admin,
         errors,
         bulk,
@@ -336,16 +341,20 @@ async fn move_stage(
     form: &BulkForm,
     next: &str,
 ) -> AppResult<Outcome> {
-    let Ok(stage) = form.stage.parse::<Stage>() else {
+    let place = match MoveTarget::parse(&form.stage) {
+        Some(target) => state.db.run(move |c| crm::place_of(c, scope, target)).await?,
+        None => None,
+    };
+    let Some(place) = place else {
         return Ok(refused("stage", "Choose the stage to move them to."));
     };
     let Some(letter) = Letter::parse(&form.template) else {
         return Ok(refused("template", "Choose one of your company's templates."));
     };
-    let Ok(reason) = super::reject::reason_for(stage, &form.reason) else {
+    let Ok(reason) = super::reject::reason_for(place.stage, &form.reason) else {
         let mut hidden: Vec<(String, String)> = vec![
             ("action".into(), "stage".into()),
-            ("stage".into(), stage.as_str().into()),
+            ("stage".into(), form.stage.trim().into()),
             ("template".into(), form.template.trim().into()),
             ("next".into(), next.to_string()),
         ];
@@ -353,8 +362,11 @@ async fn move_stage(
         return Ok(Outcome::AskReason(hidden));
     };
     let (ids, actor, reply_to) = (form.ids.clone(), user.id, user.email.clone());
-    let moved =
-        state.db.run(move |c| pipeline::move_to_stage(c, scope, &ids, stage, reason, actor, &reply_to, letter)).await?;
+    let label = place.label().to_string();
+    let moved = state
+        .db
+        .run(move |c| pipeline::move_to_stage(c, scope, &ids, &place, reason, actor, &reply_to, letter))
+        .await?;
     let Ok(Moved { changed, emailed }) = moved else {
         return Ok(refused("template", "Choose one of the templates of these applicants' company."));
     };
@@ -362,8 +374,7 @@ async fn move_stage(
     if emailed > 0 {
         state.outbox.wake();
     }
-    let mut message =
-        counted(changed.count, "Moved 1 applicant", "Moved {n} applicants") + " to " + stage.label() + ".";
+    let mut message = counted(changed.count, "Moved 1 applicant", "Moved {n} applicants") + " to " + &label + ".";
     if emailed > 0 {
         message += &counted(emailed, " 1 e-mail is on its way.", " {n} e-mails are on their way.");
     }

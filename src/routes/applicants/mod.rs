@@ -14,7 +14,9 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::db::applicants::{ListFilter, Scope};
-use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, Role, SearchTerms, Stage, Tag};
+use crate::domain::{
+    ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, MoveTarget, Role, SearchTerms, Stage, Tag,
+};
 use crate::error::AppError;
 
 pub fn routes(r: &mut Routes) {
@@ -105,10 +107,18 @@ impl ListQuery {
             Scope::Company(id) => Some(id),
             Scope::Everything => optional_id(&self.company, "company")?,
         };
+        let (stage, step_id) = match self.stage.trim() {
+            "" => (None, None),
+            raw => match MoveTarget::parse(raw).ok_or_else(|| bad("stage"))? {
+                MoveTarget::Stage(stage) => (Some(stage), None),
+                MoveTarget::Step(id) => (None, Some(id)),
+            },
+        };
         Ok(ListFilter {
             company_id,
             job_id: optional_id(&self.job, "job")?,
-            stage: optional_enum::<Stage>(&self.stage, "stage")?,
+            stage,
+            step_id,
             status: optional_enum::<ApplicantStatus>(&self.status, "status")?,
             employment_type: optional_enum::<EmploymentType>(&self.kind, "type")?,
             assignee,

@@ -10,8 +10,9 @@ use super::{crm_next, reject, scope_of};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, NoteRow, Person, Scope};
+use crate::db::steps::{self, Choice};
 use crate::domain::applicant::parse_note;
-use crate::domain::{ApplicantStatus, EmploymentType, Stage, Tag};
+use crate::domain::{ApplicantStatus, EmploymentType, MoveTarget, Stage, Tag};
 use crate::error::{AppError, AppResult};
 use crate::mail::pipeline::{self, Letter};
 use crate::routes::{FieldErrors, Page, render, see_other};
@@ -30,6 +31,8 @@ struct ShowPage {
     kept: Kept,
     /// The tags the company already uses (offered when tagging).
     company_tags: Vec<(String, i64)>,
+    /// Where the move form may take the applicant.
+    choices: Vec<Choice>,
 }
 
 /// What a refused form sent, shown again beside its error.
@@ -122,7 +125,7 @@ async fn render_show(
     errors: FieldErrors,
     kept: Kept,
 ) -> AppResult<HttpResponse> {
-    let (d, notes, events, people, company_tags) = state
+    let (d, notes, events, people, company_tags, choices) = state
         .db
         .run(move |c| {
             let d = crm::detail(c, scope, id)?;
@@ -134,11 +137,12 @@ async fn render_show(
                 Vec::new()
             };
             let company_tags = crm::tags::of_company(c, d.applicant.company_id)?;
-            Ok::<_, AppError>((d, notes, events, people, company_tags))
+            let choices = steps::move_choices(&steps::of_company(c, d.applicant.company_id)?);
+            Ok::<_, AppError>((d, notes, events, people, company_tags, choices))
         })
         .await?;
     let is_admin = scope == Scope::Everything;
-    render(status, &ShowPage { page, d, notes, events, people, is_admin, errors, kept, company_tags })
+    render(status, &ShowPage { page, d, notes, events, people, is_admin, errors, kept, company_tags, choices })
 }
 
 pub async fn show(
@@ -180,19 +184,26 @@ pub async fn stage(
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
     let id = path.into_inner();
-    let Ok(stage) = form.stage.parse::<Stage>() else {
+    let target = MoveTarget::parse(&form.stage);
+    let place = match target {
+        Some(target) => state.db.run(move |c| crm::place_of(c, scope, target)).await?,
+        None => None,
+    };
+    let Some(place) = place else {
         let errors = one_error("stage", "Choose one of the pipeline stages.");
         return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
-    let Ok(reason) = reject::reason_for(stage, &form.reason) else {
-        let hidden = vec![("stage".to_string(), stage.as_str().to_string()), ("next".to_string(), form.next.clone())];
+    let Ok(reason) = reject::reason_for(place.stage, &form.reason) else {
+        let hidden =
+            vec![("stage".to_string(), form.stage.trim().to_string()), ("next".to_string(), form.next.clone())];
         let (action, back) = (format!("/applicants/{id}/stage"), back_to(id, &form.next));
         return reject::ask(page, &state, scope, vec![id], action, hidden, &form.reason, back).await;
     };
+    let label = place.label().to_string();
     let (actor, reply_to) = (user.id, user.email.clone());
     let moved = state
         .db
-        .run(move |c| pipeline::move_to_stage(c, scope, &[id], stage, reason, actor, &reply_to, Letter::ForStage))
+        .run(move |c| pipeline::move_to_stage(c, scope, &[id], &place, reason, actor, &reply_to, Letter::ForStage))
         .await?
         .map_err(|_| AppError::NotFound)?;
     state.hub.poke(&moved.changed.notified);
@@ -201,7 +212,7 @@ pub async fn stage(
     }
     if moved.changed.count > 0 {
         let sent = if moved.emailed > 0 { " The stage's e-mail is on its way." } else { "" };
-        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {}.{sent}", stage.label()));
+        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {label}.{sent}"));
     }
     Ok(see_other(&back_to(id, &form.next)))
 }

@@ -8,6 +8,7 @@ mod list;
 mod manual;
 mod notes;
 mod pipeline;
+mod steps;
 mod tags;
 
 use diesel::prelude::*;
@@ -35,6 +36,7 @@ use pipeline::{
     bad_values_are_422_with_the_page_and_change_nothing, board_shows_the_pipeline_and_moves_cards,
     bulk_stage_move_and_export_selected, stage_change_writes_history_and_tells_the_seeker,
 };
+use steps::company_steps_name_the_pipeline;
 use tags::tags_group_applicants_and_filter_the_list;
 
 /// Two companies with one job and one applicant each.
@@ -160,6 +162,7 @@ both_backends!(
     admins_see_every_company_and_filter_by_company,
     admins_find_a_company_by_its_name,
     tags_group_applicants_and_filter_the_list,
+    company_steps_name_the_pipeline,
     board_shows_the_pipeline_and_moves_cards,
     withdrawn_applications_are_marked,
     add_by_hand_with_and_without_a_pdf,

@@ -324,6 +324,55 @@ pub(super) async fn employer_forms_and_logos_survive_hostile_input(app: &TestApp
         .cases(12)
         .run(app)
         .await;
+
+    // The company's pipeline steps.
+    let step_name =
+        || prop_oneof![re("[A-Z][a-z]{2,12}( call)?"), ok(&["", IMG, "Phone screen", "phone SCREEN"])].boxed();
+    Form::new("new pipeline step", Who::Client(&bob), "/employer/pipeline")
+        .field("name", step_name())
+        .field("category", ok(&["screening", "interview", "", "party", "rejected"]))
+        .shows("/employer/pipeline")
+        .shows(format!("/applicants/{applicant}"))
+        .shows("/applicants")
+        .cases(48)
+        .run(app)
+        .await;
+    let step = last_id(app, "company_steps").await;
+    post_ok(&carl, "/employer/pipeline", &[("name", "Theirs"), ("category", "offer")]).await;
+    let their_step = last_id(app, "company_steps").await;
+    Form::new("rename a pipeline step", Who::Client(&bob), format!("/employer/pipeline/{step}/rename"))
+        .or_at(elsewhere("/employer/pipeline/{}/rename", &[their_step]))
+        .field("name", step_name())
+        .shows("/employer/pipeline")
+        .cases(32)
+        .run(app)
+        .await;
+    Form::new("order pipeline steps", Who::Client(&bob), format!("/employer/pipeline/{step}/move"))
+        .or_at(elsewhere("/employer/pipeline/{}/move", &[their_step]))
+        .field("direction", ok(&["up", "down", "", "sideways"]))
+        .shows("/employer/pipeline")
+        .cases(24)
+        .run(app)
+        .await;
+    Form::new("move to a step", Who::Client(&bob), format!("/applicants/{applicant}/stage"))
+        .field(
+            "stage",
+            ok_owned(vec![format!("step-{step}"), format!("step-{their_step}"), "step-0".into(), "screening".into()]),
+        )
+        .field("reason", ok(&["", "experience"]))
+        .shows(format!("/applicants/{applicant}"))
+        .shows("/applicants/board")
+        .cases(24)
+        .run(app)
+        .await;
+    Form::new("delete a pipeline step", Who::Client(&bob), format!("/employer/pipeline/{step}/delete"))
+        .or_at(elsewhere("/employer/pipeline/{}/delete", &[their_step]))
+        .shows("/employer/pipeline")
+        .shows(format!("/applicants/{applicant}"))
+        .min_accepted(0)
+        .cases(12)
+        .run(app)
+        .await;
 }
 
 pub(super) async fn seeker_forms_resumes_and_applications_survive_hostile_input(app: &TestApp) {

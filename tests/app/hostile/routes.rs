@@ -80,6 +80,7 @@ const ALL_FIELDS: &[&str] = &[
     "reason",
     "auto_stage",
     "idle",
+    "direction",
 ];
 
 /// What a path parameter of the route table is filled with.
