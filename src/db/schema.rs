@@ -154,6 +154,8 @@ diesel::table! {
         updated_at -> Timestamp,
         rejection_reason -> Nullable<Text>,
         step_id -> Nullable<BigInt>,
+        merged_into -> Nullable<BigInt>,
+        merged_at -> Nullable<Timestamp>,
     }
 }
 

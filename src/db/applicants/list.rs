@@ -144,7 +144,8 @@ fn search_condition(
 
 /// The applicants matching a filter, unordered, as a query to refine.
 fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a, MultiBackend> {
-    let mut query = applicants::table.into_boxed::<MultiBackend>();
+    // A record merged into another is seen only through that one.
+    let mut query = applicants::table.filter(applicants::merged_into.is_null()).into_boxed::<MultiBackend>();
     match (filter.company_id, filter.job_id) {
         (None, _) => {}
         (Some(company), None) => query = query.filter(applicants::company_id.eq(company)),
@@ -209,7 +210,7 @@ pub fn idle_count(conn: &mut AnyConnection, company_id: i64, days: i64) -> Query
     // runs on every landing view.
     let query = diesel::sql_query(
         "SELECT count(*) AS n FROM (SELECT 1 FROM applicants \
-         WHERE company_id = $1 AND status = 'open' AND updated_at < $2 LIMIT $3) idle",
+         WHERE company_id = $1 AND status = 'open' AND updated_at < $2 AND merged_into IS NULL LIMIT $3) idle",
     )
     .bind::<diesel::sql_types::BigInt, _>(company_id)
     .bind::<diesel::sql_types::Timestamp, _>(crate::db::now() - time::Duration::days(days))
@@ -363,7 +364,7 @@ fn pg_few_matches(
     };
     let rows = diesel::sql_query(format!(
         "WITH m AS MATERIALIZED (SELECT id, name, stage, updated_at FROM applicants \
-           WHERE search_document @@ to_tsquery('simple', $1) LIMIT $2), \
+           WHERE search_document @@ to_tsquery('simple', $1) AND merged_into IS NULL LIMIT $2), \
          p AS (SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM m ORDER BY {order} LIMIT $3 OFFSET $4) \
          SELECT (SELECT count(*) FROM m) AS n, p.id FROM (SELECT 1) one LEFT JOIN p ON true ORDER BY p.pos"
     ))
@@ -423,7 +424,8 @@ fn many_matches(
 /// How many rows an FTS5 expression matches, counting up to `COUNT_CAP + 1`.
 fn fts5_count(conn: &mut diesel::SqliteConnection, query: &str) -> QueryResult<i64> {
     Ok(diesel::sql_query(
-        "SELECT count(*) AS n FROM (SELECT rowid FROM applicants_fts WHERE applicants_fts MATCH ? LIMIT ?)",
+        "SELECT count(*) AS n FROM (SELECT rowid FROM applicants_fts WHERE applicants_fts MATCH ? \
+         AND rowid NOT IN (SELECT id FROM applicants WHERE merged_into IS NOT NULL) LIMIT ?)",
     )
     .bind::<Text, _>(query)
     .bind::<diesel::sql_types::BigInt, _>(COUNT_CAP + 1)
@@ -440,7 +442,9 @@ fn fts5_ids(
     offset: i64,
 ) -> QueryResult<Vec<i64>> {
     let rows = diesel::sql_query(format!(
-        "SELECT rowid AS id FROM applicants_fts WHERE applicants_fts MATCH ? ORDER BY rowid {direction} LIMIT ? OFFSET ?"
+        "SELECT rowid AS id FROM applicants_fts WHERE applicants_fts MATCH ? \
+         AND rowid NOT IN (SELECT id FROM applicants WHERE merged_into IS NOT NULL) \
+         ORDER BY rowid {direction} LIMIT ? OFFSET ?"
     ))
     .bind::<Text, _>(query)
     .bind::<diesel::sql_types::BigInt, _>(limit)
@@ -505,6 +509,7 @@ pub fn rows_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Lis
 pub fn of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Vec<ListRow>> {
     let ids: Vec<i64> = applicants::table
         .filter(applicants::job_id.eq(job_id))
+        .filter(applicants::merged_into.is_null())
         .order((applicants::created_at.desc(), applicants::id.desc()))
         .select(applicants::id)
         .load(conn)?;
@@ -519,6 +524,7 @@ pub fn counts_by_job(conn: &mut AnyConnection, job_ids: &[i64]) -> QueryResult<V
     }
     let rows: Vec<(Option<i64>, i64)> = applicants::table
         .filter(applicants::job_id.eq_any(job_ids))
+        .filter(applicants::merged_into.is_null())
         .group_by(applicants::job_id)
         .select((applicants::job_id, diesel::dsl::count_star()))
         .load(conn)?;

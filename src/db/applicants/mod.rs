@@ -2,6 +2,7 @@
 //! their notes and history (the CRM's queries live here).
 
 mod choices;
+pub mod duplicates;
 mod list;
 mod manual;
 mod notes;
@@ -63,6 +64,10 @@ pub struct Applicant {
     pub rejection_reason: Option<RejectionReason>,
     /// The company's own step within `stage`, if it has named one.
     pub step_id: Option<i64>,
+    /// The record of the same company this one was merged into (hidden
+    /// behind it, kept whole so the merge can be undone), and when.
+    pub merged_into: Option<i64>,
+    pub merged_at: Option<PrimitiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -97,6 +102,7 @@ pub fn open_of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Vec<App
     applicants::table
         .filter(applicants::job_id.eq(job_id))
         .filter(applicants::status.eq(ApplicantStatus::Open).and(applicants::withdrawn_at.is_null()))
+        .filter(applicants::merged_into.is_null())
         .order(applicants::id.asc())
         .select(Applicant::as_select())
         .load(conn)
@@ -141,6 +147,7 @@ pub mod event {
     pub const TYPE: &str = "type";
     pub const ASSIGNED: &str = "assigned";
     pub const EDITED: &str = "edited";
+    pub const MERGED: &str = "merged";
 }
 
 /// Whose applicants a user may reach: an employer their company's, an admin all.

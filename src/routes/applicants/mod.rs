@@ -3,6 +3,7 @@
 //! Templates are in `templates/applicants/`.
 
 mod board;
+mod duplicates;
 mod export;
 mod form;
 mod list;
@@ -24,6 +25,7 @@ pub fn routes(r: &mut Routes) {
         .get("/applicants/export.csv", export::filtered)
         .post("/applicants/bulk", list::bulk)
         .get("/applicants/board", board::board)
+        .get("/applicants/duplicates", duplicates::list)
         .get("/applicants/new", form::new_form)
         .post("/applicants/new", form::create)
         .get("/applicants/{id:\\d+}", show::show)
@@ -34,6 +36,8 @@ pub fn routes(r: &mut Routes) {
         .post("/applicants/{id:\\d+}/tags", show::add_tag)
         .post("/applicants/{id:\\d+}/tags/remove", show::remove_tag)
         .post("/applicants/{id:\\d+}/assign", show::assign)
+        .post("/applicants/{id:\\d+}/merge", duplicates::merge)
+        .post("/applicants/{id:\\d+}/unmerge", duplicates::unmerge)
         .post("/applicants/{id:\\d+}/delete", show::delete)
         .get("/applicants/{id:\\d+}/edit", form::edit_form)
         .post("/applicants/{id:\\d+}/edit", form::update);

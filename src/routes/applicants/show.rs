@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use super::{crm_next, reject, scope_of};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
+use crate::db::applicants::duplicates::{self, Duplicate};
 use crate::db::applicants::tags::TagRefused;
-use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, NoteRow, Person, Scope};
+use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, ListRow, NoteRow, Person, Scope};
 use crate::db::steps::{self, Choice};
 use crate::domain::applicant::parse_note;
 use crate::domain::{ApplicantStatus, EmploymentType, MoveTarget, Stage, Tag};
@@ -33,6 +34,20 @@ struct ShowPage {
     company_tags: Vec<(String, i64)>,
     /// Where the move form may take the applicant.
     choices: Vec<Choice>,
+    /// Other records of the company that look like the same person.
+    duplicates: Vec<Duplicate>,
+    /// Records merged into this one.
+    merged: Vec<ListRow>,
+    /// When this record is merged: the one it is merged into (id, name).
+    merged_into: Option<(i64, String)>,
+}
+
+/// The records the page links to: where it may move, its look-alikes, merges.
+struct Linked {
+    choices: Vec<Choice>,
+    duplicates: Vec<Duplicate>,
+    merged: Vec<ListRow>,
+    merged_into: Option<(i64, String)>,
 }
 
 /// What a refused form sent, shown again beside its error.
@@ -93,6 +108,7 @@ pub fn event_label(kind: &str) -> String {
         crm::event::TYPE => "Employment type changed".into(),
         crm::event::ASSIGNED => "Assignment".into(),
         crm::event::EDITED => "Details edited".into(),
+        crm::event::MERGED => "Merge".into(),
         "applied" => "Applied".into(),
         "withdrawn" => "Withdrawn".into(),
         "email" => "E-mail".into(),
@@ -125,7 +141,7 @@ async fn render_show(
     errors: FieldErrors,
     kept: Kept,
 ) -> AppResult<HttpResponse> {
-    let (d, notes, events, people, company_tags, choices) = state
+    let (d, notes, events, people, company_tags, more) = state
         .db
         .run(move |c| {
             let d = crm::detail(c, scope, id)?;
@@ -138,11 +154,33 @@ async fn render_show(
             };
             let company_tags = crm::tags::of_company(c, d.applicant.company_id)?;
             let choices = steps::move_choices(&steps::of_company(c, d.applicant.company_id)?);
-            Ok::<_, AppError>((d, notes, events, people, company_tags, choices))
+            let (duplicates, merged_into) = match d.applicant.merged_into {
+                None => (duplicates::of(c, &d.applicant)?, None),
+                Some(keep) => (Vec::new(), Some((keep, crm::find(c, keep)?.name))),
+            };
+            let merged = duplicates::merged_into(c, id)?;
+            let more = Linked { choices, duplicates, merged, merged_into };
+            Ok::<_, AppError>((d, notes, events, people, company_tags, more))
         })
         .await?;
     let is_admin = scope == Scope::Everything;
-    render(status, &ShowPage { page, d, notes, events, people, is_admin, errors, kept, company_tags, choices })
+    let Linked { choices, duplicates, merged, merged_into } = more;
+    let tpl = ShowPage {
+        page,
+        d,
+        notes,
+        events,
+        people,
+        is_admin,
+        errors,
+        kept,
+        company_tags,
+        choices,
+        duplicates,
+        merged,
+        merged_into,
+    };
+    render(status, &tpl)
 }
 
 pub async fn show(

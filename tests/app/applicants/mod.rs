@@ -4,6 +4,7 @@
 
 mod access;
 mod assign;
+mod duplicates;
 mod list;
 mod manual;
 mod notes;
@@ -21,6 +22,7 @@ use access::{
     every_post_needs_the_csrf_token, visitors_log_in_first_and_seekers_find_nothing,
 };
 use assign::{assignment_target_must_be_an_active_employer_of_the_company_or_an_admin, only_admins_assign_and_delete};
+use duplicates::duplicates_are_found_and_merged_within_a_company;
 use list::{
     admins_find_a_company_by_its_name, admins_see_every_company_and_filter_by_company,
     csv_matches_the_filters_and_defuses_formulas, large_lists_count_to_a_thousand_and_page_in_order,
@@ -163,6 +165,7 @@ both_backends!(
     admins_find_a_company_by_its_name,
     tags_group_applicants_and_filter_the_list,
     company_steps_name_the_pipeline,
+    duplicates_are_found_and_merged_within_a_company,
     board_shows_the_pipeline_and_moves_cards,
     withdrawn_applications_are_marked,
     add_by_hand_with_and_without_a_pdf,

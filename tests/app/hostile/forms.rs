@@ -640,6 +640,29 @@ pub(super) async fn crm_forms_survive_hostile_input(app: &TestApp) {
         .run(app)
         .await;
 
+    let others = strings(&[manual, portal, mailee, theirs], &["", "abc", "-1", "0", "999999"]);
+    Form::new("merge", Who::Client(&bob), format!("/applicants/{mailee}/merge"))
+        .or_at(elsewhere("/applicants/{}/merge", &[theirs]))
+        .field("other", ok_owned(others))
+        .field("next", ok(&["", "/applicants", "//evil.example"]))
+        .shows(format!("/applicants/{mailee}"))
+        .shows("/applicants")
+        .shows("/applicants/duplicates")
+        .min_accepted(0)
+        .cases(40)
+        .run(app)
+        .await;
+    for id in [manual, portal] {
+        post_ok(&bob, &format!("/applicants/{id}/unmerge"), &[]).await;
+    }
+    Form::new("undo a merge", Who::Client(&bob), format!("/applicants/{manual}/unmerge"))
+        .or_at(elsewhere("/applicants/{}/unmerge", &[theirs]))
+        .field("next", ok(&["", "/applicants", "//evil.example"]))
+        .shows(format!("/applicants/{manual}"))
+        .cases(16)
+        .run(app)
+        .await;
+
     let ids = || {
         ids_field(
             "ids",

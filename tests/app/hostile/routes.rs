@@ -81,6 +81,7 @@ const ALL_FIELDS: &[&str] = &[
     "auto_stage",
     "idle",
     "direction",
+    "other",
 ];
 
 /// What a path parameter of the route table is filled with.
