@@ -43,7 +43,8 @@ struct Id {
 }
 
 /// The records of the applicant's company, not merged, with its e-mail or
-/// phone (at most 20, oldest first).
+/// phone (at most 20, oldest first), less the same seeker's applications to
+/// other jobs.
 pub fn of(conn: &mut AnyConnection, applicant: &Applicant) -> QueryResult<Vec<Duplicate>> {
     let (email, phone) = (email_key(&applicant.email), phone_key(&applicant.phone));
     let phone = if phone.chars().count() >= MIN_PHONE_KEY { phone } else { String::new() };
@@ -68,6 +69,12 @@ pub fn of(conn: &mut AnyConnection, applicant: &Applicant) -> QueryResult<Vec<Du
     .collect();
     Ok(rows_by_ids(conn, &ids)?
         .into_iter()
+        // One seeker's applications to two jobs are two applications, not a duplicate.
+        .filter(|row| {
+            !(applicant.seeker_id.is_some()
+                && row.applicant.seeker_id == applicant.seeker_id
+                && row.applicant.job_id != applicant.job_id)
+        })
         .map(|row| Duplicate {
             same_email: !email.is_empty() && email_key(&row.applicant.email) == email,
             same_phone: !phone.is_empty() && phone_key(&row.applicant.phone) == phone,
@@ -103,6 +110,9 @@ pub fn groups(conn: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<Vec<
             continue;
         }
         let others = of(conn, &first.applicant)?;
+        if others.is_empty() {
+            continue;
+        }
         seen.extend(others.iter().map(|d| d.row.applicant.id));
         let mut group = vec![first];
         group.extend(others.into_iter().map(|d| d.row));

@@ -205,6 +205,8 @@ async fn render_list(
         Ok(loaded) => loaded,
         Err((message, typed)) => {
             errors.add("company", message);
+            // Kept as typed: the page says "no applicants match", its links repeat it.
+            query.company = typed.clone();
             let nothing = crm::Listing { rows: Vec::new(), total: 0, has_next: false };
             (nothing, Vec::new(), false, Vec::new(), (None, typed), Vec::new(), Vec::new(), Vec::new(), 0)
         }

@@ -36,6 +36,12 @@ pub(super) async fn duplicates_are_found_and_merged_within_a_company(app: &TestA
     assert_eq!(page.select("#duplicates li a strong"), ["Ann Lee", "Annie L"]);
     let why = page.select("#duplicates .crm-sub").join(" | ");
     assert!(why.contains("same e-mail") && why.contains("same phone"), "{why}");
+    // One seeker's applications to two jobs are two applications, not duplicates.
+    let sam = app.seeker("sam").await;
+    let go_job = app.open_job(two.acme, "Go Engineer").await;
+    let first = app.insert_applicant(two.acme, Some(two.acme_job), "Sam Seeker", Some(sam.id)).await;
+    app.insert_applicant(two.acme, Some(go_job), "Sam Seeker", Some(sam.id)).await;
+    assert!(bob.get(&format!("/applicants/{first}")).await.select("#duplicates").is_empty());
     // The duplicates page groups them; the other company's page does not see them.
     let groups = bob.get("/applicants/duplicates").await;
     groups.assert_status(200);
@@ -48,7 +54,10 @@ pub(super) async fn duplicates_are_found_and_merged_within_a_company(app: &TestA
     assert_eq!(app.applicant(again).await.unwrap().merged_into, Some(ours));
     assert_eq!(names(&bob.get("/applicants?q=ann").await), ["Ann Lee"]);
     assert_eq!(names(&bob.get("/applicants?q=ann&stage=applied").await), ["Ann Lee"]);
-    assert_eq!(names(&bob.get("/applicants?sort=name").await), ["Ann Lee", "Annie L", "Carl Other"]);
+    assert_eq!(
+        names(&bob.get("/applicants?sort=name").await),
+        ["Ann Lee", "Annie L", "Carl Other", "Sam Seeker", "Sam Seeker"]
+    );
     let kept = bob.get(&format!("/applicants/{ours}")).await;
     assert_eq!(kept.select("#merged li a strong"), ["Ann Lee"]);
     assert_eq!(kept.select("#duplicates li a strong"), ["Annie L"], "a merged record is no longer offered");
