@@ -192,6 +192,19 @@ pub fn move_choices(steps: &[Step]) -> Vec<Choice> {
         .collect()
 }
 
+/// The move choices for one applicant: the company's, and the bare stage it
+/// is at when that is none of them (it reached the stage before the company
+/// named steps there), so the form shows where it is and moves nothing by
+/// itself.
+pub fn choices_at(choices: &[Choice], stage: Stage, step: Option<i64>) -> Vec<Choice> {
+    let mut out = choices.to_vec();
+    if !out.iter().any(|c| c.holds(&stage, &step)) {
+        let at = out.iter().position(|c| stage_rank(c.stage) >= stage_rank(stage)).unwrap_or(out.len());
+        out.insert(at, Choice { target: MoveTarget::Stage(stage), label: stage.label().to_string(), stage });
+    }
+    out
+}
+
 /// What the list's stage filter offers: every category, each followed by its steps.
 pub fn filter_choices(steps: &[Step]) -> Vec<Choice> {
     Stage::ALL

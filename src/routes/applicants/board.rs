@@ -40,6 +40,13 @@ struct BoardPage {
     return_to: String,
 }
 
+impl BoardPage {
+    /// A card's move choices (its own bare stage too, when it is at one).
+    fn card_choices(&self, card: &ListRow) -> Vec<Choice> {
+        steps::choices_at(&self.choices, card.applicant.stage, card.applicant.step_id)
+    }
+}
+
 /// With no job chosen: the jobs to pick from, with their applicant counts.
 #[derive(Template)]
 #[template(path = "applicants/board_pick.html")]

@@ -154,6 +154,7 @@ async fn render_show(
             };
             let company_tags = crm::tags::of_company(c, d.applicant.company_id)?;
             let choices = steps::move_choices(&steps::of_company(c, d.applicant.company_id)?);
+            let choices = steps::choices_at(&choices, d.applicant.stage, d.applicant.step_id);
             let (duplicates, merged_into) = match d.applicant.merged_into {
                 None => (duplicates::of(c, &d.applicant)?, None),
                 Some(keep) => (Vec::new(), Some((keep, crm::find(c, keep)?.name))),

@@ -51,11 +51,20 @@ pub(super) async fn company_steps_name_the_pipeline(app: &TestApp) {
     assert_eq!(order, ["Name of the step Take-home task", "Name of the step Phone screen"]);
     assert!(!page.text().contains("Their step"), "another company's steps are not shown");
 
-    // The applicant page offers the steps instead of their bare stage.
+    // The applicant page offers the steps instead of their bare stage...
     let show = bob.get(&format!("/applicants/{portal}")).await;
     let options = show.select("select#stage option");
     assert!(options.contains(&"Screening: Phone screen".to_string()), "{options:?}");
     assert!(options.contains(&"Applied".to_string()) && !options.contains(&"Screening".to_string()), "{options:?}");
+    // ...but one already at the bare stage sees it, chosen, so "Move" moves nothing by itself.
+    let early = app.insert_applicant(two.acme, Some(two.acme_job), "Early Bird", None).await;
+    let early_id = early.to_string();
+    let screening = [("ids", early_id.as_str()), ("action", "stage"), ("stage", "screening")];
+    bob.post_form("/applicants/bulk", &screening).await.assert_status(303);
+    let early_page = bob.get(&format!("/applicants/{early}")).await;
+    assert_eq!(early_page.select("select#stage option[selected]"), ["Screening"]);
+    let board = bob.get(&format!("/applicants/board?job={}", two.acme_job)).await;
+    assert_eq!(board.select(&format!("select#move-{early} option[selected]")), ["Screening"]);
 
     // Moving to a step: the stage is its category, the timeline names the step,
     // the seeker hears of the stage once, not of the steps inside it.
@@ -79,7 +88,7 @@ pub(super) async fn company_steps_name_the_pipeline(app: &TestApp) {
 
     // The list: the row says the step; filters by stage and by step.
     let list = bob.get("/applicants?stage=screening").await;
-    assert_eq!(names(&list), ["Sam Seeker"]);
+    assert_eq!(names(&list), ["Early Bird", "Sam Seeker"]);
     assert!(list.select("table.crm-table td span.stage").contains(&"Take-home task".to_string()));
     assert_eq!(names(&bob.get(&format!("/applicants?stage=step-{take_home}")).await), ["Sam Seeker"]);
     assert!(names(&bob.get(&format!("/applicants?stage=step-{phone}")).await).is_empty());
