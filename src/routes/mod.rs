@@ -8,6 +8,7 @@ pub mod applications;
 pub mod assets;
 pub mod companies;
 pub mod email;
+pub mod feeds;
 pub mod health;
 pub mod home;
 pub mod honeypot;
@@ -48,6 +49,7 @@ fn register(r: &mut Routes) {
     admin::routes(r);
     // Before the CRM's patterns: its fixed paths (`/applicants/email`) must win.
     email::routes(r);
+    feeds::routes(r);
     jobs::routes(r);
     companies::routes(r);
     profile::routes(r);

@@ -7,6 +7,7 @@ mod admin;
 mod alerts;
 mod applicants;
 mod faults;
+mod feeds;
 mod fixtures;
 mod hostile;
 mod jobs;

@@ -53,12 +53,17 @@ use crate::helpers::{Resp, TestApp, TestClient, TestUser};
 /// `template` and `step` (the employer's company's), `outbox` an e-mail, `token` a valid
 /// password-reset token (of `user`), `confirm_token` a valid confirmation
 /// token (of `user`), `spent_token` a well-formed token that is not (or no
-/// longer) valid, `asset` a static file.
+/// longer) valid, `asset` a static file, `sitemap` a sitemap file.
 const MATRIX: &str = r#"
 # method path                             with            body       visitor seeker other_seeker employer other_employer admin
 GET      /                                -               -          200     200    200          200      200            200
 GET      /healthz                         -               -          200     200    200          200      200            200
 GET      /static/{path:.*}                asset           -          200     200    200          200      200            200
+# feeds for crawlers and job boards: public
+GET      /jobs.xml                        -               -          200     200    200          200      200            200
+GET      /feeds/indeed.xml                -               -          200     200    200          200      200            200
+GET      /sitemap.xml                     -               -          200     200    200          200      200            200
+GET      /sitemaps/{file}                 sitemap         -          200     200    200          200      200            200
 
 # accounts: the public forms re-render (422) an empty form for everyone
 GET      /register                        -               -          200     303    303          303      303            303
@@ -489,6 +494,7 @@ impl<'a> World<'a> {
             .unwrap();
         let fixtures = [
             ("asset", "css/app.css".to_string()),
+            ("sitemap", "jobs-1.xml".to_string()),
             ("job", job.to_string()),
             ("draft", draft.to_string()),
             ("closed", closed.to_string()),

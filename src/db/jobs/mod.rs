@@ -6,6 +6,7 @@
 //! any company (admins).
 
 mod cache;
+pub mod feed;
 mod search;
 
 pub use cache::{CachedResults, JOBS_CHANNEL, KnownVersion, SearchCache, latest_query, search_cached, search_uncached};

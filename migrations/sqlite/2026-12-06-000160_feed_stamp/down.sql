@@ -1,0 +1,2 @@
+DROP TRIGGER jobs_version_stamp;
+ALTER TABLE jobs_version DROP COLUMN changed_at;
