@@ -283,14 +283,7 @@ pub async fn sitemap_file(
             ids.into_iter().map(|(id, at)| (format!("{base}/jobs/{id}"), at)).collect()
         }
     };
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (loc, at) in urls {
-        xml.push_str(&format!("<url><loc>{}</loc><lastmod>{}</lastmod></url>\n", esc(&loc), day(at)));
-    }
-    xml.push_str("</urlset>\n");
-    Ok(xml_response(name, stamp, "application/xml; charset=utf-8").body(xml))
+    Ok(xml_response(name, stamp, "application/xml; charset=utf-8").body(urlset(urls.into_iter())))
 }
 
 #[cfg(test)]
