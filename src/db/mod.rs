@@ -13,6 +13,7 @@ pub mod messages;
 pub mod notifications;
 pub mod presence;
 pub mod profiles;
+pub mod reports;
 pub mod resumes;
 pub mod schema;
 pub mod steps;

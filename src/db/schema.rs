@@ -182,6 +182,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    applicant_stages (applicant_id, stage, entered_at) {
+        applicant_id -> BigInt,
+        stage -> Text,
+        entered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     company_steps (id) {
         id -> BigInt,
         company_id -> BigInt,
@@ -298,6 +306,7 @@ diesel::joinable!(applicants -> resumes (resume_id));
 diesel::joinable!(applicant_notes -> applicants (applicant_id));
 diesel::joinable!(applicant_events -> applicants (applicant_id));
 diesel::joinable!(applicant_tags -> applicants (applicant_id));
+diesel::joinable!(applicant_stages -> applicants (applicant_id));
 diesel::joinable!(company_steps -> companies (company_id));
 diesel::joinable!(email_templates -> companies (company_id));
 diesel::joinable!(password_resets -> users (user_id));
@@ -319,6 +328,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     applicant_notes,
     applicant_events,
     applicant_tags,
+    applicant_stages,
     company_steps,
     outbox,
     email_templates,

@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod page;
 pub mod profile;
 pub mod query;
+pub mod reports;
 pub mod resumes;
 pub mod steps;
 pub mod table;
@@ -57,6 +58,7 @@ fn register(r: &mut Routes) {
     applications::routes(r);
     applicants::routes(r);
     steps::routes(r);
+    reports::routes(r);
     messages::routes(r);
     notifications::routes(r);
     live::routes(r);

@@ -14,6 +14,7 @@ mod jobs;
 mod mail;
 mod matrix;
 mod realtime;
+mod reports;
 mod seekers;
 mod signup;
 mod site;

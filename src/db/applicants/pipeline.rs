@@ -6,7 +6,7 @@ use super::{Applicant, Scope, can_hold, event, find, find_in_scope, record_event
 use crate::db::AnyConnection;
 use crate::db::audit::{self, AuditRecord};
 use crate::db::notifications::{self, NewNotification};
-use crate::db::schema::{applicants, companies, jobs, resumes, users};
+use crate::db::schema::{applicant_stages, applicants, companies, jobs, resumes, users};
 use crate::db::steps::{self, Step};
 use crate::domain::{ApplicantStatus, EmploymentType, RejectionReason, Stage};
 
@@ -85,6 +85,15 @@ fn stage_moved(
         None => format!("{from_label} → {}", to.label()),
     };
     record_event(conn, applicant.id, Some(actor_id), event::STAGE, &detail, None)?;
+    if from != to.stage {
+        diesel::insert_into(applicant_stages::table)
+            .values((
+                applicant_stages::applicant_id.eq(applicant.id),
+                applicant_stages::stage.eq(to.stage),
+                applicant_stages::entered_at.eq(crate::db::now()),
+            ))
+            .execute(conn)?;
+    }
     // The seeker hears of categories only: a company's steps are its own.
     let Some(seeker_id) = applicant.seeker_id.filter(|_| applicant.withdrawn_at.is_none() && from != to.stage) else {
         return Ok(None);
