@@ -16,6 +16,7 @@ pub mod profiles;
 pub mod reports;
 pub mod resumes;
 pub mod schema;
+pub mod scorecards;
 pub mod steps;
 pub mod throttle;
 pub mod users;

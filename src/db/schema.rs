@@ -190,6 +190,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    scorecard_criteria (id) {
+        id -> BigInt,
+        job_id -> BigInt,
+        name -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scorecard_ratings (applicant_id, criterion_id, rater_id) {
+        applicant_id -> BigInt,
+        criterion_id -> BigInt,
+        rater_id -> BigInt,
+        score -> Integer,
+        comment -> Text,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     company_steps (id) {
         id -> BigInt,
         company_id -> BigInt,
@@ -308,6 +329,9 @@ diesel::joinable!(applicant_events -> applicants (applicant_id));
 diesel::joinable!(applicant_tags -> applicants (applicant_id));
 diesel::joinable!(applicant_stages -> applicants (applicant_id));
 diesel::joinable!(company_steps -> companies (company_id));
+diesel::joinable!(scorecard_criteria -> jobs (job_id));
+diesel::joinable!(scorecard_ratings -> scorecard_criteria (criterion_id));
+diesel::joinable!(scorecard_ratings -> users (rater_id));
 diesel::joinable!(email_templates -> companies (company_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -330,6 +354,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     applicant_tags,
     applicant_stages,
     company_steps,
+    scorecard_criteria,
+    scorecard_ratings,
     outbox,
     email_templates,
     password_resets,

@@ -121,6 +121,9 @@ POST     /email-templates/new             -               form       login   404
 GET      /email-templates/{id}/edit       template        -          login   404    404          200      404            404
 POST     /email-templates/{id}/edit       template*       form       login   404    404          422      404            404
 POST     /email-templates/{id}/delete     template*       form       login   404    404          303      404            404
+GET      /employer/jobs/{id}/scorecard    job             -          login   404    404          200      404            404
+POST     /employer/jobs/{id}/scorecard    job             form       login   404    404          422      404            404
+POST     /employer/jobs/{id}/scorecard/delete job           form       login   404    404          422      404            404
 # the company's own pipeline steps
 GET      /employer/pipeline               -               -          login   404    404          200      200            404
 POST     /employer/pipeline               -               form       login   404    404          422      422            404
@@ -201,6 +204,7 @@ POST     /applicants/{id:\d+}/stage       applicant*      form       login   404
 POST     /applicants/{id:\d+}/status      applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/type        applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/notes       applicant*      form       login   404    404          422      404            422
+POST     /applicants/{id:\d+}/scorecard   applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/tags        applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/tags/remove applicant*      form       login   404    404          422      404            422
 POST     /applicants/{id:\d+}/assign      applicant*      form       404     404    404          404      404            422

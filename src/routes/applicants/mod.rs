@@ -8,6 +8,7 @@ mod export;
 mod form;
 mod list;
 mod reject;
+mod scorecard;
 mod show;
 
 use crate::routes::Routes;
@@ -33,6 +34,7 @@ pub fn routes(r: &mut Routes) {
         .post("/applicants/{id:\\d+}/status", show::status)
         .post("/applicants/{id:\\d+}/type", show::employment_type)
         .post("/applicants/{id:\\d+}/notes", show::add_note)
+        .post("/applicants/{id:\\d+}/scorecard", scorecard::rate)
         .post("/applicants/{id:\\d+}/tags", show::add_tag)
         .post("/applicants/{id:\\d+}/tags/remove", show::remove_tag)
         .post("/applicants/{id:\\d+}/assign", show::assign)

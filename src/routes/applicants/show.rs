@@ -6,11 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::scorecard::Scorecard;
 use super::{crm_next, reject, scope_of};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::applicants::duplicates::{self, Duplicate};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, ListRow, NoteRow, Person, Scope};
+use crate::db::scorecards;
 use crate::db::steps::{self, Choice};
 use crate::domain::applicant::parse_note;
 use crate::domain::{ApplicantStatus, EmploymentType, MoveTarget, Stage, Tag};
@@ -40,6 +42,8 @@ struct ShowPage {
     merged: Vec<ListRow>,
     /// When this record is merged: the one it is merged into (id, name).
     merged_into: Option<(i64, String)>,
+    /// The job's scorecard, when it has criteria.
+    scorecard: Option<Scorecard>,
 }
 
 /// The records the page links to: where it may move, its look-alikes, merges.
@@ -48,14 +52,17 @@ struct Linked {
     duplicates: Vec<Duplicate>,
     merged: Vec<ListRow>,
     merged_into: Option<(i64, String)>,
+    scorecard: Option<Scorecard>,
 }
 
 /// What a refused form sent, shown again beside its error.
 #[derive(Debug, Default)]
-struct Kept {
-    note: String,
-    assignee: String,
-    tag: String,
+pub(super) struct Kept {
+    pub note: String,
+    pub assignee: String,
+    pub tag: String,
+    /// The scorecard form's fields.
+    pub scores: Vec<(String, String)>,
 }
 
 impl ShowPage {
@@ -84,6 +91,22 @@ impl ShowPage {
         EmploymentType::ALL
     }
 
+    /// The scorecard form's score for a criterion: as typed, else the viewer's own.
+    fn score_of(&self, criterion: &i64) -> String {
+        self.kept_or_mine(&format!("score-{criterion}"), criterion, |(score, _)| score.to_string())
+    }
+
+    fn comment_of(&self, criterion: &i64) -> String {
+        self.kept_or_mine(&format!("comment-{criterion}"), criterion, |(_, comment)| comment.clone())
+    }
+
+    fn kept_or_mine(&self, key: &str, criterion: &i64, mine: impl Fn(&(i32, String)) -> String) -> String {
+        if !self.kept.scores.is_empty() {
+            return self.kept.scores.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+        }
+        self.scorecard.as_ref().and_then(|s| s.mine.get(criterion)).map(mine).unwrap_or_default()
+    }
+
     fn assign_selected(&self, id: &i64) -> bool {
         if self.kept.assignee.is_empty() {
             self.d.applicant.assignee_id == Some(*id)
@@ -109,6 +132,7 @@ pub fn event_label(kind: &str) -> String {
         crm::event::ASSIGNED => "Assignment".into(),
         crm::event::EDITED => "Details edited".into(),
         crm::event::MERGED => "Merge".into(),
+        "scorecard" => "Scorecard".into(),
         "applied" => "Applied".into(),
         "withdrawn" => "Withdrawn".into(),
         "email" => "E-mail".into(),
@@ -132,7 +156,7 @@ pub fn email_state_class(state: &str) -> &'static str {
     }
 }
 
-async fn render_show(
+pub(super) async fn render_show(
     page: Page,
     state: &AppState,
     scope: Scope,
@@ -141,6 +165,7 @@ async fn render_show(
     errors: FieldErrors,
     kept: Kept,
 ) -> AppResult<HttpResponse> {
+    let viewer = page.user.as_ref().map(|u| u.id);
     let (d, notes, events, people, company_tags, more) = state
         .db
         .run(move |c| {
@@ -160,12 +185,18 @@ async fn render_show(
                 Some(keep) => (Vec::new(), Some((keep, crm::find(c, keep)?.name))),
             };
             let merged = duplicates::merged_into(c, id)?;
-            let more = Linked { choices, duplicates, merged, merged_into };
+            let criteria = match d.applicant.job_id {
+                Some(job) => scorecards::criteria(c, job)?,
+                None => Vec::new(),
+            };
+            let ratings = if criteria.is_empty() { Vec::new() } else { scorecards::ratings(c, id)? };
+            let scorecard = super::scorecard::card(criteria, ratings, viewer);
+            let more = Linked { choices, duplicates, merged, merged_into, scorecard };
             Ok::<_, AppError>((d, notes, events, people, company_tags, more))
         })
         .await?;
     let is_admin = scope == Scope::Everything;
-    let Linked { choices, duplicates, merged, merged_into } = more;
+    let Linked { choices, duplicates, merged, merged_into, scorecard } = more;
     let tpl = ShowPage {
         page,
         d,
@@ -180,6 +211,7 @@ async fn render_show(
         duplicates,
         merged,
         merged_into,
+        scorecard,
     };
     render(status, &tpl)
 }

@@ -5,6 +5,7 @@ pub mod browse;
 mod employer;
 pub mod form;
 mod saved;
+mod scorecard;
 pub mod view;
 
 use std::sync::Arc;
@@ -54,7 +55,10 @@ pub fn routes(r: &mut Routes) {
         .get("/employer/jobs/{id}/preview", employer::preview)
         .post("/employer/jobs/{id}/publish", employer::publish)
         .post("/employer/jobs/{id}/close", employer::close)
-        .post("/employer/jobs/{id}/reopen", employer::reopen);
+        .post("/employer/jobs/{id}/reopen", employer::reopen)
+        .get("/employer/jobs/{id}/scorecard", scorecard::show)
+        .post("/employer/jobs/{id}/scorecard", scorecard::add)
+        .post("/employer/jobs/{id}/scorecard/delete", scorecard::delete);
 }
 
 /// A job id from the path: anything but a positive number is a 404.

@@ -9,6 +9,7 @@ mod list;
 mod manual;
 mod notes;
 mod pipeline;
+mod scorecards;
 mod steps;
 mod tags;
 
@@ -38,6 +39,7 @@ use pipeline::{
     bad_values_are_422_with_the_page_and_change_nothing, board_shows_the_pipeline_and_moves_cards,
     bulk_stage_move_and_export_selected, stage_change_writes_history_and_tells_the_seeker,
 };
+use scorecards::scorecards_rate_applicants_for_the_company_only;
 use steps::company_steps_name_the_pipeline;
 use tags::tags_group_applicants_and_filter_the_list;
 
@@ -165,6 +167,7 @@ both_backends!(
     admins_find_a_company_by_its_name,
     tags_group_applicants_and_filter_the_list,
     company_steps_name_the_pipeline,
+    scorecards_rate_applicants_for_the_company_only,
     duplicates_are_found_and_merged_within_a_company,
     board_shows_the_pipeline_and_moves_cards,
     withdrawn_applications_are_marked,

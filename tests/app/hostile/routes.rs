@@ -82,6 +82,7 @@ const ALL_FIELDS: &[&str] = &[
     "idle",
     "direction",
     "other",
+    "criterion",
 ];
 
 /// What a path parameter of the route table is filled with.

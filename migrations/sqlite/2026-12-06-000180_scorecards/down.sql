@@ -1,0 +1,2 @@
+DROP TABLE scorecard_ratings;
+DROP TABLE scorecard_criteria;

@@ -1,0 +1,145 @@
+//! Rating an applicant on its job's scorecard (`POST /applicants/{id}/scorecard`)
+//! and the card the applicant page shows: each criterion's average and every
+//! interviewer's rating, and the viewer's own form.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::scope_of;
+use super::show::{Kept, render_show};
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db::applicants as crm;
+use crate::db::scorecards::{self, Criterion, Rating};
+use crate::error::{AppError, AppResult};
+use crate::routes::{FieldErrors, Page, see_other};
+use crate::state::AppState;
+
+const COMMENT_CHARS: usize = 1000;
+
+/// A criterion with its ratings.
+pub struct CriterionView {
+    pub criterion: Criterion,
+    pub ratings: Vec<Rating>,
+    pub average: Option<f64>,
+}
+
+/// The scorecard of one applicant as the page shows it.
+pub struct Scorecard {
+    pub criteria: Vec<CriterionView>,
+    /// The mean of every rating.
+    pub overall: Option<f64>,
+    /// How many people rated.
+    pub raters: usize,
+    /// The viewer's own ratings: criterion → (score, comment).
+    pub mine: HashMap<i64, (i32, String)>,
+}
+
+fn mean(scores: impl Iterator<Item = i32>) -> Option<f64> {
+    let (sum, n) = scores.fold((0i64, 0i64), |(s, n), x| (s + i64::from(x), n + 1));
+    (n > 0).then(|| sum as f64 / n as f64)
+}
+
+/// The card, when the applicant's job has criteria.
+pub fn card(criteria: Vec<Criterion>, ratings: Vec<Rating>, viewer: Option<i64>) -> Option<Scorecard> {
+    if criteria.is_empty() {
+        return None;
+    }
+    let mut raters: Vec<i64> = ratings.iter().map(|r| r.rater_id).collect();
+    raters.sort_unstable();
+    raters.dedup();
+    let mine = ratings
+        .iter()
+        .filter(|r| Some(r.rater_id) == viewer)
+        .map(|r| (r.criterion_id, (r.score, r.comment.clone())))
+        .collect();
+    let overall = mean(ratings.iter().filter(|r| criteria.iter().any(|c| c.id == r.criterion_id)).map(|r| r.score));
+    let criteria = criteria
+        .into_iter()
+        .map(|criterion| {
+            let ratings: Vec<Rating> = ratings.iter().filter(|r| r.criterion_id == criterion.id).cloned().collect();
+            let average = mean(ratings.iter().map(|r| r.score));
+            CriterionView { criterion, ratings, average }
+        })
+        .collect();
+    Some(Scorecard { criteria, overall, raters: raters.len(), mine })
+}
+
+/// The scores and comments of a submitted form, checked against the criteria.
+fn parse(fields: &[(String, String)], criteria: &[Criterion]) -> Result<Vec<(i64, i32, String)>, String> {
+    let value =
+        |key: String| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut scores = Vec::new();
+    for c in criteria {
+        let (score, comment) = (value(format!("score-{}", c.id)), value(format!("comment-{}", c.id)));
+        if comment.chars().count() > COMMENT_CHARS {
+            return Err(format!("A comment has at most {COMMENT_CHARS} characters."));
+        }
+        if comment.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') {
+            return Err("A comment holds characters that are not allowed.".into());
+        }
+        match score.as_str() {
+            "" if comment.is_empty() => {}
+            "" => return Err(format!("Give “{}” a score for your comment.", c.name)),
+            raw => match raw.parse::<i32>() {
+                Ok(n) if (1..=5).contains(&n) => scores.push((c.id, n, comment.replace("\r\n", "\n"))),
+                _ => return Err("Scores go from 1 to 5.".into()),
+            },
+        }
+    }
+    if scores.is_empty() {
+        return Err("Give at least one score.".into());
+    }
+    Ok(scores)
+}
+
+pub async fn rate(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let criteria = state
+        .db
+        .run(move |c| {
+            let applicant = crm::find_in_scope(c, scope, id)?;
+            match applicant.job_id {
+                Some(job) => scorecards::criteria(c, job),
+                None => Ok(Vec::new()),
+            }
+        })
+        .await?;
+    if criteria.is_empty() {
+        return Err(AppError::Unprocessable("this applicant's job has no scorecard".into()));
+    }
+    let scores = match parse(&fields, &criteria) {
+        Ok(scores) => scores,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add("scorecard", message);
+            let kept = Kept { scores: fields, ..Kept::default() };
+            return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await;
+        }
+    };
+    let rater = user.id;
+    state
+        .db
+        .run(move |c| {
+            crate::db::transaction(c, |c| {
+                scorecards::rate(c, id, rater, &scores)?;
+                let detail = match scores.len() {
+                    1 => "Rated on 1 criterion".to_string(),
+                    n => format!("Rated on {n} criteria"),
+                };
+                crm::record_event(c, id, Some(rater), "scorecard", &detail, None)
+            })
+        })
+        .await?;
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Your ratings are saved.");
+    Ok(see_other(&format!("/applicants/{id}#scorecard")))
+}
