@@ -17,6 +17,7 @@ pub mod reports;
 pub mod resumes;
 pub mod schema;
 pub mod scorecards;
+pub mod screening;
 pub mod steps;
 pub mod throttle;
 pub mod users;

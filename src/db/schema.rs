@@ -211,6 +211,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    screening_questions (id) {
+        id -> BigInt,
+        job_id -> BigInt,
+        prompt -> Text,
+        kind -> Text,
+        knockout -> Nullable<Text>,
+        required -> Bool,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    screening_answers (applicant_id, question_id) {
+        applicant_id -> BigInt,
+        question_id -> BigInt,
+        answer -> Text,
+        knocked_out -> Bool,
+    }
+}
+
+diesel::table! {
     company_steps (id) {
         id -> BigInt,
         company_id -> BigInt,
@@ -330,6 +352,8 @@ diesel::joinable!(applicant_tags -> applicants (applicant_id));
 diesel::joinable!(applicant_stages -> applicants (applicant_id));
 diesel::joinable!(company_steps -> companies (company_id));
 diesel::joinable!(scorecard_criteria -> jobs (job_id));
+diesel::joinable!(screening_questions -> jobs (job_id));
+diesel::joinable!(screening_answers -> screening_questions (question_id));
 diesel::joinable!(scorecard_ratings -> scorecard_criteria (criterion_id));
 diesel::joinable!(scorecard_ratings -> users (rater_id));
 diesel::joinable!(email_templates -> companies (company_id));
@@ -356,6 +380,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     company_steps,
     scorecard_criteria,
     scorecard_ratings,
+    screening_questions,
+    screening_answers,
     outbox,
     email_templates,
     password_resets,

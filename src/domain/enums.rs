@@ -44,6 +44,15 @@ text_enum! {
 }
 
 text_enum! {
+    /// What a screening question asks for.
+    QuestionKind {
+        YesNo => "yes_no", "Yes or no";
+        Text => "text", "Short text";
+        Number => "number", "Number";
+    }
+}
+
+text_enum! {
     /// Where an applicant is in the hiring pipeline.
     Stage {
         Applied => "applied", "Applied";

@@ -15,6 +15,7 @@ mod mail;
 mod matrix;
 mod realtime;
 mod reports;
+mod screening;
 mod seekers;
 mod signup;
 mod site;

@@ -124,6 +124,9 @@ POST     /email-templates/{id}/delete     template*       form       login   404
 GET      /employer/jobs/{id}/scorecard    job             -          login   404    404          200      404            404
 POST     /employer/jobs/{id}/scorecard    job             form       login   404    404          422      404            404
 POST     /employer/jobs/{id}/scorecard/delete job           form       login   404    404          422      404            404
+GET      /employer/jobs/{id}/questions    job             -          login   404    404          200      404            404
+POST     /employer/jobs/{id}/questions    job             form       login   404    404          422      404            404
+POST     /employer/jobs/{id}/questions/delete job         form       login   404    404          422      404            404
 # the company's own pipeline steps
 GET      /employer/pipeline               -               -          login   404    404          200      200            404
 POST     /employer/pipeline               -               form       login   404    404          422      422            404

@@ -13,6 +13,7 @@ use crate::db::applicants::duplicates::{self, Duplicate};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, ListRow, NoteRow, Person, Scope};
 use crate::db::scorecards;
+use crate::db::screening::{self, Answer};
 use crate::db::steps::{self, Choice};
 use crate::domain::applicant::parse_note;
 use crate::domain::{ApplicantStatus, EmploymentType, MoveTarget, Stage, Tag};
@@ -44,6 +45,8 @@ struct ShowPage {
     merged_into: Option<(i64, String)>,
     /// The job's scorecard, when it has criteria.
     scorecard: Option<Scorecard>,
+    /// The answers to the job's screening questions.
+    answers: Vec<Answer>,
 }
 
 /// The records the page links to: where it may move, its look-alikes, merges.
@@ -53,6 +56,7 @@ struct Linked {
     merged: Vec<ListRow>,
     merged_into: Option<(i64, String)>,
     scorecard: Option<Scorecard>,
+    answers: Vec<Answer>,
 }
 
 /// What a refused form sent, shown again beside its error.
@@ -133,6 +137,7 @@ pub fn event_label(kind: &str) -> String {
         crm::event::EDITED => "Details edited".into(),
         crm::event::MERGED => "Merge".into(),
         "scorecard" => "Scorecard".into(),
+        "screening" => "Screening questions".into(),
         "applied" => "Applied".into(),
         "withdrawn" => "Withdrawn".into(),
         "email" => "E-mail".into(),
@@ -191,12 +196,13 @@ pub(super) async fn render_show(
             };
             let ratings = if criteria.is_empty() { Vec::new() } else { scorecards::ratings(c, id)? };
             let scorecard = super::scorecard::card(criteria, ratings, viewer);
-            let more = Linked { choices, duplicates, merged, merged_into, scorecard };
+            let answers = screening::answers(c, id)?;
+            let more = Linked { choices, duplicates, merged, merged_into, scorecard, answers };
             Ok::<_, AppError>((d, notes, events, people, company_tags, more))
         })
         .await?;
     let is_admin = scope == Scope::Everything;
-    let Linked { choices, duplicates, merged, merged_into, scorecard } = more;
+    let Linked { choices, duplicates, merged, merged_into, scorecard, answers } = more;
     let tpl = ShowPage {
         page,
         d,
@@ -212,6 +218,7 @@ pub(super) async fn render_show(
         merged,
         merged_into,
         scorecard,
+        answers,
     };
     render(status, &tpl)
 }

@@ -18,6 +18,7 @@ use crate::db::jobs::{self, Job};
 use crate::db::limits::{self, Limited};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::resumes::{self, NewResume, Resume};
+use crate::db::screening::{self, Question};
 use crate::db::{self, AnyConnection, users};
 use crate::domain::{ApplicantSource, ApplicantStatus, JobStatus, Role, Stage};
 use crate::error::{AppError, AppResult};
@@ -46,9 +47,15 @@ pub struct ApplyForm {
     pub cover_letter: String,
     /// The chosen resume's id, or "new".
     pub resume_id: String,
+    /// The screening answers as typed: (question id, answer).
+    pub answers: Vec<(i64, String)>,
 }
 
 impl ApplyForm {
+    pub fn answer(&self, question: &i64) -> &str {
+        self.answers.iter().find(|(q, _)| q == question).map(|(_, a)| a.as_str()).unwrap_or("")
+    }
+
     pub fn picks(&self, resume: &Resume) -> bool {
         self.resume_id == resume.id.to_string()
     }
@@ -61,6 +68,8 @@ struct ApplyPage {
     job: Job,
     company: Company,
     resumes: Vec<Resume>,
+    /// The job's screening questions.
+    questions: Vec<Question>,
     form: ApplyForm,
     errors: FieldErrors,
     state: ApplyState,
@@ -86,20 +95,22 @@ struct ClosedPage {
     page: Page,
 }
 
-/// The job and its company, if a seeker may see it (drafts are 404).
-async fn visible_job(state: &AppState, job_id: i64) -> AppResult<(Job, Company)> {
-    let (job, company) = state
+/// The job, its company and its screening questions, if a seeker may see it
+/// (drafts are 404).
+async fn visible_job(state: &AppState, job_id: i64) -> AppResult<(Job, Company, Vec<Question>)> {
+    let (job, company, questions) = state
         .db
         .run(move |c| {
             let job = jobs::find(c, job_id)?;
             let company = companies::find(c, job.company_id)?;
-            Ok::<_, AppError>((job, company))
+            let questions = screening::of_job(c, job_id)?;
+            Ok::<_, AppError>((job, company, questions))
         })
         .await?;
     if job.status == JobStatus::Draft {
         return Err(AppError::NotFound);
     }
-    Ok((job, company))
+    Ok((job, company, questions))
 }
 
 /// Everything the page shows besides the form.
@@ -138,7 +149,7 @@ pub async fn form(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let (job, company) = visible_job(&state, path.into_inner()).await?;
+    let (job, company, questions) = visible_job(&state, path.into_inner()).await?;
     // Like the job page: a closed job is shown to its company and admins only.
     // (A form already open when the job closed still gets a clear refusal.)
     let manager = user.is_admin() || user.employer_company().ok() == Some(job.company_id);
@@ -149,12 +160,14 @@ pub async fn form(
     let form = ApplyForm {
         cover_letter: String::new(),
         resume_id: resumes.first().map(|r| r.id.to_string()).unwrap_or_else(|| "new".into()),
+        answers: Vec::new(),
     };
     let tpl = ApplyPage {
         page,
         job,
         company,
         resumes,
+        questions,
         form,
         errors: FieldErrors::default(),
         state: apply_state,
@@ -231,7 +244,7 @@ pub async fn submit(
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
     // Who and where first: nothing of the body is read for a refused visit.
-    let (job, company) = visible_job(&state, path.into_inner()).await?;
+    let (job, company, questions) = visible_job(&state, path.into_inner()).await?;
     if user.role != Role::Seeker {
         return Err(AppError::Forbidden);
     }
@@ -254,9 +267,24 @@ pub async fn submit(
     let mut form = ApplyForm::default();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut choice = None;
+    // The screening answers, checked: (question, answer, knocked out).
+    let mut answers: Vec<(i64, String, bool)> = Vec::new();
     match received.as_mut() {
         None => status = StatusCode::PAYLOAD_TOO_LARGE,
         Some(received) => {
+            for q in &questions {
+                let raw = received.text(&format!("q-{}", q.id)).to_string();
+                match q.check(&raw) {
+                    Ok(Some(answer)) => answers.push((q.id, answer.clone(), q.knocks_out(&answer))),
+                    Ok(None) => {}
+                    Err(message) => {
+                        if !errors.has("screening") {
+                            errors.add("screening", message);
+                        }
+                    }
+                }
+                form.answers.push((q.id, raw));
+            }
             form.cover_letter = received.text("cover_letter").to_string();
             form.resume_id = received.text("resume_id").trim().to_string();
             let cover = errors.check("cover_letter", parse_cover_letter(&form.cover_letter));
@@ -297,6 +325,7 @@ pub async fn submit(
             job: job.clone(),
             company: company.clone(),
             resumes,
+            questions: questions.clone(),
             form,
             errors,
             state: apply_state,
@@ -309,7 +338,7 @@ pub async fn submit(
         _ => return refuse(page, form, errors, status, resumes),
     };
 
-    let outcome = apply(&state, &user, &job, form.cover_letter.clone(), choice).await?;
+    let outcome = apply(&state, &user, &job, form.cover_letter.clone(), answers, choice).await?;
     match outcome {
         Ok(applied) => {
             state.hub.poke(&applied.employer_ids);
@@ -329,8 +358,8 @@ pub async fn submit(
             if form.resume_id != "new" && refused == Refusal::ResumeGone {
                 form.resume_id = "new".into();
             }
-            let tpl =
-                ApplyPage { page, job, company, resumes, form, errors, state: apply_state, max_size: max_size(&state) };
+            let max_size = max_size(&state);
+            let tpl = ApplyPage { page, job, company, resumes, questions, form, errors, state: apply_state, max_size };
             render(refused.status(), &tpl)
         }
     }
@@ -359,6 +388,7 @@ async fn apply(
     user: &CurrentUser,
     job: &Job,
     cover_letter: String,
+    answers: Vec<(i64, String, bool)>,
     choice: ResumeChoice,
 ) -> AppResult<Result<Applied, Refusal>> {
     let (state, seeker_id, job_id) = (state.clone(), user.id, job.id);
@@ -377,8 +407,9 @@ async fn apply(
         let result = state
             .db
             .run(move |c| {
+                let letter = (cover_letter.as_str(), answers.as_slice());
                 match db::transaction(c, |c| {
-                    write_application(c, &settings, seeker_id, job_id, &cover_letter, existing, new_file.as_ref())
+                    write_application(c, &settings, seeker_id, job_id, letter, existing, new_file.as_ref())
                 }) {
                     Ok(applied) => Ok(Ok(applied)),
                     Err(TxError::Refused(r)) => Ok(Err(r)),
@@ -403,7 +434,7 @@ fn write_application(
     settings: &Settings,
     seeker_id: i64,
     job_id: i64,
-    cover_letter: &str,
+    (cover_letter, answers): (&str, &[(i64, String, bool)]),
     existing: Option<i64>,
     new_file: Option<&NewFile>,
 ) -> Result<Applied, TxError> {
@@ -466,6 +497,7 @@ fn write_application(
         },
     )?;
     applicants::record_event(c, applicant.id, Some(seeker.id), "applied", &job.title, None)?;
+    screening::record(c, job.company_id, job.id, applicant.id, answers)?;
     let employer_ids = applicants::active_employer_ids(c, job.company_id)?;
     let title = format!("New application for {}", job.title);
     let body = format!("{} applied.", seeker.name());

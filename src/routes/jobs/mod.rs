@@ -4,6 +4,7 @@
 pub mod browse;
 mod employer;
 pub mod form;
+mod questions;
 mod saved;
 mod scorecard;
 pub mod view;
@@ -58,7 +59,30 @@ pub fn routes(r: &mut Routes) {
         .post("/employer/jobs/{id}/reopen", employer::reopen)
         .get("/employer/jobs/{id}/scorecard", scorecard::show)
         .post("/employer/jobs/{id}/scorecard", scorecard::add)
-        .post("/employer/jobs/{id}/scorecard/delete", scorecard::delete);
+        .post("/employer/jobs/{id}/scorecard/delete", scorecard::delete)
+        .get("/employer/jobs/{id}/questions", questions::show)
+        .post("/employer/jobs/{id}/questions", questions::add)
+        .post("/employer/jobs/{id}/questions/delete", questions::delete);
+}
+
+/// The employer's own job from the path (404 for anyone else's), with what
+/// `load` reads of it.
+pub(crate) async fn managed_with<T: Send + 'static>(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    raw: &str,
+    load: fn(&mut crate::db::AnyConnection, i64) -> diesel::QueryResult<T>,
+) -> AppResult<(jobs::Job, T)> {
+    let scope = jobs::Scope::Company(user.employer_company()?);
+    let id = job_id(raw)?;
+    state
+        .db
+        .run(move |c| {
+            let job = jobs::find_managed(c, id, scope)?;
+            let loaded = load(c, id)?;
+            Ok::<_, AppError>((job, loaded))
+        })
+        .await
 }
 
 /// A job id from the path: anything but a positive number is a 404.

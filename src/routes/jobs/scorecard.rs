@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db::jobs::{self, Job, Scope};
+use crate::db::jobs::Job;
 use crate::db::scorecards::{self, Criterion, CriterionRefused, MAX_CRITERIA};
 use crate::domain::DisplayText;
 use crate::error::{AppError, AppResult};
@@ -30,18 +30,8 @@ impl ScorecardPage {
     }
 }
 
-/// The employer's job (404 for anyone else's).
 async fn managed(state: &AppState, user: &CurrentUser, raw: &str) -> AppResult<(Job, Vec<Criterion>)> {
-    let scope = Scope::Company(user.employer_company()?);
-    let id = super::job_id(raw)?;
-    state
-        .db
-        .run(move |c| {
-            let job = jobs::find_managed(c, id, scope)?;
-            let criteria = scorecards::criteria(c, id)?;
-            Ok::<_, AppError>((job, criteria))
-        })
-        .await
+    super::managed_with(state, user, raw, scorecards::criteria).await
 }
 
 pub async fn show(

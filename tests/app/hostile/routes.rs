@@ -83,6 +83,10 @@ const ALL_FIELDS: &[&str] = &[
     "direction",
     "other",
     "criterion",
+    "question",
+    "prompt",
+    "knockout",
+    "required",
 ];
 
 /// What a path parameter of the route table is filled with.

@@ -1,0 +1,2 @@
+DROP TABLE screening_answers;
+DROP TABLE screening_questions;
