@@ -1,8 +1,10 @@
 //! Work that runs beside the server, one task per area, each with its own
 //! loop: the outbox worker, job-alert digests, closing jobs past their date,
-//! sweeping abandoned uploads. Each calls its service; none is an HTTP handler.
+//! sweeping abandoned uploads, erasing rejected applicants past their
+//! company's retention period. Each calls its service; none is an HTTP handler.
 
 pub mod closing;
+pub mod retention;
 
 use std::sync::Arc;
 
@@ -17,4 +19,5 @@ pub fn spawn(db: &Db, settings: &Arc<Settings>, outbox: &OutboxSignal, hub: &Hub
     crate::mail::worker::spawn(db.clone(), settings.clone(), outbox.clone(), hub.clone());
     crate::mail::digest::spawn(db.clone(), settings.clone(), outbox.clone());
     tokio::spawn(closing::run(db.clone()));
+    tokio::spawn(retention::run(db.clone(), settings.clone()));
 }

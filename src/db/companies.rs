@@ -21,6 +21,9 @@ pub struct Company {
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     pub pay_rule: PayRule,
+    /// Rejected applicants are anonymised this many days after their last
+    /// change (None: kept).
+    pub retention_days: Option<i32>,
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Company> {
@@ -41,13 +44,15 @@ pub fn find_by_key(conn: &mut AnyConnection, key: &str) -> QueryResult<Company> 
 
 /// What an employer edits on the company profile (validated by the form).
 #[derive(Debug, Clone, AsChangeset)]
-#[diesel(table_name = companies)]
+#[diesel(table_name = companies, treat_none_as_null = true)]
 pub struct CompanyProfile {
     pub name: String,
     pub website: String,
     pub description: String,
     pub location: String,
     pub pay_rule: PayRule,
+    /// Days after which rejected applicants are anonymised (None: kept).
+    pub retention_days: Option<i32>,
 }
 
 /// Writes the profile; the slug stays, so links to the company keep working.

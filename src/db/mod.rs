@@ -12,6 +12,7 @@ pub mod mail;
 pub mod messages;
 pub mod notifications;
 pub mod presence;
+pub mod privacy;
 pub mod profiles;
 pub mod reports;
 pub mod resumes;

@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         pay_rule -> Text,
+        retention_days -> Nullable<Integer>,
     }
 }
 
@@ -156,6 +157,9 @@ diesel::table! {
         step_id -> Nullable<BigInt>,
         merged_into -> Nullable<BigInt>,
         merged_at -> Nullable<Timestamp>,
+        consent -> Text,
+        consented_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 

@@ -99,6 +99,15 @@ impl SearchTerms {
     }
 }
 
+/// The consent a seeker gives with an application, stored with it as shown.
+pub fn consent_text(company: &str) -> String {
+    format!(
+        "I agree that {company} and JobConnect store and use the data of this application (my details, resume, \
+         cover letter and answers) to consider me for this job and to contact me about it. I can withdraw the \
+         application, download my data or erase my account at any time."
+    )
+}
+
 /// Where a move form points: a stage category (`interview`) or one of the
 /// company's own steps (`step-12`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -114,6 +114,8 @@ pub struct CompanyForm {
     pub description: String,
     pub location: String,
     pub pay_rule: String,
+    /// Days after which rejected applicants are anonymised; empty: kept.
+    pub retention_days: String,
 }
 
 impl CompanyForm {
@@ -124,6 +126,7 @@ impl CompanyForm {
             description: c.description.clone(),
             location: c.location.clone(),
             pay_rule: c.pay_rule.as_str().into(),
+            retention_days: c.retention_days.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 
@@ -146,14 +149,28 @@ impl CompanyForm {
                 raw.parse::<PayRule>().map_err(|_| "Choose the pay-transparency rule your job ads fall under."),
             ),
         };
-        match (name, website, description, location, pay_rule) {
-            (Some(name), Some(website), Some(description), Some(location), Some(pay_rule)) if errors.is_empty() => {
+        let retention_days = match self.retention_days.trim() {
+            "" => Some(None),
+            raw => errors.check(
+                "retention_days",
+                raw.parse::<i32>()
+                    .ok()
+                    .filter(|d| (30..=3650).contains(d))
+                    .map(Some)
+                    .ok_or("Keep rejected applicants from 30 to 3,650 days, or leave it empty to keep them."),
+            ),
+        };
+        match (name, website, description, location, pay_rule, retention_days) {
+            (Some(name), Some(website), Some(description), Some(location), Some(pay_rule), Some(retention_days))
+                if errors.is_empty() =>
+            {
                 Ok(CompanyProfile {
                     name: name.into_inner(),
                     website,
                     description,
                     location: location.into_inner(),
                     pay_rule,
+                    retention_days,
                 })
             }
             _ => Err(errors),

@@ -143,6 +143,7 @@ async fn seeker_round(base: &str, mail_dir: &Path, job: i64, name: &str, done: &
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", token.clone())
         .text("cover_letter", format!("Cover letter of {name}"))
+        .text("consent", "yes")
         .part("resume", resume);
     let resp = client.post(format!("{base}/jobs/{job}/apply")).multipart(form).send().await.ok()?;
     if !ok(&resp) {

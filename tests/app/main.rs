@@ -13,6 +13,7 @@ mod hostile;
 mod jobs;
 mod mail;
 mod matrix;
+mod privacy;
 mod realtime;
 mod reports;
 mod screening;

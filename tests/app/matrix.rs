@@ -78,6 +78,10 @@ GET      /register/sent                   -               -          200     200
 GET      /account/confirm/{token}         confirm_token   -          200     200    200          200      200            200
 POST     /account/confirm/{token}         spent_token     form       404     404    404          404      404            404
 POST     /account/password                -               form       login   422    422          422      422            422
+GET      /account/privacy                 -               -          login   200    200          404      404            404
+GET      /account/data.zip                -               -          login   200    200          404      404            404
+# erasing an account needs the password: the matrix never sends it
+POST     /account/erase                   -               form       login   422    422          404      404            404
 
 # job alerts (seekers)
 GET      /alerts                          -               -          login   200    200          404      404            404
@@ -461,7 +465,9 @@ impl<'a> World<'a> {
             .id;
         let applied = seeker
             .post_multipart(&format!("/jobs/{job}/apply"), |f| {
-                f.text("cover_letter", "I would like to work with you.").text("resume_id", resume.to_string())
+                f.text("cover_letter", "I would like to work with you.")
+                    .text("consent", "yes")
+                    .text("resume_id", resume.to_string())
             })
             .await;
         applied.assert_status(303);

@@ -16,7 +16,10 @@ async fn apply(who: &TestUser, job: i64, answers: &[(i64, &str)]) -> Resp {
         for (k, v) in answers {
             form = form.text(k, v);
         }
-        form.text("cover_letter", "Hello").text("resume_id", "new").part("resume", pdf_part("Rust and SQL"))
+        form.text("cover_letter", "Hello")
+            .text("consent", "yes")
+            .text("resume_id", "new")
+            .part("resume", pdf_part("Rust and SQL"))
     })
     .await
 }

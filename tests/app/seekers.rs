@@ -50,14 +50,14 @@ async fn upload_resume(user: &TestUser, part: Part) -> Resp {
 pub async fn apply_with_file(user: &TestUser, job_id: i64, cover: &str, part: Part) -> Resp {
     let cover = cover.to_string();
     user.post_multipart(&format!("/jobs/{job_id}/apply"), |form| {
-        form.text("cover_letter", cover).text("resume_id", "new").part("resume", part)
+        form.text("cover_letter", cover).text("consent", "yes").text("resume_id", "new").part("resume", part)
     })
     .await
 }
 
 async fn apply_with_resume(user: &TestUser, job_id: i64, resume_id: i64) -> Resp {
     user.post_multipart(&format!("/jobs/{job_id}/apply"), |form| {
-        form.text("cover_letter", "Hello").text("resume_id", resume_id.to_string())
+        form.text("cover_letter", "Hello").text("consent", "yes").text("resume_id", resume_id.to_string())
     })
     .await
 }
@@ -640,7 +640,7 @@ async fn apply_form_errors_are_shown_and_the_letter_kept(app: &TestApp) {
 
     let resp = ann
         .post_multipart(&format!("/jobs/{job}/apply"), |form| {
-            form.text("cover_letter", "No resume").text("resume_id", "new")
+            form.text("cover_letter", "No resume").text("consent", "yes").text("resume_id", "new")
         })
         .await;
     resp.assert_status(422);
@@ -956,7 +956,7 @@ async fn every_post_needs_the_csrf_token(app: &TestApp) {
         for (path, field) in
             [("/resumes", "resume"), (&format!("/jobs/{job}/apply") as &str, "resume"), ("/profile/avatar", "avatar")]
         {
-            let mut form = Form::new().text("cover_letter", "hi");
+            let mut form = Form::new().text("cover_letter", "hi").text("consent", "yes");
             if let Some(token) = &token {
                 form = form.text("csrf_token", token.clone());
             }

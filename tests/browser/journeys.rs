@@ -170,6 +170,7 @@ async fn seeker_journey(app: &TestApp) {
     std::fs::write(&pdf, pdf_with_text("Sara Svensson, embedded Rust developer")).unwrap();
     browser.find(Locator::Css("#resume")).await.unwrap().send_keys(pdf.to_str().unwrap()).await.unwrap();
     fill(&browser, "#cover_letter", "I have shipped no_std Rust on three robot fleets.").await;
+    click(&browser, "input[name=consent]").await;
     screenshot(&browser, &format!("journey-seeker-apply-{t}.png")).await;
     click(&browser, &format!("form[action='/jobs/{job}/apply'] button[type=submit]")).await;
     let url = wait_path(&browser, "the application page", |p| p.starts_with("/applications/")).await;
@@ -285,7 +286,10 @@ async fn employer_journey(backend: Backend) {
         .unwrap();
     let applied = sam
         .post_multipart(&format!("/jobs/{job}/apply"), |form| {
-            form.text("cover_letter", "Platforms are my thing.").text("resume_id", "new").part("resume", resume)
+            form.text("cover_letter", "Platforms are my thing.")
+                .text("consent", "yes")
+                .text("resume_id", "new")
+                .part("resume", resume)
         })
         .await;
     applied.assert_status(303);

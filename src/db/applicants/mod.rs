@@ -68,6 +68,12 @@ pub struct Applicant {
     /// behind it, kept whole so the merge can be undone), and when.
     pub merged_into: Option<i64>,
     pub merged_at: Option<PrimitiveDateTime>,
+    /// The consent text the seeker agreed to when applying, and when.
+    pub consent: String,
+    pub consented_at: Option<PrimitiveDateTime>,
+    /// When its personal data was erased (the seeker's erasure, or the
+    /// company's retention period).
+    pub erased_at: Option<PrimitiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -95,6 +101,14 @@ pub struct NewApplicant<'a> {
 
 pub fn insert(conn: &mut AnyConnection, new: &NewApplicant) -> QueryResult<Applicant> {
     diesel::insert_into(applicants::table).values(new).returning(applicants::all_columns).get_result(conn)
+}
+
+/// Stores the consent given with an application (its text, and when).
+pub fn record_consent(conn: &mut AnyConnection, id: i64, text: &str, at: PrimitiveDateTime) -> QueryResult<()> {
+    diesel::update(applicants::table.find(id))
+        .set((applicants::consent.eq(text), applicants::consented_at.eq(Some(at))))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The applicants of a job still in the running: open and not withdrawn.

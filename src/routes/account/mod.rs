@@ -2,6 +2,7 @@
 
 mod login;
 mod password;
+mod privacy;
 mod register;
 
 use actix_web::HttpResponse;
@@ -26,7 +27,10 @@ pub fn routes(r: &mut Routes) {
         .post("/login", login::submit)
         .post("/logout", login::logout)
         .get("/account/password", password::form)
-        .post("/account/password", password::submit);
+        .post("/account/password", password::submit)
+        .get("/account/privacy", privacy::show)
+        .get("/account/data.zip", privacy::download)
+        .post("/account/erase", privacy::erase);
 }
 
 /// Where a user lands after signing up or logging in.

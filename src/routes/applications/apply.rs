@@ -20,6 +20,7 @@ use crate::db::notifications::{self, NewNotification};
 use crate::db::resumes::{self, NewResume, Resume};
 use crate::db::screening::{self, Question};
 use crate::db::{self, AnyConnection, users};
+use crate::domain::applicant::consent_text;
 use crate::domain::{ApplicantSource, ApplicantStatus, JobStatus, Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::routes::resumes::{max_size, refusal, too_large_message};
@@ -49,6 +50,8 @@ pub struct ApplyForm {
     pub resume_id: String,
     /// The screening answers as typed: (question id, answer).
     pub answers: Vec<(i64, String)>,
+    /// The consent box was ticked.
+    pub consent: bool,
 }
 
 impl ApplyForm {
@@ -82,6 +85,10 @@ impl ApplyPage {
             ApplyState::Applied(id) => Some(id),
             _ => None,
         }
+    }
+
+    fn consent_text(&self) -> String {
+        consent_text(&self.company.name)
     }
 
     fn new_file_chosen(&self) -> bool {
@@ -161,6 +168,7 @@ pub async fn form(
         cover_letter: String::new(),
         resume_id: resumes.first().map(|r| r.id.to_string()).unwrap_or_else(|| "new".into()),
         answers: Vec::new(),
+        consent: false,
     };
     let tpl = ApplyPage {
         page,
@@ -230,6 +238,15 @@ struct NewFile {
     text: String,
 }
 
+/// What the seeker sends besides the resume.
+struct Letter {
+    cover: String,
+    /// The screening answers, checked: (question, answer, knocked out).
+    answers: Vec<(i64, String, bool)>,
+    /// The consent agreed to, as shown.
+    consent: String,
+}
+
 struct Applied {
     applicant_id: i64,
     employer_ids: Vec<i64>,
@@ -285,6 +302,10 @@ pub async fn submit(
                 }
                 form.answers.push((q.id, raw));
             }
+            form.consent = received.text("consent") == "yes";
+            if !form.consent {
+                errors.add("consent", "Tick the box to agree, or the application cannot be sent.");
+            }
             form.cover_letter = received.text("cover_letter").to_string();
             form.resume_id = received.text("resume_id").trim().to_string();
             let cover = errors.check("cover_letter", parse_cover_letter(&form.cover_letter));
@@ -338,7 +359,8 @@ pub async fn submit(
         _ => return refuse(page, form, errors, status, resumes),
     };
 
-    let outcome = apply(&state, &user, &job, form.cover_letter.clone(), answers, choice).await?;
+    let letter = Letter { cover: form.cover_letter.clone(), answers, consent: consent_text(&company.name) };
+    let outcome = apply(&state, &user, &job, letter, choice).await?;
     match outcome {
         Ok(applied) => {
             state.hub.poke(&applied.employer_ids);
@@ -387,8 +409,7 @@ async fn apply(
     state: &web::Data<AppState>,
     user: &CurrentUser,
     job: &Job,
-    cover_letter: String,
-    answers: Vec<(i64, String, bool)>,
+    letter: Letter,
     choice: ResumeChoice,
 ) -> AppResult<Result<Applied, Refusal>> {
     let (state, seeker_id, job_id) = (state.clone(), user.id, job.id);
@@ -407,9 +428,8 @@ async fn apply(
         let result = state
             .db
             .run(move |c| {
-                let letter = (cover_letter.as_str(), answers.as_slice());
                 match db::transaction(c, |c| {
-                    write_application(c, &settings, seeker_id, job_id, letter, existing, new_file.as_ref())
+                    write_application(c, &settings, seeker_id, job_id, &letter, existing, new_file.as_ref())
                 }) {
                     Ok(applied) => Ok(Ok(applied)),
                     Err(TxError::Refused(r)) => Ok(Err(r)),
@@ -434,7 +454,7 @@ fn write_application(
     settings: &Settings,
     seeker_id: i64,
     job_id: i64,
-    (cover_letter, answers): (&str, &[(i64, String, bool)]),
+    letter: &Letter,
     existing: Option<i64>,
     new_file: Option<&NewFile>,
 ) -> Result<Applied, TxError> {
@@ -491,13 +511,14 @@ fn write_application(
             employment_type: job.employment_type,
             stage: Stage::Applied,
             source: ApplicantSource::Portal,
-            cover_letter,
+            cover_letter: &letter.cover,
             created_at: now,
             updated_at: now,
         },
     )?;
+    applicants::record_consent(c, applicant.id, &letter.consent, now)?;
     applicants::record_event(c, applicant.id, Some(seeker.id), "applied", &job.title, None)?;
-    screening::record(c, job.company_id, job.id, applicant.id, answers)?;
+    screening::record(c, job.company_id, job.id, applicant.id, &letter.answers)?;
     let employer_ids = applicants::active_employer_ids(c, job.company_id)?;
     let title = format!("New application for {}", job.title);
     let body = format!("{} applied.", seeker.name());

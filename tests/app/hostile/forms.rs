@@ -406,6 +406,7 @@ pub(super) async fn seeker_forms_resumes_and_applications_survive_hostile_input(
         .or_at([closed, draft, theirs, jobs[0]].map(|j| format!("/jobs/{j}/apply")))
         .or_at(elsewhere("/jobs/{}/apply", &[]))
         .text("cover_letter", text("[A-Z][a-z ,.\\n]{0,200}"))
+        .text("consent", ok(&["yes", "yes", "yes", "", "no"]))
         .text("resume_id", ok_owned(strings(&[mine, bens], &["new", ""])))
         .shows("/applications")
         .shows_to(&bob, "/applicants")

@@ -66,7 +66,9 @@ pub(super) async fn stored_markup_is_shown_escaped_everywhere(app: &TestApp) {
     let resume = last_id(app, "resumes").await;
     let resp = ann
         .post_multipart(&format!("/jobs/{job}/apply"), |f| {
-            f.text("cover_letter", format!("{SCRIPT}\n{IMG}")).text("resume_id", resume.to_string())
+            f.text("cover_letter", format!("{SCRIPT}\n{IMG}"))
+                .text("consent", "yes")
+                .text("resume_id", resume.to_string())
         })
         .await;
     assert_eq!(resp.status, 303, "an application: {}", resp.text());

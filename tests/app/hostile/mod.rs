@@ -203,7 +203,7 @@ async fn scalar(app: &TestApp, sql: String) -> i64 {
 async fn apply(seeker: &TestUser, job: i64) -> i64 {
     let resp = seeker
         .post_multipart(&format!("/jobs/{job}/apply"), |form| {
-            form.text("cover_letter", "Hello").text("resume_id", "new").part(
+            form.text("cover_letter", "Hello").text("consent", "yes").text("resume_id", "new").part(
                 "resume",
                 reqwest::multipart::Part::bytes(pdf_with_text("A resume"))
                     .file_name("cv.pdf")

@@ -87,6 +87,8 @@ const ALL_FIELDS: &[&str] = &[
     "prompt",
     "knockout",
     "required",
+    "consent",
+    "retention_days",
 ];
 
 /// What a path parameter of the route table is filled with.

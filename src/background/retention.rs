@@ -1,0 +1,35 @@
+//! The task that erases the personal data of rejected applicants once their
+//! company's retention period has passed (`companies.retention_days`). It
+//! runs every few minutes in every instance: erasing is idempotent.
+
+use std::time::Duration;
+
+use crate::config::Settings;
+use crate::db::{Db, privacy};
+use crate::error::AppError;
+
+const EVERY: Duration = Duration::from_secs(300);
+/// Applicants per company and run.
+const BATCH: i64 = 200;
+
+/// One pass: returns how many applicants were anonymised.
+pub async fn run_once(db: &Db, settings: &Settings) -> Result<usize, AppError> {
+    let (done, files) = db.run(|c| privacy::apply_retention(c, crate::db::now(), BATCH)).await?;
+    for stored in files {
+        crate::storage::remove_stored(&settings.upload_dir, &stored).await;
+    }
+    if done > 0 {
+        tracing::info!(anonymised = done, "rejected applicants past their company's retention period");
+    }
+    Ok(done)
+}
+
+/// Runs forever (spawned by `background::spawn`).
+pub async fn run(db: Db, settings: std::sync::Arc<Settings>) {
+    loop {
+        if let Err(e) = run_once(&db, &settings).await {
+            tracing::warn!(error = %e, "the retention pass failed; trying again later");
+        }
+        tokio::time::sleep(EVERY).await;
+    }
+}

@@ -1,0 +1,173 @@
+//! Personal data (GDPR): consent stored with each application, a seeker's
+//! download of everything kept about them, the erasure of an account, and
+//! the company's retention period for rejected applicants.
+
+use std::io::Read;
+
+use diesel::prelude::*;
+use jobconnect::db::schema::{applicants, audit_log, resumes};
+
+use crate::both_backends;
+use crate::helpers::{Resp, TestApp, TestUser};
+use crate::seekers::pdf_part;
+
+async fn apply(who: &TestUser, job: i64, consent: &str) -> Resp {
+    let consent = consent.to_string();
+    who.post_multipart(&format!("/jobs/{job}/apply"), move |form| {
+        form.text("cover_letter", "Hello, I am Ann.")
+            .text("consent", consent)
+            .text("resume_id", "new")
+            .part("resume", pdf_part("Ann Lee, Rust developer"))
+    })
+    .await
+}
+
+async fn applied_id(resp: &Resp) -> i64 {
+    resp.location().trim_start_matches("/applications/").parse().expect("the application's page")
+}
+
+async fn consent_is_asked_and_kept_with_the_application(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
+    let ann = app.seeker("ann").await;
+    let form = ann.get(&format!("/jobs/{job}/apply")).await;
+    assert!(form.select("label.choice span").iter().any(|t| t.starts_with("I agree that Acme and JobConnect")));
+    let before = app.count("applicants").await;
+    for refused in ["", "no"] {
+        let resp = apply(&ann, job, refused).await;
+        resp.assert_status(422);
+        assert_eq!(resp.select("#consent-error").len(), 1);
+    }
+    assert_eq!(app.count("applicants").await, before, "nothing stored without consent");
+    let id = applied_id(&apply(&ann, job, "yes").await).await;
+    let stored = app.applicant(id).await.unwrap();
+    assert!(stored.consent.starts_with("I agree that Acme and JobConnect store"), "{}", stored.consent);
+    assert!(stored.consented_at.is_some());
+    let page = bob.get(&format!("/applicants/{id}")).await;
+    assert!(page.select(".crm-details dt").contains(&"Consent".to_string()));
+}
+
+async fn a_seeker_downloads_and_erases_their_data(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
+    let ann = app.seeker("ann").await;
+    let id = applied_id(&apply(&ann, job, "yes").await).await;
+    bob.post_form(&format!("/applicants/{id}/notes"), &[("body", "Ann seemed keen.")]).await.assert_status(303);
+    bob.post_form(&format!("/applicants/{id}/messages"), &[("body", "Hello Ann, when can we talk?")])
+        .await
+        .assert_status(303);
+    ann.post_form(&format!("/jobs/{job}/save"), &[]).await;
+    bob.post_form(&format!("/applicants/{id}/stage"), &[("stage", "interview")]).await.assert_status(303);
+
+    // The download: data.json and the resume as uploaded.
+    let zip = ann.http.get(format!("{}/account/data.zip", ann.base)).send().await.unwrap();
+    assert_eq!(zip.status(), 200);
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    let bytes = zip.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip file");
+    let mut json = String::new();
+    archive.by_name("data.json").unwrap().read_to_string(&mut json).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(data["account"]["email"], "ann@example.com");
+    assert_eq!(data["applications"][0]["company"], "Acme");
+    assert_eq!(data["applications"][0]["stage"], "Interview");
+    assert!(data["applications"][0]["consent"].as_str().unwrap().starts_with("I agree"));
+    assert_eq!(data["applications"][0]["messages"][0]["body"], "Hello Ann, when can we talk?");
+    assert_eq!(data["saved_jobs"][0]["job_id"], job);
+    let in_archive = data["resumes"][0]["in_archive"].as_str().unwrap().to_string();
+    let mut pdf = Vec::new();
+    archive.by_name(&in_archive).unwrap().read_to_end(&mut pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the resume itself");
+    assert!(!json.contains("Ann seemed keen"), "the company's notes are not the seeker's data");
+    bob.get("/account/data.zip").await.assert_status(404);
+    bob.get("/account/privacy").await.assert_status(404);
+
+    // Erasure: the password first; a wrong one erases nothing.
+    let stored: String = app
+        .db
+        .run(move |c| resumes::table.filter(resumes::user_id.eq(ann_id(c))).select(resumes::stored_name).first(c))
+        .await
+        .unwrap();
+    let file = app.settings.upload_dir.join(&stored);
+    assert!(file.exists());
+    let wrong = ann.post_form("/account/erase", &[("current_password", "not-my-password")]).await;
+    wrong.assert_status(422);
+    assert_eq!(app.applicant(id).await.unwrap().name, "ann");
+    let resp = ann.post_form("/account/erase", &[("current_password", &ann.password)]).await;
+    resp.assert_status(303);
+    assert_eq!(resp.location(), "/");
+    assert!(ann.get("/applications").await.location().starts_with("/login"), "logged out");
+    let again = app.client().post_form("/login", &[("login", "ann"), ("password", &ann.password)]).await;
+    again.assert_status(422);
+    let erased = app.applicant(id).await.unwrap();
+    assert_eq!(
+        (erased.name.as_str(), erased.email.as_str(), erased.cover_letter.as_str()),
+        ("Erased applicant", "", "")
+    );
+    assert_eq!((erased.resume_id, erased.seeker_id), (None, None));
+    assert!(erased.erased_at.is_some());
+    assert_eq!(erased.stage.as_str(), "interview", "how far it went is kept");
+    assert!(!file.exists(), "the resume file is deleted");
+    assert_eq!(app.count("applicant_notes").await, 0);
+    assert_eq!(app.count("messages").await, 0);
+    assert_eq!(app.count("saved_jobs").await, 0);
+    let audit: Vec<(String, String, String)> = app
+        .db
+        .run(|c| audit_log::table.select((audit_log::action, audit_log::detail, audit_log::ip)).load(c))
+        .await
+        .unwrap();
+    assert!(audit.contains(&("account.erase".to_string(), String::new(), String::new())), "{audit:?}");
+    let page = bob.get(&format!("/applicants/{id}")).await;
+    assert!(page.text().contains("Erased applicant") && !page.text().contains("ann@example.com"));
+}
+
+fn ann_id(c: &mut jobconnect::db::AnyConnection) -> i64 {
+    use jobconnect::db::schema::users;
+    users::table.filter(users::username.eq("ann")).select(users::id).first(c).unwrap()
+}
+
+async fn rejected_applicants_are_erased_after_the_retention_period(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let mut profile =
+        vec![("name", "Acme"), ("website", ""), ("description", ""), ("location", ""), ("pay_rule", "none")];
+    profile.push(("retention_days", "5"));
+    bob.post_form("/employer/company", &profile).await.assert_status(422);
+    profile.pop();
+    profile.push(("retention_days", "30"));
+    bob.post_form("/employer/company", &profile).await.assert_status(303);
+    let old_rejected = app.insert_applicant(acme, None, "Old Rejected", None).await;
+    let new_rejected = app.insert_applicant(acme, None, "New Rejected", None).await;
+    let old_open = app.insert_applicant(acme, None, "Old Open", None).await;
+    let globex = app.company_of(&app.employer("eve", "Globex").await).await;
+    let elsewhere = app.insert_applicant(globex, None, "Globex Rejected", None).await;
+    let now = jobconnect::db::now();
+    for (id, stage, days) in [
+        (old_rejected, "rejected", 40),
+        (new_rejected, "rejected", 10),
+        (old_open, "applied", 40),
+        (elsewhere, "rejected", 400),
+    ] {
+        app.db
+            .run(move |c| {
+                diesel::update(applicants::table.find(id))
+                    .set((applicants::stage.eq(stage), applicants::updated_at.eq(now - time::Duration::days(days))))
+                    .execute(c)
+            })
+            .await
+            .unwrap();
+    }
+    let done = jobconnect::background::retention::run_once(&app.db, &app.settings).await.unwrap();
+    assert_eq!(done, 1);
+    assert_eq!(app.applicant(old_rejected).await.unwrap().name, "Erased applicant");
+    for (id, name) in [(new_rejected, "New Rejected"), (old_open, "Old Open"), (elsewhere, "Globex Rejected")] {
+        assert_eq!(app.applicant(id).await.unwrap().name, name, "kept");
+    }
+    assert_eq!(jobconnect::background::retention::run_once(&app.db, &app.settings).await.unwrap(), 0, "once");
+}
+
+both_backends!(
+    consent_is_asked_and_kept_with_the_application,
+    a_seeker_downloads_and_erases_their_data,
+    rejected_applicants_are_erased_after_the_retention_period,
+);
