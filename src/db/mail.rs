@@ -30,6 +30,11 @@ pub fn enqueue(conn: &mut AnyConnection, email: &OutgoingEmail) -> QueryResult<i
     enqueue_from(conn, email, &Sender::default())
 }
 
+/// Puts a calendar invite (RFC 5545 text) on a queued e-mail.
+pub fn attach_calendar(conn: &mut AnyConnection, outbox_id: i64, ics: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(outbox_id)).set(outbox::calendar.eq(Some(ics))).execute(conn).map(|_| ())
+}
+
 /// Who an e-mail appears to come from, beyond `MAIL_FROM`: a display name
 /// (the company) and an address that replies go to (the employer).
 #[derive(Debug, Clone, Default)]
@@ -187,6 +192,8 @@ pub struct OutboxRow {
     /// The one-time link the worker makes when it sends this e-mail (see `links`).
     pub link_kind: Option<LinkKind>,
     pub link_user_id: Option<i64>,
+    /// A calendar invite (RFC 5545) sent with the e-mail.
+    pub calendar: Option<String>,
 }
 
 /// How long a claim holds a row. A worker stops starting sends of a batch

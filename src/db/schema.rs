@@ -237,6 +237,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    interviews (id) {
+        id -> BigInt,
+        applicant_id -> BigInt,
+        proposed_by -> Nullable<BigInt>,
+        status -> Text,
+        duration_minutes -> Integer,
+        location -> Text,
+        timezone -> Text,
+        starts_at -> Nullable<Timestamp>,
+        sequence -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interview_slots (id) {
+        id -> BigInt,
+        interview_id -> BigInt,
+        starts_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     company_steps (id) {
         id -> BigInt,
         company_id -> BigInt,
@@ -276,6 +300,7 @@ diesel::table! {
         reply_to -> Nullable<Text>,
         link_kind -> Nullable<Text>,
         link_user_id -> Nullable<BigInt>,
+        calendar -> Nullable<Text>,
     }
 }
 
@@ -355,6 +380,8 @@ diesel::joinable!(applicant_events -> applicants (applicant_id));
 diesel::joinable!(applicant_tags -> applicants (applicant_id));
 diesel::joinable!(applicant_stages -> applicants (applicant_id));
 diesel::joinable!(company_steps -> companies (company_id));
+diesel::joinable!(interviews -> applicants (applicant_id));
+diesel::joinable!(interview_slots -> interviews (interview_id));
 diesel::joinable!(scorecard_criteria -> jobs (job_id));
 diesel::joinable!(screening_questions -> jobs (job_id));
 diesel::joinable!(screening_answers -> screening_questions (question_id));
@@ -386,6 +413,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     scorecard_ratings,
     screening_questions,
     screening_answers,
+    interviews,
+    interview_slots,
     outbox,
     email_templates,
     password_resets,

@@ -3,6 +3,7 @@
 mod account;
 pub mod applicant;
 mod enums;
+pub mod interview;
 pub mod job_search;
 
 pub use account::{DisplayText, Email, Password, Username};

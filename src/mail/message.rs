@@ -3,7 +3,7 @@
 
 use lettre::Message;
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::db::mail::OutboxRow;
 
@@ -43,9 +43,23 @@ pub fn build(row: &OutboxRow, from: &Mailbox) -> Result<Message, String> {
         let address = reply_to.parse().map_err(|e| format!("refused: bad reply-to address: {e}"))?;
         builder = builder.reply_to(Mailbox::new(None, address));
     }
-    let built = match &row.body_html {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(row.body_text.clone(), html.clone())),
-        None => builder.header(ContentType::TEXT_PLAIN).body(row.body_text.clone()),
+    let built = match (&row.body_html, &row.calendar) {
+        (Some(html), None) => builder.multipart(MultiPart::alternative_plain_html(row.body_text.clone(), html.clone())),
+        (None, None) => builder.header(ContentType::TEXT_PLAIN).body(row.body_text.clone()),
+        // The text, and the invite both as a calendar part (clients that
+        // understand it offer to accept) and as an attachment to open.
+        (html, Some(ics)) => {
+            let method = if ics.contains("\r\nMETHOD:CANCEL\r\n") { "CANCEL" } else { "REQUEST" };
+            let calendar_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                .map_err(|e| format!("refused: {e}"))?;
+            let mut body = MultiPart::alternative().singlepart(SinglePart::plain(row.body_text.clone()));
+            if let Some(html) = html {
+                body = body.singlepart(SinglePart::html(html.clone()));
+            }
+            body = body.singlepart(SinglePart::builder().header(calendar_type.clone()).body(ics.clone()));
+            let file = Attachment::new("invite.ics".into()).body(ics.clone(), calendar_type);
+            builder.multipart(MultiPart::mixed().multipart(body).singlepart(file))
+        }
     };
     built.map_err(|e| format!("refused: {e}"))
 }
@@ -78,6 +92,7 @@ mod tests {
             applicant_id: None,
             created_at: crate::db::now(),
             sent_at: None,
+            calendar: None,
             from_name: Some("Acme".into()),
             reply_to: Some("boss@acme.example".into()),
             link_kind: None,

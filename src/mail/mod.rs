@@ -6,8 +6,10 @@
 //! change that causes it. The worker (`worker`) sends it later through the
 //! transport (`transport`: SMTP or `.eml` files), retrying with back-off.
 
+pub mod calendar;
 pub mod compose;
 pub mod digest;
+pub mod interviews;
 pub mod links;
 pub mod message;
 pub mod notices;

@@ -13,7 +13,7 @@ use crate::smtp::{SmtpServer, duplicates, second_instance, spawn_app};
 use crate::{both_backends, each_backend};
 
 /// The app sending to a fresh SMTP server.
-async fn app_with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
+pub(crate) async fn app_with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
     let smtp = SmtpServer::start().await;
     let url = smtp.url();
     let app = spawn_app(backend, move |s| s.smtp_url = Some(url)).await;

@@ -1,6 +1,7 @@
 //! HTTP-level tests of the real app, each on SQLite and on PostgreSQL.
 
 mod helpers;
+mod interviews;
 
 mod account;
 mod admin;

@@ -182,32 +182,42 @@ pub struct Mail {
     headers: Vec<(String, String)>,
     pub text: String,
     pub html: Option<String>,
+    /// The first calendar invite (text/calendar) it carries.
+    pub calendar: Option<String>,
 }
 
 impl Mail {
     pub fn parse(raw: &[u8]) -> Mail {
         let raw = String::from_utf8_lossy(raw).replace("\r\n", "\n");
         let (headers, body) = split_head(&raw);
-        let content_type = header_in(&headers, "content-type").unwrap_or("text/plain").to_string();
-        let (mut text, mut html) = (String::new(), None);
+        let mut mail =
+            Mail { raw: raw.clone(), headers: headers.clone(), text: String::new(), html: None, calendar: None };
+        mail.read_part(&headers, &body);
+        mail
+    }
+
+    /// Takes the text, HTML and calendar parts, however deep in multiparts.
+    fn read_part(&mut self, headers: &[(String, String)], body: &str) {
+        let content_type = header_in(headers, "content-type").unwrap_or("text/plain").to_string();
         if let Some(boundary) = param(&content_type, "boundary") {
             for part in body.split(&format!("--{boundary}")).skip(1) {
                 if part.starts_with("--") {
                     break;
                 }
                 let (part_headers, part_body) = split_head(part.trim_start_matches('\n'));
-                let kind = header_in(&part_headers, "content-type").unwrap_or("text/plain").to_lowercase();
-                let decoded = decode(&part_headers, &part_body);
-                if kind.starts_with("text/plain") {
-                    text = decoded;
-                } else if kind.starts_with("text/html") {
-                    html = Some(decoded);
-                }
+                self.read_part(&part_headers, &part_body);
             }
-        } else {
-            text = decode(&headers, &body);
+            return;
         }
-        Mail { raw: raw.clone(), headers, text, html }
+        let kind = content_type.to_lowercase();
+        let decoded = decode(headers, body);
+        if kind.starts_with("text/html") {
+            self.html = Some(decoded);
+        } else if kind.starts_with("text/calendar") {
+            self.calendar.get_or_insert(decoded);
+        } else if kind.starts_with("text/plain") {
+            self.text = decoded;
+        }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

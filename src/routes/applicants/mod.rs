@@ -6,6 +6,7 @@ mod board;
 mod duplicates;
 mod export;
 mod form;
+mod interviews;
 mod list;
 mod reject;
 mod scorecard;
@@ -35,6 +36,9 @@ pub fn routes(r: &mut Routes) {
         .post("/applicants/{id:\\d+}/type", show::employment_type)
         .post("/applicants/{id:\\d+}/notes", show::add_note)
         .post("/applicants/{id:\\d+}/scorecard", scorecard::rate)
+        .post("/applicants/{id:\\d+}/interviews", interviews::propose)
+        .post("/applicants/{id:\\d+}/interviews/cancel", interviews::cancel)
+        .get("/employer/interviews", interviews::upcoming)
         .post("/applicants/{id:\\d+}/tags", show::add_tag)
         .post("/applicants/{id:\\d+}/tags/remove", show::remove_tag)
         .post("/applicants/{id:\\d+}/assign", show::assign)

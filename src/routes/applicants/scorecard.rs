@@ -122,7 +122,7 @@ pub async fn rate(
         Err(message) => {
             let mut errors = FieldErrors::default();
             errors.add("scorecard", message);
-            let kept = Kept { scores: fields, ..Kept::default() };
+            let kept = Kept { fields, ..Kept::default() };
             return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await;
         }
     };

@@ -12,6 +12,7 @@ use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSessio
 use crate::db::applicants::duplicates::{self, Duplicate};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, ListRow, NoteRow, Person, Scope};
+use crate::db::interviews::{self, Interview, Slot};
 use crate::db::scorecards;
 use crate::db::screening::{self, Answer};
 use crate::db::steps::{self, Choice};
@@ -47,6 +48,8 @@ struct ShowPage {
     scorecard: Option<Scorecard>,
     /// The answers to the job's screening questions.
     answers: Vec<Answer>,
+    /// The applicant's interviews, newest first, with their proposed times.
+    interviews: Vec<(Interview, Vec<Slot>)>,
 }
 
 /// The records the page links to: where it may move, its look-alikes, merges.
@@ -57,6 +60,7 @@ struct Linked {
     merged_into: Option<(i64, String)>,
     scorecard: Option<Scorecard>,
     answers: Vec<Answer>,
+    interviews: Vec<(Interview, Vec<Slot>)>,
 }
 
 /// What a refused form sent, shown again beside its error.
@@ -65,8 +69,8 @@ pub(super) struct Kept {
     pub note: String,
     pub assignee: String,
     pub tag: String,
-    /// The scorecard form's fields.
-    pub scores: Vec<(String, String)>,
+    /// The fields of a form sent as pairs (the scorecard, an interview proposal).
+    pub fields: Vec<(String, String)>,
 }
 
 impl ShowPage {
@@ -95,6 +99,19 @@ impl ShowPage {
         EmploymentType::ALL
     }
 
+    /// A field of a refused form (an interview proposal), as typed.
+    fn kept_field(&self, key: &str) -> &str {
+        self.kept.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    fn zones(&self) -> &'static [&'static str] {
+        crate::domain::interview::ZONES
+    }
+
+    fn durations(&self) -> [i32; 5] {
+        crate::domain::interview::DURATIONS
+    }
+
     /// The scorecard form's score for a criterion: as typed, else the viewer's own.
     fn score_of(&self, criterion: &i64) -> String {
         self.kept_or_mine(&format!("score-{criterion}"), criterion, |(score, _)| score.to_string())
@@ -105,8 +122,8 @@ impl ShowPage {
     }
 
     fn kept_or_mine(&self, key: &str, criterion: &i64, mine: impl Fn(&(i32, String)) -> String) -> String {
-        if !self.kept.scores.is_empty() {
-            return self.kept.scores.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
+        if self.kept.fields.iter().any(|(k, _)| k.starts_with("score-") || k.starts_with("comment-")) {
+            return self.kept.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
         }
         self.scorecard.as_ref().and_then(|s| s.mine.get(criterion)).map(mine).unwrap_or_default()
     }
@@ -138,6 +155,7 @@ pub fn event_label(kind: &str) -> String {
         crm::event::MERGED => "Merge".into(),
         "scorecard" => "Scorecard".into(),
         "screening" => "Screening questions".into(),
+        "interview" => "Interview".into(),
         "applied" => "Applied".into(),
         "withdrawn" => "Withdrawn".into(),
         "email" => "E-mail".into(),
@@ -197,12 +215,13 @@ pub(super) async fn render_show(
             let ratings = if criteria.is_empty() { Vec::new() } else { scorecards::ratings(c, id)? };
             let scorecard = super::scorecard::card(criteria, ratings, viewer);
             let answers = screening::answers(c, id)?;
-            let more = Linked { choices, duplicates, merged, merged_into, scorecard, answers };
+            let interviews = interviews::of_applicant(c, id)?;
+            let more = Linked { choices, duplicates, merged, merged_into, scorecard, answers, interviews };
             Ok::<_, AppError>((d, notes, events, people, company_tags, more))
         })
         .await?;
     let is_admin = scope == Scope::Everything;
-    let Linked { choices, duplicates, merged, merged_into, scorecard, answers } = more;
+    let Linked { choices, duplicates, merged, merged_into, scorecard, answers, interviews } = more;
     let tpl = ShowPage {
         page,
         d,
@@ -219,6 +238,7 @@ pub(super) async fn render_show(
         merged_into,
         scorecard,
         answers,
+        interviews,
     };
     render(status, &tpl)
 }

@@ -7,15 +7,18 @@ use crate::routes::Routes;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use diesel::OptionalExtension;
 use serde::Deserialize;
 
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
 use crate::db::applicants::{self, SeekerApplication, SeekerEvent};
+use crate::db::interviews::{self, Interview, Slot};
 use crate::db::notifications::{self, NewNotification};
 use crate::db::resumes::{self, Resume};
 use crate::db::{self};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::mail::interviews::{Notice, notify};
 use crate::routes::{Page, render, see_other};
 use crate::state::AppState;
 
@@ -26,7 +29,8 @@ pub fn routes(r: &mut Routes) {
         .post("/jobs/{id}/apply", apply::submit)
         .get("/applications", list)
         .get("/applications/{id}", detail)
-        .post("/applications/{id}/withdraw", withdraw);
+        .post("/applications/{id}/withdraw", withdraw)
+        .post("/applications/{id}/interview", pick_interview);
 }
 
 /// Applications per page of the list.
@@ -74,6 +78,8 @@ struct ApplicationPage {
     /// The resume sent, and whether the seeker can still download it.
     resume: Option<(Resume, bool)>,
     history: Vec<SeekerEvent>,
+    /// The interviews of this application, newest first, with the times offered.
+    interviews: Vec<(Interview, Vec<Slot>)>,
 }
 
 pub async fn detail(
@@ -96,15 +102,76 @@ pub async fn detail(
                 None => None,
             };
             let history = applicants::history_for_seeker(c, id)?;
-            Ok(Some((application, record.cover_letter, resume, history)))
+            let interviews = interviews::of_applicant(c, id)?;
+            Ok(Some((application, record.cover_letter, resume, history, interviews)))
         })
         .await?;
-    let (application, cover_letter, resume, history) = found.ok_or(AppError::NotFound)?;
+    let (application, cover_letter, resume, history, interviews) = found.ok_or(AppError::NotFound)?;
     let resume = resume.map(|r| {
         let downloadable = r.user_id == Some(user_id) && r.deleted_at.is_none();
         (r, downloadable)
     });
-    render(StatusCode::OK, &ApplicationPage { page, application, cover_letter, resume, history })
+    render(StatusCode::OK, &ApplicationPage { page, application, cover_letter, resume, history, interviews })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PickForm {
+    pub interview: String,
+    pub slot: String,
+}
+
+/// `POST /applications/{id}/interview`: the seeker picks one of the times
+/// offered; both sides get the calendar invite, the interviewer a notification.
+pub async fn pick_interview(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<PickForm>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Seeker])?;
+    let (id, seeker) = (path.into_inner(), user.id);
+    let (interview, slot) = (form.interview.trim().parse::<i64>().ok(), form.slot.trim().parse::<i64>().ok());
+    let settings = state.settings.clone();
+    let picked = state
+        .db
+        .run(move |c| {
+            db::transaction(c, |c| {
+                if applicants::find_for_seeker(c, id, seeker)?.is_none() {
+                    return Err(AppError::NotFound);
+                }
+                let (Some(iid), Some(slot)) = (interview, slot) else { return Ok(None) };
+                if interviews::find(c, iid).optional()?.is_none_or(|i| i.applicant_id != id) {
+                    return Err(AppError::NotFound);
+                }
+                let Some(scheduled) = interviews::pick(c, iid, slot)? else { return Ok(None) };
+                notify(c, &settings, &scheduled, &[], Notice::Scheduled, seeker)?;
+                if let (Some(interviewer), Some(at)) = (scheduled.proposed_by, scheduled.starts_at) {
+                    notifications::create(
+                        c,
+                        &NewNotification {
+                            user_id: interviewer,
+                            kind: "interview",
+                            title: "An interview time was picked",
+                            body: &crate::domain::interview::in_words(&at, &scheduled.timezone),
+                            link: &format!("/applicants/{id}#interviews"),
+                            data: serde_json::json!({ "applicant_id": id, "interview_id": scheduled.id }).to_string(),
+                        },
+                    )?;
+                }
+                Ok(Some(scheduled.proposed_by))
+            })
+        })
+        .await?;
+    let Some(interviewer) = picked else {
+        return Err(AppError::Unprocessable("that time is no longer on offer".into()));
+    };
+    state.outbox.wake();
+    state.hub.poke(&interviewer.into_iter().collect::<Vec<_>>());
+    TypedSession::from_request(&req)
+        .flash(FlashKind::Success, "Your interview is scheduled: the calendar invitation is in your inbox.");
+    Ok(see_other(&format!("/applications/{id}#interviews")))
 }
 
 /// Withdraws the seeker's application: it stays in the company's list,

@@ -89,6 +89,13 @@ const ALL_FIELDS: &[&str] = &[
     "required",
     "consent",
     "retention_days",
+    "interview",
+    "slot",
+    "slot1",
+    "slot2",
+    "slot3",
+    "timezone",
+    "duration",
 ];
 
 /// What a path parameter of the route table is filled with.

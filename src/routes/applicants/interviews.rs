@@ -1,0 +1,184 @@
+//! Interviews from the company's side: propose times to an applicant (who
+//! picks one on their application page), propose other times, cancel; and
+//! the company's upcoming interviews (`/employer/interviews`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::scope_of;
+use super::show::{Kept, render_show};
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db::applicants as crm;
+use crate::db::interviews::{self, InterviewStatus, Proposal, Upcoming};
+use crate::domain::DisplayText;
+use crate::domain::interview::{DURATIONS, ZONES, in_words, to_utc};
+use crate::error::{AppError, AppResult};
+use crate::mail::interviews::{Notice, notify};
+use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::state::AppState;
+
+/// Times one proposal offers at most.
+pub const MAX_SLOTS: usize = 3;
+
+fn value<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim()).unwrap_or("")
+}
+
+/// The proposal form (`slot1`…`slot3`, `timezone`, `duration`, `location`),
+/// checked: every time in the future.
+fn proposal(fields: &[(String, String)]) -> Result<Proposal, String> {
+    let timezone = value(fields, "timezone");
+    if !ZONES.contains(&timezone) {
+        return Err("Choose the time zone of the times.".into());
+    }
+    let duration = value(fields, "duration").parse::<i32>().ok().filter(|d| DURATIONS.contains(d));
+    let duration = duration.ok_or("Choose how long the interview takes.")?;
+    let location = DisplayText::parse(value(fields, "location"), 1, 200)
+        .map_err(|_| "Say where: an address, or a video call link (at most 200 characters).")?
+        .into_inner();
+    let now = crate::db::now();
+    let mut slots = Vec::new();
+    for n in 1..=MAX_SLOTS {
+        let raw = value(fields, &format!("slot{n}"));
+        if raw.is_empty() {
+            continue;
+        }
+        let at = to_utc(raw, timezone)?;
+        if at <= now {
+            return Err(format!("{} has passed: propose times to come.", in_words(&at, timezone)));
+        }
+        if !slots.contains(&at) {
+            slots.push(at);
+        }
+    }
+    if slots.is_empty() {
+        return Err("Propose at least one time.".into());
+    }
+    slots.sort();
+    Ok(Proposal { slots, duration_minutes: duration, location, timezone: timezone.to_string() })
+}
+
+async fn refuse(
+    page: Page,
+    state: &AppState,
+    scope: crm::Scope,
+    id: i64,
+    message: String,
+    fields: Vec<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::default();
+    errors.add("interview", message);
+    let kept = Kept { fields, ..Kept::default() };
+    render_show(page, state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await
+}
+
+/// `POST /applicants/{id}/interviews`: new times (or, with `interview`, other
+/// times for that interview); the candidate is asked to pick one.
+pub async fn propose(
+    req: HttpRequest,
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let applicant = state.db.run(move |c| crm::find_in_scope(c, scope, id)).await?;
+    if applicant.seeker_id.is_none() || applicant.withdrawn_at.is_some() || applicant.erased_at.is_some() {
+        let message = "Only a candidate who applied on JobConnect (and has not withdrawn) can pick a time here.";
+        return refuse(page, &state, scope, id, message.into(), fields).await;
+    }
+    let existing = match value(&fields, "interview") {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    let p = match proposal(&fields) {
+        Ok(p) => p,
+        Err(message) => return refuse(page, &state, scope, id, message, fields).await,
+    };
+    let (settings, actor) = (state.settings.clone(), user.id);
+    state
+        .db
+        .run(move |c| {
+            crate::db::transaction(c, |c| {
+                let interview = match existing {
+                    Some(iid) => {
+                        let current = interviews::find(c, iid)?;
+                        if current.applicant_id != id || current.status == InterviewStatus::Cancelled {
+                            return Err(AppError::NotFound);
+                        }
+                        // A time already in calendars is taken out of them first.
+                        if current.status == InterviewStatus::Scheduled {
+                            let cancelled = interviews::Interview { sequence: current.sequence + 1, ..current.clone() };
+                            notify(c, &settings, &cancelled, &[], Notice::Cancelled, actor)?;
+                        }
+                        interviews::repropose(c, iid, &p)?
+                    }
+                    None => interviews::propose(c, id, actor, &p)?,
+                };
+                let slots = interviews::of_applicant(c, id)?
+                    .into_iter()
+                    .find(|(i, _)| i.id == interview.id)
+                    .map(|(_, s)| s)
+                    .unwrap_or_default();
+                notify(c, &settings, &interview, &slots, Notice::PickATime, actor)?;
+                Ok(())
+            })
+        })
+        .await?;
+    state.outbox.wake();
+    TypedSession::from_request(&req).flash(FlashKind::Success, "Times proposed: the candidate is asked to pick one.");
+    Ok(see_other(&format!("/applicants/{id}#interviews")))
+}
+
+/// `POST /applicants/{id}/interviews/cancel` (`interview`).
+pub async fn cancel(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let scope = scope_of(&user)?;
+    let id = path.into_inner();
+    let interview = value(&fields, "interview").parse::<i64>().ok();
+    let (settings, actor) = (state.settings.clone(), user.id);
+    let done = state
+        .db
+        .run(move |c| {
+            crm::find_in_scope(c, scope, id)?;
+            let Some(iid) = interview else { return Ok::<_, AppError>(false) };
+            crate::db::transaction(c, |c| {
+                if interviews::find(c, iid)?.applicant_id != id {
+                    return Err(AppError::NotFound);
+                }
+                let Some(before) = interviews::cancel(c, iid)? else { return Ok(false) };
+                let after = interviews::Interview { sequence: before.sequence + 1, ..before };
+                notify(c, &settings, &after, &[], Notice::Cancelled, actor)?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !done {
+        return Err(AppError::Unprocessable("choose an interview that is not cancelled".into()));
+    }
+    state.outbox.wake();
+    TypedSession::from_request(&req).flash(FlashKind::Info, "Interview cancelled; the candidate is told.");
+    Ok(see_other(&format!("/applicants/{id}#interviews")))
+}
+
+#[derive(Template)]
+#[template(path = "applicants/interviews.html")]
+struct UpcomingPage {
+    page: Page,
+    upcoming: Vec<Upcoming>,
+}
+
+/// `GET /employer/interviews`: the company's scheduled interviews to come.
+pub async fn upcoming(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let company = user.employer_company()?;
+    let upcoming = state.db.run(move |c| interviews::upcoming(c, company, crate::db::now())).await?;
+    render(StatusCode::OK, &UpcomingPage { page, upcoming })
+}
