@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod password;
 pub mod session;
+pub mod signed;
 
 pub use csrf::{CsrfForm, NoFields};
 pub use session::{Admin, CurrentUser, Flash, FlashKind, MaybeUser, TypedSession};

@@ -17,7 +17,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::{Deserialize, Serialize};
 
 use crate::db::users::{self, User};
-use crate::domain::Role;
+use crate::domain::{CompanyRole, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -253,18 +253,40 @@ impl FromRequest for CurrentUser {
     type Error = AppError;
     type Future = Fut<Self>;
 
-    /// Visitors are sent to the log-in page, and back here afterwards.
+    /// Visitors are sent to the log-in page, and back here afterwards. An
+    /// employer's team role is enforced here, for every handler at once
+    /// (`team_allows`).
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            load_user(&req).await?.ok_or_else(|| AppError::LoginRequired {
+            let user = load_user(&req).await?.ok_or_else(|| AppError::LoginRequired {
                 next: if req.method() == actix_web::http::Method::GET {
                     req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into())
                 } else {
                     "/".into()
                 },
-            })
+            })?;
+            if team_allows(&user, req.method(), req.path()) { Ok(user) } else { Err(AppError::NotFound) }
         })
+    }
+}
+
+/// What an employer may do by their role in the company's team: owners
+/// everything; recruiters all the company's work but its team and profile;
+/// viewers read, and write only what is their own (their profile, password,
+/// notifications, log-out). Refused requests are 404s, like other people's pages.
+pub fn team_allows(user: &User, method: &actix_web::http::Method, path: &str) -> bool {
+    if user.role != Role::Employer {
+        return true;
+    }
+    let owners_only = path.starts_with("/employer/team") || path.starts_with("/employer/company");
+    let reads = method == actix_web::http::Method::GET || method == actix_web::http::Method::HEAD;
+    let own = ["/logout", "/account/password", "/profile", "/profile/avatar", "/profile/avatar/delete"].contains(&path)
+        || path.starts_with("/notifications/");
+    match user.company_role {
+        CompanyRole::Owner => true,
+        CompanyRole::Recruiter => !owners_only,
+        CompanyRole::Viewer => !owners_only && (reads || own),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod schema;
 pub mod scorecards;
 pub mod screening;
 pub mod steps;
+pub mod team;
 pub mod throttle;
 pub mod users;
 

@@ -37,6 +37,7 @@ diesel::table! {
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         email_confirmed -> Bool,
+        company_role -> Text,
     }
 }
 
@@ -261,6 +262,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    company_invites (id) {
+        id -> BigInt,
+        company_id -> BigInt,
+        email -> Text,
+        role -> Text,
+        invited_by -> Nullable<BigInt>,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     company_steps (id) {
         id -> BigInt,
         company_id -> BigInt,
@@ -380,6 +395,7 @@ diesel::joinable!(applicant_events -> applicants (applicant_id));
 diesel::joinable!(applicant_tags -> applicants (applicant_id));
 diesel::joinable!(applicant_stages -> applicants (applicant_id));
 diesel::joinable!(company_steps -> companies (company_id));
+diesel::joinable!(company_invites -> companies (company_id));
 diesel::joinable!(interviews -> applicants (applicant_id));
 diesel::joinable!(interview_slots -> interviews (interview_id));
 diesel::joinable!(scorecard_criteria -> jobs (job_id));
@@ -415,6 +431,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     screening_answers,
     interviews,
     interview_slots,
+    company_invites,
     outbox,
     email_templates,
     password_resets,

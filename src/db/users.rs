@@ -5,7 +5,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::users;
-use crate::domain::Role;
+use crate::domain::{CompanyRole, Role};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
@@ -29,6 +29,8 @@ pub struct User {
     pub last_login_at: Option<PrimitiveDateTime>,
     /// False from sign-up until the link e-mailed to the address is opened.
     pub email_confirmed: bool,
+    /// An employer's part in the company's team (owner for everyone else).
+    pub company_role: CompanyRole,
 }
 
 impl User {

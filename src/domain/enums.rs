@@ -44,6 +44,15 @@ text_enum! {
 }
 
 text_enum! {
+    /// An employer's part in their company's team.
+    CompanyRole {
+        Owner => "owner", "Owner";
+        Recruiter => "recruiter", "Recruiter";
+        Viewer => "viewer", "Viewer";
+    }
+}
+
+text_enum! {
     /// What a screening question asks for.
     QuestionKind {
         YesNo => "yes_no", "Yes or no";

@@ -23,6 +23,7 @@ pub mod reports;
 pub mod resumes;
 pub mod steps;
 pub mod table;
+pub mod team;
 
 pub use page::{FieldErrors, Page, render, safe_next, see_other};
 pub use query::{Pager, Query};
@@ -59,6 +60,7 @@ fn register(r: &mut Routes) {
     applicants::routes(r);
     steps::routes(r);
     reports::routes(r);
+    team::routes(r);
     messages::routes(r);
     notifications::routes(r);
     live::routes(r);

@@ -34,6 +34,13 @@ impl Page {
         self.user.as_ref().map(|u| u.role)
     }
 
+    /// An employer who owns the company (its team and profile are theirs).
+    pub fn is_owner(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role == Role::Employer && u.company_role == crate::domain::CompanyRole::Owner)
+    }
+
     pub fn is_seeker(&self) -> bool {
         self.role() == Some(Role::Seeker)
     }

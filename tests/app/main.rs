@@ -23,3 +23,4 @@ mod signup;
 mod site;
 mod smtp;
 mod spam;
+mod team;

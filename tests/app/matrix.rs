@@ -131,6 +131,14 @@ POST     /employer/jobs/{id}/scorecard/delete job           form       login   4
 GET      /employer/jobs/{id}/questions    job             -          login   404    404          200      404            404
 POST     /employer/jobs/{id}/questions    job             form       login   404    404          422      404            404
 POST     /employer/jobs/{id}/questions/delete job         form       login   404    404          422      404            404
+# the company's team: owners only (the matrix's employers own their companies)
+GET      /employer/team                   -               -          login   404    404          200      200            404
+POST     /employer/team/invite            -               form       login   404    404          422      422            404
+POST     /employer/team/revoke            -               form       login   404    404          422      422            404
+POST     /employer/team/role              -               form       login   404    404          422      422            404
+POST     /employer/team/remove            -               form       login   404    404          422      422            404
+GET      /team/join/{token}               token           -          404     404    404          404      404            404
+POST     /team/join/{token}               token           form       404     404    404          404      404            404
 # the company's own pipeline steps
 GET      /employer/pipeline               -               -          login   404    404          200      200            404
 POST     /employer/pipeline               -               form       login   404    404          422      422            404

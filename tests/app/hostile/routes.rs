@@ -96,6 +96,8 @@ const ALL_FIELDS: &[&str] = &[
     "slot3",
     "timezone",
     "duration",
+    "invite",
+    "user",
 ];
 
 /// What a path parameter of the route table is filled with.

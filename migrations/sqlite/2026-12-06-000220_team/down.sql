@@ -1,0 +1,2 @@
+DROP TABLE company_invites;
+ALTER TABLE users DROP COLUMN company_role;
