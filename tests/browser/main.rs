@@ -17,5 +17,6 @@ mod realtime_support;
 mod smtp;
 
 mod driver;
+mod hiring;
 mod journeys;
 mod live;
