@@ -85,6 +85,22 @@ pub(crate) async fn managed_with<T: Send + 'static>(
         .await
 }
 
+/// Deletes a part of the employer's own job (a question, a criterion) named by
+/// a form field: 422 when the field names nothing, 404 when it is no part of
+/// this job. Returns the job's id.
+pub(crate) async fn delete_part(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    raw_job: &str,
+    raw_part: &str,
+    delete: fn(&mut crate::db::AnyConnection, i64, i64) -> diesel::QueryResult<bool>,
+) -> AppResult<i64> {
+    let (job, ()) = managed_with(state, user, raw_job, |_, _| Ok(())).await?;
+    let part = raw_part.trim().parse::<i64>().map_err(|_| AppError::Unprocessable("choose what to delete".into()))?;
+    let job_id = job.id;
+    if state.db.run(move |c| delete(c, job_id, part)).await? { Ok(job_id) } else { Err(AppError::NotFound) }
+}
+
 /// A job id from the path: anything but a positive number is a 404.
 pub fn job_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)

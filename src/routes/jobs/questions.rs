@@ -121,13 +121,7 @@ pub async fn delete(
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<DeleteForm>,
 ) -> AppResult<HttpResponse> {
-    let (job, _) = managed(&state, &user, &path).await?;
-    let question =
-        form.question.trim().parse::<i64>().map_err(|_| AppError::Unprocessable("choose a question".into()))?;
-    let job_id = job.id;
-    if !state.db.run(move |c| screening::delete(c, job_id, question)).await? {
-        return Err(AppError::NotFound);
-    }
+    let job_id = super::delete_part(&state, &user, &path, &form.question, screening::delete).await?;
     TypedSession::from_request(&req).flash(FlashKind::Info, "Question deleted, with its answers.");
     Ok(see_other(&format!("/employer/jobs/{job_id}/questions")))
 }

@@ -10,7 +10,7 @@ use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::jobs::Job;
 use crate::db::scorecards::{self, Criterion, CriterionRefused, MAX_CRITERIA};
 use crate::domain::DisplayText;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 
@@ -93,13 +93,7 @@ pub async fn delete(
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<DeleteForm>,
 ) -> AppResult<HttpResponse> {
-    let (job, _) = managed(&state, &user, &path).await?;
-    let criterion =
-        form.criterion.trim().parse::<i64>().map_err(|_| AppError::Unprocessable("choose a criterion".into()))?;
-    let job_id = job.id;
-    if !state.db.run(move |c| scorecards::delete_criterion(c, job_id, criterion)).await? {
-        return Err(AppError::NotFound);
-    }
+    let job_id = super::delete_part(&state, &user, &path, &form.criterion, scorecards::delete_criterion).await?;
     TypedSession::from_request(&req).flash(FlashKind::Info, "Criterion deleted, with its ratings.");
     Ok(see_other(&format!("/employer/jobs/{job_id}/scorecard")))
 }
