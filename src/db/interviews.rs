@@ -125,20 +125,18 @@ pub fn pick(conn: &mut AnyConnection, id: i64, slot: i64) -> QueryResult<Option<
         .optional()
 }
 
-/// Cancels an interview that is not cancelled yet; returns it as it was.
+/// Cancels an interview that is not cancelled yet; returns it cancelled
+/// (the time it had is kept, for the calendar's cancellation).
 pub fn cancel(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Interview>> {
-    let before = find(conn, id)?;
-    if before.status == InterviewStatus::Cancelled {
-        return Ok(None);
-    }
-    diesel::update(interviews::table.find(id))
+    diesel::update(interviews::table.find(id).filter(interviews::status.ne(InterviewStatus::Cancelled)))
         .set((
             interviews::status.eq(InterviewStatus::Cancelled),
             interviews::sequence.eq(interviews::sequence + 1),
             interviews::updated_at.eq(super::now()),
         ))
-        .execute(conn)?;
-    Ok(Some(before))
+        .returning(interviews::all_columns)
+        .get_result(conn)
+        .optional()
 }
 
 /// An applicant's interviews, newest first, each with its slots.

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::scope_of;
-use super::show::{Kept, render_show};
+use super::show::{pair, refuse_pairs};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::applicants as crm;
 use crate::db::interviews::{self, InterviewStatus, Proposal, Upcoming};
@@ -15,14 +15,14 @@ use crate::domain::DisplayText;
 use crate::domain::interview::{DURATIONS, ZONES, in_words, to_utc};
 use crate::error::{AppError, AppResult};
 use crate::mail::interviews::{Notice, notify};
-use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::routes::{Page, render, see_other};
 use crate::state::AppState;
 
 /// Times one proposal offers at most.
 pub const MAX_SLOTS: usize = 3;
 
 fn value<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim()).unwrap_or("")
+    pair(fields, key).trim()
 }
 
 /// The proposal form (`slot1`…`slot3`, `timezone`, `duration`, `location`),
@@ -59,20 +59,6 @@ fn proposal(fields: &[(String, String)]) -> Result<Proposal, String> {
     Ok(Proposal { slots, duration_minutes: duration, location, timezone: timezone.to_string() })
 }
 
-async fn refuse(
-    page: Page,
-    state: &AppState,
-    scope: crm::Scope,
-    id: i64,
-    message: String,
-    fields: Vec<(String, String)>,
-) -> AppResult<HttpResponse> {
-    let mut errors = FieldErrors::default();
-    errors.add("interview", message);
-    let kept = Kept { fields, ..Kept::default() };
-    render_show(page, state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await
-}
-
 /// `POST /applicants/{id}/interviews`: new times (or, with `interview`, other
 /// times for that interview); the candidate is asked to pick one.
 pub async fn propose(
@@ -88,7 +74,7 @@ pub async fn propose(
     let applicant = state.db.run(move |c| crm::find_in_scope(c, scope, id)).await?;
     if applicant.seeker_id.is_none() || applicant.withdrawn_at.is_some() || applicant.erased_at.is_some() {
         let message = "Only a candidate who applied on JobConnect (and has not withdrawn) can pick a time here.";
-        return refuse(page, &state, scope, id, message.into(), fields).await;
+        return refuse_pairs(page, &state, scope, id, "interview", message.into(), fields).await;
     }
     let existing = match value(&fields, "interview") {
         "" => None,
@@ -96,7 +82,7 @@ pub async fn propose(
     };
     let p = match proposal(&fields) {
         Ok(p) => p,
-        Err(message) => return refuse(page, &state, scope, id, message, fields).await,
+        Err(message) => return refuse_pairs(page, &state, scope, id, "interview", message, fields).await,
     };
     let (settings, actor) = (state.settings.clone(), user.id);
     state
@@ -154,9 +140,8 @@ pub async fn cancel(
                 if interviews::find(c, iid)?.applicant_id != id {
                     return Err(AppError::NotFound);
                 }
-                let Some(before) = interviews::cancel(c, iid)? else { return Ok(false) };
-                let after = interviews::Interview { sequence: before.sequence + 1, ..before };
-                notify(c, &settings, &after, &[], Notice::Cancelled, actor)?;
+                let Some(cancelled) = interviews::cancel(c, iid)? else { return Ok(false) };
+                notify(c, &settings, &cancelled, &[], Notice::Cancelled, actor)?;
                 Ok(true)
             })
         })

@@ -4,16 +4,15 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::scope_of;
-use super::show::{Kept, render_show};
+use super::show::{pair, refuse_pairs};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::applicants as crm;
 use crate::db::scorecards::{self, Criterion, Rating};
 use crate::error::{AppError, AppResult};
-use crate::routes::{FieldErrors, Page, see_other};
+use crate::routes::{Page, see_other};
 use crate::state::AppState;
 
 const COMMENT_CHARS: usize = 1000;
@@ -68,8 +67,7 @@ pub fn card(criteria: Vec<Criterion>, ratings: Vec<Rating>, viewer: Option<i64>)
 
 /// The scores and comments of a submitted form, checked against the criteria.
 fn parse(fields: &[(String, String)], criteria: &[Criterion]) -> Result<Vec<(i64, i32, String)>, String> {
-    let value =
-        |key: String| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let value = |key: String| pair(fields, &key).trim().to_string();
     let mut scores = Vec::new();
     for c in criteria {
         let (score, comment) = (value(format!("score-{}", c.id)), value(format!("comment-{}", c.id)));
@@ -119,12 +117,7 @@ pub async fn rate(
     }
     let scores = match parse(&fields, &criteria) {
         Ok(scores) => scores,
-        Err(message) => {
-            let mut errors = FieldErrors::default();
-            errors.add("scorecard", message);
-            let kept = Kept { fields, ..Kept::default() };
-            return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await;
-        }
+        Err(message) => return refuse_pairs(page, &state, scope, id, "scorecard", message, fields).await,
     };
     let rater = user.id;
     state

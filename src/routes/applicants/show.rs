@@ -52,6 +52,28 @@ struct ShowPage {
     interviews: Vec<(Interview, Vec<Slot>)>,
 }
 
+/// A field of a form read as pairs (the scorecard, an interview proposal), or "".
+pub(super) fn pair<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+/// The applicant page again (422), a pairs form refused with `message` on
+/// `field` and shown as it was sent.
+pub(super) async fn refuse_pairs(
+    page: Page,
+    state: &AppState,
+    scope: Scope,
+    id: i64,
+    field: &'static str,
+    message: String,
+    fields: Vec<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::default();
+    errors.add(field, message);
+    let kept = Kept { fields, ..Kept::default() };
+    render_show(page, state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, kept).await
+}
+
 /// The records the page links to: where it may move, its look-alikes, merges.
 struct Linked {
     choices: Vec<Choice>,
@@ -101,7 +123,7 @@ impl ShowPage {
 
     /// A field of a refused form (an interview proposal), as typed.
     fn kept_field(&self, key: &str) -> &str {
-        self.kept.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+        pair(&self.kept.fields, key)
     }
 
     fn zones(&self) -> &'static [&'static str] {
