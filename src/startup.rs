@@ -6,14 +6,18 @@ use std::net::TcpListener;
 use actix_session::SessionMiddleware;
 use actix_session::config::PersistentSession;
 use actix_session::storage::CookieSessionStore;
+use actix_web::ResponseError;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
+use crate::error::AppError;
 use crate::state::AppState;
 
 pub struct Application {
@@ -34,14 +38,34 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
                    form-action 'self'; frame-ancestors 'none'";
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// HSTS for a site served over HTTPS: browsers then never try plain HTTP.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new();
+    let headers = if https { headers.add(("Strict-Transport-Security", HSTS)) } else { headers };
+    headers
         .add(("Content-Security-Policy", CSP))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "same-origin"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+}
+
+/// No text parameter may hold NUL (PostgreSQL cannot store it, and no person
+/// types it): a query string with one is a 422 on every page, before any
+/// handler (form fields are refused by their own rules in `domain`).
+async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if crate::routes::query::holds_nul(req.query_string()) {
+        // An answer, not an error: the outer middleware (headers) sees it.
+        let refusal = AppError::Unprocessable("NUL in the query string".into()).error_response();
+        return Ok(req.into_response(refusal).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// The socket of systemd-style socket activation (`LISTEN_FDS=1` and
@@ -82,6 +106,7 @@ impl Application {
 
         let key = Key::from(&settings.session_key);
         let cookie_secure = settings.cookie_secure;
+        let https = settings.base_url.starts_with("https://");
         // The cookie lives as long as a log-in may; the server checks the
         // log-in's age itself too (`auth::session`).
         let cookie_ttl = actix_web::cookie::time::Duration::seconds(settings.limits.session_ttl.as_secs() as i64);
@@ -97,7 +122,8 @@ impl Application {
             App::new()
                 .app_data(app_state.clone())
                 .wrap(session)
-                .wrap(security_headers())
+                .wrap(from_fn(refuse_nul))
+                .wrap(security_headers(https))
                 .wrap(TracingLogger::default())
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::routes::not_found))

@@ -116,6 +116,7 @@ fn create_rows(database_url: &str, users_n: usize) -> anyhow::Result<Fixture> {
                 display_name: "Bench Employer",
                 created_at: now,
                 updated_at: now,
+                email_confirmed: true,
             },
         )?;
         let job: i64 = diesel::insert_into(schema::jobs::table)
@@ -145,6 +146,7 @@ fn create_rows(database_url: &str, users_n: usize) -> anyhow::Result<Fixture> {
                     display_name: "",
                     created_at: now,
                     updated_at: now,
+                    email_confirmed: true,
                 },
             )?;
             let applicant = applicants::insert(

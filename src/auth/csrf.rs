@@ -45,11 +45,11 @@ pub async fn read_multipart(
     if TypedSession::from_request(req).existing_csrf_token().is_none() {
         return Err(AppError::Csrf);
     }
-    let form = storage::read_multipart(
-        payload,
-        spec,
-        |name, value| if name == FIELD { verify(req, Some(value)) } else { Ok(()) },
-    )
+    let form = storage::read_multipart(payload, spec, |name, value| match name {
+        FIELD => verify(req, Some(value)),
+        _ if name.contains('\0') || value.contains('\0') => Err(AppError::Unprocessable("NUL in a form field".into())),
+        _ => Ok(()),
+    })
     .await?;
     verify(req, form.fields.get(FIELD).map(String::as_str))?;
     Ok(form)

@@ -3,10 +3,9 @@
 pub mod csrf;
 pub mod password;
 pub mod session;
-pub mod signed;
 
 pub use csrf::{CsrfForm, NoFields};
-pub use session::{Admin, CurrentUser, Flash, FlashKind, MaybeUser, TypedSession};
+pub use session::{Admin, CompanyOwner, CurrentUser, Flash, FlashKind, MaybeUser, OwnAccount, TypedSession};
 
 use actix_web::HttpRequest;
 

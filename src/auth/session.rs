@@ -85,6 +85,15 @@ impl TypedSession {
         self.0.purge();
     }
 
+    /// Ends a log-in found stale (expired, revoked) while serving a page: the
+    /// session is emptied under a new key but stays usable, so the form token
+    /// the page is about to show is kept (a purged session would drop it, and
+    /// the log-in form would then answer "form expired").
+    fn forget(&self) {
+        self.0.clear();
+        self.0.renew();
+    }
+
     /// The session's user and epoch, while the log-in is younger than `ttl`.
     fn user_ref(&self, ttl: std::time::Duration) -> Option<SessionRef> {
         let id = self.0.get::<i64>(USER_ID).ok().flatten()?;
@@ -222,14 +231,14 @@ async fn read_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
         None => {
             if session.0.get::<i64>(USER_ID).ok().flatten().is_some() {
                 // Expired (or from before log-ins carried their time): gone.
-                session.log_out();
+                session.forget();
             }
             Ok(None)
         }
         Some(SessionRef { id, epoch, expires }) => match state.db.run(move |c| users::find(c, id)).await {
             Ok(user) if user.is_active && user.session_epoch == epoch => Ok(Some(CurrentUser(Arc::new(user), expires))),
             Ok(_) | Err(AppError::NotFound) => {
-                session.log_out();
+                session.forget();
                 Ok(None)
             }
             Err(e) => Err(e),
@@ -249,44 +258,81 @@ impl FromRequest for MaybeUser {
     }
 }
 
+/// The logged-in user, or the log-in page for a visitor (and back here
+/// afterwards).
+async fn logged_in(req: &HttpRequest) -> Result<CurrentUser, AppError> {
+    load_user(req).await?.ok_or_else(|| AppError::LoginRequired {
+        next: if req.method() == actix_web::http::Method::GET {
+            req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into())
+        } else {
+            "/".into()
+        },
+    })
+}
+
+/// A request that only reads.
+fn reads(req: &HttpRequest) -> bool {
+    matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD)
+}
+
 impl FromRequest for CurrentUser {
     type Error = AppError;
     type Future = Fut<Self>;
 
-    /// Visitors are sent to the log-in page, and back here afterwards. An
-    /// employer's team role is enforced here, for every handler at once
-    /// (`team_allows`).
+    /// The user at work: a viewer of a company's team reads but changes
+    /// nothing (`User::changes_company_work`); a refusal is a 404, like
+    /// other people's pages. What a handler needs beyond that it says with
+    /// its own guard (`OwnAccount`, `CompanyOwner`, `Admin`), never by path.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let user = load_user(&req).await?.ok_or_else(|| AppError::LoginRequired {
-                next: if req.method() == actix_web::http::Method::GET {
-                    req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into())
-                } else {
-                    "/".into()
-                },
-            })?;
-            if team_allows(&user, req.method(), req.path()) { Ok(user) } else { Err(AppError::NotFound) }
+            let user = logged_in(&req).await?;
+            if reads(&req) || user.changes_company_work() { Ok(user) } else { Err(AppError::NotFound) }
         })
     }
 }
 
-/// What an employer may do by their role in the company's team: owners
-/// everything; recruiters all the company's work but its team and profile;
-/// viewers read, and write only what is their own (their profile, password,
-/// notifications, log-out). Refused requests are 404s, like other people's pages.
-pub fn team_allows(user: &User, method: &actix_web::http::Method, path: &str) -> bool {
-    if user.role != Role::Employer {
-        return true;
+/// The logged-in user acting on their own account only (log-out, password,
+/// profile, own notifications): every team role may.
+pub struct OwnAccount(pub CurrentUser);
+
+impl Deref for OwnAccount {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
     }
-    let owners_only = path.starts_with("/employer/team") || path.starts_with("/employer/company");
-    let reads = method == actix_web::http::Method::GET || method == actix_web::http::Method::HEAD;
-    let own = ["/logout", "/account/password", "/profile", "/profile/avatar", "/profile/avatar/delete"].contains(&path)
-        || path.starts_with("/notifications/");
-    match user.company_role {
-        CompanyRole::Owner => true,
-        CompanyRole::Recruiter => !owners_only,
-        CompanyRole::Viewer => !owners_only && (reads || own),
+}
+
+impl FromRequest for OwnAccount {
+    type Error = AppError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(OwnAccount(logged_in(&req).await?)) })
+    }
+}
+
+/// An owner of an employer's company: its team and its profile. Every one
+/// else (recruiters, viewers, other roles) gets a 404.
+pub struct CompanyOwner {
+    pub user: CurrentUser,
+    pub company_id: i64,
+}
+
+impl FromRequest for CompanyOwner {
+    type Error = AppError;
+    type Future = Fut<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = logged_in(&req).await?;
+            match (user.role, user.company_id, user.company_role) {
+                (Role::Employer, Some(company_id), CompanyRole::Owner) => Ok(CompanyOwner { user, company_id }),
+                _ => Err(AppError::NotFound),
+            }
+        })
     }
 }
 

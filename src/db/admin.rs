@@ -11,7 +11,7 @@ use super::companies::Company;
 use super::jobs::Job;
 use super::schema::{applicants, audit_log, companies, jobs, outbox, users};
 use super::users::{User, lower};
-use crate::domain::{ApplicantSource, JobStatus, Role};
+use crate::domain::{ApplicantSource, CompanyRole, JobStatus, Role};
 
 #[derive(Debug, Default)]
 pub struct SiteCounts {
@@ -132,9 +132,20 @@ pub fn active_admins(conn: &mut AnyConnection) -> QueryResult<i64> {
 
 /// A new role (and company) also moves the session epoch: every session and
 /// open socket made under the old scope ends (poke the user after commit).
-pub fn set_role(conn: &mut AnyConnection, id: i64, role: Role, company_id: Option<i64>) -> QueryResult<usize> {
+pub fn set_role(
+    conn: &mut AnyConnection,
+    id: i64,
+    role: Role,
+    company_id: Option<i64>,
+    company_role: CompanyRole,
+) -> QueryResult<usize> {
     let changed = diesel::update(users::table.find(id))
-        .set((users::role.eq(role), users::company_id.eq(company_id), users::updated_at.eq(super::now())))
+        .set((
+            users::role.eq(role),
+            users::company_id.eq(company_id),
+            users::company_role.eq(company_role),
+            users::updated_at.eq(super::now()),
+        ))
         .execute(conn)?;
     super::users::bump_session_epoch(conn, id)?;
     Ok(changed)

@@ -54,6 +54,7 @@ crate::text_enum! {
     LinkKind {
         PasswordReset => "password_reset", "Password reset";
         ConfirmEmail => "confirm_email", "E-mail confirmation";
+        TeamInvite => "team_invite", "Team invitation";
     }
 }
 
@@ -63,6 +64,7 @@ impl LinkKind {
         match self {
             LinkKind::PasswordReset => "/password/reset/",
             LinkKind::ConfirmEmail => "/account/confirm/",
+            LinkKind::TeamInvite => "/team/join/",
         }
     }
 
@@ -71,6 +73,7 @@ impl LinkKind {
         match self {
             LinkKind::PasswordReset => time::Duration::hours(1),
             LinkKind::ConfirmEmail => time::Duration::days(2),
+            LinkKind::TeamInvite => time::Duration::days(super::team::INVITE_DAYS),
         }
     }
 }
@@ -80,14 +83,16 @@ impl LinkKind {
 pub const LINK_HIDDEN: &str = "[link hidden]";
 
 /// Queues an e-mail whose text holds [`LINK_HIDDEN`]: the worker puts a fresh
-/// one-time link of `kind` for `user_id` there when it sends it.
+/// one-time link of `kind` there when it sends it, for `subject_id` (the
+/// user of a reset or confirmation link, the invitation of a team invite).
 pub fn enqueue_with_link(
     conn: &mut AnyConnection,
     email: &OutgoingEmail,
+    sender: &Sender,
     kind: LinkKind,
-    user_id: i64,
+    subject_id: i64,
 ) -> QueryResult<i64> {
-    insert(conn, email, &Sender::default(), Some((kind, user_id)))
+    insert(conn, email, sender, Some((kind, subject_id)))
 }
 
 /// E-mails with this subject queued for the address since `since` (a
@@ -189,7 +194,9 @@ pub struct OutboxRow {
     pub sent_at: Option<PrimitiveDateTime>,
     pub from_name: Option<String>,
     pub reply_to: Option<String>,
-    /// The one-time link the worker makes when it sends this e-mail (see `links`).
+    /// The one-time link the worker makes when it sends this e-mail (see
+    /// `mail::links`), and whom it is for: a user, or for a team invite the
+    /// invitation.
     pub link_kind: Option<LinkKind>,
     pub link_user_id: Option<i64>,
     /// A calendar invite (RFC 5545) sent with the e-mail.

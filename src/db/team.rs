@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use super::AnyConnection;
-use super::schema::{company_invites, users};
+use super::schema::{companies, company_invites, notifications, users};
 use super::users::User;
-use crate::domain::{CompanyRole, Role};
+use crate::domain::{CompanyRole, Role, signed};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = company_invites)]
@@ -27,7 +27,22 @@ impl Invite {
     pub fn is_open(&self, now: PrimitiveDateTime) -> bool {
         self.accepted_at.is_none() && self.revoked_at.is_none() && self.expires_at > now
     }
+
+    /// The token of its link: its id and expiry, signed with the site's key.
+    /// Made only when the e-mail is sent (`mail::links`), never stored.
+    pub fn token(&self, key: &[u8]) -> String {
+        let payload = format!("{}-{}", self.id, self.expires_at.assume_utc().unix_timestamp());
+        signed::sign(key, INVITE_PURPOSE, &payload)
+    }
+
+    /// The invitation id a token names, when the key signed it.
+    pub fn id_in(key: &[u8], token: &str) -> Option<i64> {
+        let payload = signed::verify(key, INVITE_PURPOSE, token)?;
+        payload.split('-').next()?.parse().ok()
+    }
 }
+
+const INVITE_PURPOSE: &str = "team-invite";
 
 /// How long an invitation link works.
 pub const INVITE_DAYS: i64 = 7;
@@ -53,25 +68,51 @@ pub fn open_invites(conn: &mut AnyConnection, company_id: i64, now: PrimitiveDat
     Ok(all.into_iter().filter(|i| i.is_open(now)).collect())
 }
 
+/// Who makes a change of the team, for its line in the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub user_id: i64,
+    pub ip: &'a str,
+}
+
+/// The audit line of a team change: ids and roles only, no names or
+/// addresses (they must not outlive an erasure).
+fn audit(conn: &mut AnyConnection, by: By, action: &str, target: (&str, i64), detail: String) -> QueryResult<()> {
+    super::audit::record(
+        conn,
+        super::audit::AuditRecord {
+            actor_id: Some(by.user_id),
+            action,
+            target_type: target.0,
+            target_id: Some(target.1),
+            detail,
+            ip: by.ip,
+        },
+    )
+}
+
 pub fn invite(
     conn: &mut AnyConnection,
     company_id: i64,
     email: &str,
     role: CompanyRole,
-    by: i64,
+    by: By,
 ) -> QueryResult<Invite> {
     let now = super::now();
-    diesel::insert_into(company_invites::table)
+    let invite: Invite = diesel::insert_into(company_invites::table)
         .values((
             company_invites::company_id.eq(company_id),
             company_invites::email.eq(email),
             company_invites::role.eq(role),
-            company_invites::invited_by.eq(Some(by)),
+            company_invites::invited_by.eq(Some(by.user_id)),
             company_invites::expires_at.eq(now + time::Duration::days(INVITE_DAYS)),
             company_invites::created_at.eq(now),
         ))
         .returning(company_invites::all_columns)
-        .get_result(conn)
+        .get_result(conn)?;
+    let detail = format!("invitation {} to company {company_id} as {}", invite.id, role.as_str());
+    audit(conn, by, "team.invite", ("invite", invite.id), detail)?;
+    Ok(invite)
 }
 
 pub fn find_invite(conn: &mut AnyConnection, id: i64) -> QueryResult<Invite> {
@@ -79,7 +120,7 @@ pub fn find_invite(conn: &mut AnyConnection, id: i64) -> QueryResult<Invite> {
 }
 
 /// Revokes an open invitation of the company; false when there is none.
-pub fn revoke(conn: &mut AnyConnection, company_id: i64, id: i64) -> QueryResult<bool> {
+pub fn revoke(conn: &mut AnyConnection, company_id: i64, id: i64, by: By) -> QueryResult<bool> {
     let n = diesel::update(
         company_invites::table
             .filter(company_invites::id.eq(id).and(company_invites::company_id.eq(company_id)))
@@ -87,7 +128,43 @@ pub fn revoke(conn: &mut AnyConnection, company_id: i64, id: i64) -> QueryResult
     )
     .set(company_invites::revoked_at.eq(Some(super::now())))
     .execute(conn)?;
+    if n == 1 {
+        audit(conn, by, "team.revoke", ("invite", id), format!("invitation {id} of company {company_id} revoked"))?;
+    }
     Ok(n == 1)
+}
+
+/// An invitation lives no longer than its inviter's authority: when they stop
+/// being an owner of the company, the invitations they sent are revoked.
+fn revoke_sent_by(conn: &mut AnyConnection, company_id: i64, inviter: i64) -> QueryResult<usize> {
+    diesel::update(
+        company_invites::table
+            .filter(company_invites::company_id.eq(company_id).and(company_invites::invited_by.eq(Some(inviter))))
+            .filter(company_invites::accepted_at.is_null().and(company_invites::revoked_at.is_null())),
+    )
+    .set(company_invites::revoked_at.eq(Some(super::now())))
+    .execute(conn)
+}
+
+/// An invitation whose link still works: open, and its sender still an
+/// active owner of the company.
+pub fn open_invite(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Invite>> {
+    let Some(invite) = company_invites::table.find(id).select(Invite::as_select()).first(conn).optional()? else {
+        return Ok(None);
+    };
+    Ok((invite.is_open(super::now()) && inviter_may_invite(conn, &invite)?).then_some(invite))
+}
+
+/// Whether the invitation's sender is still an active owner of its company.
+fn inviter_may_invite(conn: &mut AnyConnection, invite: &Invite) -> QueryResult<bool> {
+    let Some(inviter) = invite.invited_by else { return Ok(false) };
+    let user = users::table.find(inviter).select(User::as_select()).first(conn).optional()?;
+    Ok(user.is_some_and(|u| {
+        u.is_active
+            && u.role == Role::Employer
+            && u.company_id == Some(invite.company_id)
+            && u.company_role == CompanyRole::Owner
+    }))
 }
 
 /// Marks an invitation used, once: false when it was used or revoked meanwhile.
@@ -115,6 +192,15 @@ fn other_owners(conn: &mut AnyConnection, company_id: i64, user_id: i64) -> Quer
         .get_result(conn)
 }
 
+/// Takes the company's row lock for the rest of the transaction: two
+/// changes of one team (two owners demoting each other at once) then run one
+/// after the other on PostgreSQL too, so "at least one owner" holds. (SQLite
+/// already runs one writer at a time.)
+fn lock_team(conn: &mut AnyConnection, company_id: i64) -> QueryResult<()> {
+    diesel::update(companies::table.find(company_id)).set(companies::id.eq(companies::id)).execute(conn)?;
+    Ok(())
+}
+
 /// Gives a member another role (NotFound for someone outside the company).
 /// The change ends their sessions, so what they may do changes at once.
 pub fn set_role(
@@ -122,8 +208,10 @@ pub fn set_role(
     company_id: i64,
     user_id: i64,
     role: CompanyRole,
+    by: By,
 ) -> QueryResult<Result<(), LastOwner>> {
     super::transaction(conn, |c| {
+        lock_team(c, company_id)?;
         let member = member(c, company_id, user_id)?;
         if member.company_role == CompanyRole::Owner
             && role != CompanyRole::Owner
@@ -134,14 +222,20 @@ pub fn set_role(
         diesel::update(users::table.find(user_id))
             .set((users::company_role.eq(role), users::session_epoch.eq(users::session_epoch + 1)))
             .execute(c)?;
+        if role != CompanyRole::Owner {
+            revoke_sent_by(c, company_id, user_id)?;
+        }
+        let detail = format!("{} → {} in company {company_id}", member.company_role.as_str(), role.as_str());
+        audit(c, by, "team.role", ("user", user_id), detail)?;
         Ok(Ok(()))
     })
 }
 
 /// Takes a member off the team: the account stays, as a job seeker's, with
 /// no company, and every session ends.
-pub fn remove(conn: &mut AnyConnection, company_id: i64, user_id: i64) -> QueryResult<Result<(), LastOwner>> {
+pub fn remove(conn: &mut AnyConnection, company_id: i64, user_id: i64, by: By) -> QueryResult<Result<(), LastOwner>> {
     super::transaction(conn, |c| {
+        lock_team(c, company_id)?;
         let member = member(c, company_id, user_id)?;
         if member.company_role == CompanyRole::Owner && other_owners(c, company_id, user_id)? == 0 {
             return Ok(Err(LastOwner));
@@ -154,6 +248,11 @@ pub fn remove(conn: &mut AnyConnection, company_id: i64, user_id: i64) -> QueryR
                 users::session_epoch.eq(users::session_epoch + 1),
             ))
             .execute(c)?;
+        revoke_sent_by(c, company_id, user_id)?;
+        // What they were told as a member was the company's: it leaves with them.
+        diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(c)?;
+        let detail = format!("{} removed from company {company_id}", member.company_role.as_str());
+        audit(c, by, "team.remove", ("user", user_id), detail)?;
         Ok(Ok(()))
     })
 }
@@ -169,7 +268,7 @@ fn member(conn: &mut AnyConnection, company_id: i64, user_id: i64) -> QueryResul
 /// Why a join was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinRefused {
-    /// Used, revoked or expired.
+    /// Used, revoked or expired, or its sender is no longer an owner.
     Closed,
     /// The invited address has an account already.
     EmailTaken,
@@ -183,12 +282,10 @@ pub fn join(
     invite_id: i64,
     username: &str,
     password_hash: &str,
+    ip: &str,
 ) -> QueryResult<Result<User, JoinRefused>> {
     super::transaction(conn, |c| {
-        let invite = find_invite(c, invite_id)?;
-        if !invite.is_open(super::now()) {
-            return Ok(Err(JoinRefused::Closed));
-        }
+        let Some(invite) = open_invite(c, invite_id)? else { return Ok(Err(JoinRefused::Closed)) };
         if super::users::email_taken(c, &invite.email)? {
             return Ok(Err(JoinRefused::EmailTaken));
         }
@@ -215,6 +312,9 @@ pub fn join(
             },
         )?;
         diesel::update(users::table.find(user.id)).set(users::company_role.eq(invite.role)).execute(c)?;
+        let detail =
+            format!("joined company {} as {} (invitation {invite_id})", invite.company_id, invite.role.as_str());
+        audit(c, By { user_id: user.id, ip }, "team.join", ("user", user.id), detail)?;
         Ok(Ok(super::users::find(c, user.id)?))
     })
 }

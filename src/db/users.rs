@@ -39,6 +39,12 @@ impl User {
         if self.display_name.is_empty() { &self.username } else { &self.display_name }
     }
 
+    /// Whether the user may change their company's work, not only read it:
+    /// everyone but a viewer of an employer's team.
+    pub fn changes_company_work(&self) -> bool {
+        !(self.role == Role::Employer && self.company_role == CompanyRole::Viewer)
+    }
+
     /// The first letter of the name, for the avatar placeholder.
     pub fn initial(&self) -> String {
         self.name().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()

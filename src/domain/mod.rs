@@ -5,6 +5,7 @@ pub mod applicant;
 mod enums;
 pub mod interview;
 pub mod job_search;
+pub mod signed;
 
 pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, MoveTarget, RawApplicantFields, SearchTerms, Tag};

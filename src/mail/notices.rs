@@ -354,7 +354,7 @@ fn queue_link(
         html: Some(html.map_err(render_error)?),
         applicant_id: None,
     };
-    mail::enqueue_with_link(c, &email, kind, user.id)
+    mail::enqueue_with_link(c, &email, &mail::Sender::default(), kind, user.id)
 }
 
 /// A link to choose a new password.

@@ -148,7 +148,7 @@ async fn deliver_batch(
                 let outcome = if *stop.borrow() || Instant::now() >= start_no_later_than {
                     Outcome::Released
                 } else {
-                    match links::fill(&worker.db, &worker.settings.base_url, row).await {
+                    match links::fill(&worker.db, &worker.settings, row).await {
                         Err(error) => after_failure(delivery, attempts, error),
                         Ok(row) => match message::build(&row, from) {
                             Err(reason) => Outcome::Failed { error: reason },

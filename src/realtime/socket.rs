@@ -235,6 +235,10 @@ impl Socket {
             .live
             .db
             .run(move |c| {
+                // The same permission as the page's POST, as the user is now.
+                if !crate::db::users::find(c, user_id)?.changes_company_work() {
+                    return Ok(0);
+                }
                 let Some(thread) = messages::find_thread(c, thread)? else { return Ok(0) };
                 if !messages::may_open(scope, &thread) {
                     return Ok(0);

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::jobs::form::multiline;
 use super::jobs::view::{self, CardView};
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession};
 use crate::db::companies::{self, Company, CompanyProfile};
 use crate::db::jobs;
 use crate::domain::SearchQuery;
@@ -221,8 +221,11 @@ impl EditPage {
     }
 }
 
-pub async fn edit_form(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let company_id = user.employer_company()?;
+pub async fn edit_form(
+    page: Page,
+    CompanyOwner { company_id, .. }: CompanyOwner,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     let company = state.db.run(move |c| companies::find(c, company_id)).await?;
     let form = CompanyForm::from_company(&company);
     render(
@@ -241,11 +244,10 @@ pub async fn edit_form(page: Page, user: CurrentUser, state: web::Data<AppState>
 pub async fn update(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    CompanyOwner { user, company_id }: CompanyOwner,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<CompanyForm>,
 ) -> AppResult<HttpResponse> {
-    let company_id = user.employer_company()?;
     let profile = match form.validate() {
         Ok(p) => p,
         Err(errors) => {
@@ -302,11 +304,10 @@ pub async fn save_profile(
 pub async fn upload_logo(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    CompanyOwner { company_id, .. }: CompanyOwner,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
-    let company_id = user.employer_company()?;
     let mut form =
         crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::image("logo", &state.settings)).await?;
     let problem = match form.take_file("logo") {

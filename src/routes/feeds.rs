@@ -41,8 +41,8 @@ fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Not allowed in XML 1.0 at all.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            // Not allowed in XML 1.0 at all (control characters, U+FFFE, U+FFFF).
+            c if (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
             c => out.push(c),
         }
     }
@@ -293,5 +293,6 @@ mod tests {
     #[test]
     fn xml_text_is_escaped_and_stripped_of_what_xml_forbids() {
         assert_eq!(esc("R&D <b>\"x\" 'y'</b>\u{0}\u{8}\n"), "R&amp;D &lt;b&gt;&quot;x&quot; &apos;y&apos;&lt;/b&gt;\n");
+        assert_eq!(esc("a\u{FFFE}b\u{FFFF}c\u{FFFD}"), "abc\u{FFFD}");
     }
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Page, render, safe_next, see_other};
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, OwnAccount, TypedSession};
 use crate::db::notifications::{self, Notification};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -67,7 +67,7 @@ pub struct ReadForm {
 
 /// Marks one notification read, then follows it (or returns to the list).
 async fn read_one(
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<ReadForm>,
@@ -83,7 +83,7 @@ async fn read_one(
 
 async fn read_all(
     req: HttpRequest,
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {

@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, MaybeUser, NoFields, TypedSession, client_ip};
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, MaybeUser, NoFields, OwnAccount, TypedSession, client_ip};
 use crate::db::audit::{self, AuditRecord};
 use crate::db::profiles::{self, Preferences, ProfileChanges};
 use crate::db::users::{self, User};
@@ -150,7 +150,7 @@ pub async fn user_form(
 pub async fn own_submit(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<ProfileForm>,
 ) -> AppResult<HttpResponse> {
@@ -303,7 +303,7 @@ pub fn split_skills(stored: &str) -> Vec<&str> {
 pub async fn upload_avatar(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
@@ -360,7 +360,7 @@ pub async fn upload_avatar(
 
 pub async fn own_avatar_delete(
     req: HttpRequest,
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {

@@ -30,6 +30,12 @@ fn without_control_characters(query: &str) -> String {
     serde_html_form::to_string(&pairs).unwrap_or_default()
 }
 
+/// Whether a query string has a NUL in any name or value, however it is
+/// written: the whole request is refused (422) before any handler.
+pub fn holds_nul(query: &str) -> bool {
+    url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k.contains('\0') || v.contains('\0'))
+}
+
 /// A 1-based page number from a query value; anything odd is page 1.
 pub fn page_number(raw: &str) -> i64 {
     raw.trim().parse::<i64>().ok().filter(|p| *p >= 1 && *p <= 1_000_000).unwrap_or(1)

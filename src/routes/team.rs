@@ -1,6 +1,6 @@
-//! A company's team (`/employer/team`, owners only): its members and their
-//! roles (owner, recruiter, viewer: enforced for every request by
-//! `auth::session::team_allows`), and invitations by e-mail. An invitation
+//! A company's team (`/employer/team`, owners only: `CompanyOwner`): its
+//! members and their roles (owner, recruiter, viewer: `CompanyOwner`,
+//! `CurrentUser` and `OwnAccount` enforce them), and invitations by e-mail. An invitation
 //! link is signed and expires (`/team/join/{token}`); the invited person
 //! makes their account there.
 
@@ -9,9 +9,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, password, signed};
-use crate::db::mail::{self as outbox, OutgoingEmail, Sender};
-use crate::db::team::{self, Invite, JoinRefused, LastOwner};
+use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession, client_ip, password};
+use crate::db::mail::{self as outbox, LinkKind, OutgoingEmail, Sender};
+use crate::db::team::{self, By, Invite, JoinRefused, LastOwner};
 use crate::db::users::User;
 use crate::domain::{CompanyRole, Email, Password, Username};
 use crate::error::{AppError, AppResult};
@@ -28,20 +28,10 @@ pub fn routes(r: &mut Routes) {
         .post("/team/join/{token}", join);
 }
 
-const PURPOSE: &str = "team-invite";
-
-/// The signed token of an invitation: its id and expiry, signed.
-fn token(state: &AppState, invite: &Invite) -> String {
-    let payload = format!("{}-{}", invite.id, invite.expires_at.assume_utc().unix_timestamp());
-    signed::sign(&state.settings.session_key, PURPOSE, &payload)
-}
-
-/// The invitation a token names, if the signature holds and it is still open.
+/// The invitation a token names, if the signature holds and its link still works.
 async fn open_invite(state: &AppState, token: &str) -> AppResult<Invite> {
-    let payload = signed::verify(&state.settings.session_key, PURPOSE, token).ok_or(AppError::NotFound)?;
-    let id = payload.split('-').next().and_then(|id| id.parse::<i64>().ok()).ok_or(AppError::NotFound)?;
-    let invite = state.db.run(move |c| team::find_invite(c, id)).await?;
-    if invite.is_open(crate::db::now()) { Ok(invite) } else { Err(AppError::NotFound) }
+    let id = Invite::id_in(&state.settings.session_key, token).ok_or(AppError::NotFound)?;
+    state.db.run(move |c| team::open_invite(c, id)).await?.ok_or(AppError::NotFound)
 }
 
 #[derive(Template)]
@@ -81,8 +71,11 @@ async fn render_team(
     render(status, &TeamPage { page, members, invites, email, role, errors })
 }
 
-pub async fn show(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let company = user.employer_company()?;
+pub async fn show(
+    page: Page,
+    CompanyOwner { company_id: company, .. }: CompanyOwner,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
     render_team(page, &state, company, StatusCode::OK, (String::new(), "recruiter".into()), FieldErrors::default())
         .await
 }
@@ -97,11 +90,10 @@ pub struct InviteForm {
 pub async fn invite(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    CompanyOwner { user, company_id: company }: CompanyOwner,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> AppResult<HttpResponse> {
-    let company = user.employer_company()?;
     let mut errors = FieldErrors::default();
     let email = errors.check("email", Email::parse(&form.email));
     let role = errors.check("role", form.role.trim().parse::<CompanyRole>().map_err(|_| "Choose a role."));
@@ -109,28 +101,24 @@ pub async fn invite(
         let kept = (form.email, form.role);
         return render_team(page, &state, company, StatusCode::UNPROCESSABLE_ENTITY, kept, errors).await;
     };
-    let (address, by) = (email.as_str().to_string(), user.id);
-    let taken_address = address.clone();
-    if state.db.run(move |c| crate::db::users::email_taken(c, &taken_address)).await? {
-        errors.add("email", "That address has an account already: invitations are for new accounts.");
-        let kept = (form.email, form.role);
-        return render_team(page, &state, company, StatusCode::UNPROCESSABLE_ENTITY, kept, errors).await;
-    }
-    let base = state.settings.base_url.trim_end_matches('/').to_string();
+    // Whether the address has an account already is not said here (the
+    // invitee learns it on the link's page): the answer is the same.
+    let address = email.as_str().to_string();
     let inviter = user.name().to_string();
     let reply_to = user.email.clone();
-    let signer = state.clone();
+    let ip = client_ip(&req);
     state
         .db
         .run(move |c| {
             crate::db::transaction(c, |c| {
+                let by = By { user_id: user.id, ip: &ip };
                 let invite = team::invite(c, company, &address, role, by)?;
                 let company_name = crate::db::companies::find(c, company)?.name;
-                let link = format!("{base}/team/join/{}", token(&signer, &invite));
                 let text = format!(
-                    "Hello,\n\n{inviter} invites you to join {company_name} on JobConnect as {}.\n\nMake your account here (the link works for {} days):\n{link}\n",
+                    "Hello,\n\n{inviter} invites you to join {company_name} on JobConnect as {}.\n\nMake your account here (the link works for {} days):\n{}\n",
                     role.label().to_lowercase(),
-                    team::INVITE_DAYS
+                    team::INVITE_DAYS,
+                    outbox::LINK_HIDDEN,
                 );
                 let email = OutgoingEmail {
                     to: address.clone(),
@@ -140,7 +128,8 @@ pub async fn invite(
                     html: None,
                     applicant_id: None,
                 };
-                outbox::enqueue_from(c, &email, &Sender { name: Some(&company_name), reply_to: Some(&reply_to) })
+                let sender = Sender { name: Some(&company_name), reply_to: Some(&reply_to) };
+                outbox::enqueue_with_link(c, &email, &sender, LinkKind::TeamInvite, invite.id)
             })
         })
         .await?;
@@ -163,13 +152,13 @@ fn id_of(raw: &str) -> AppResult<i64> {
 
 pub async fn revoke(
     req: HttpRequest,
-    user: CurrentUser,
+    CompanyOwner { user, company_id: company }: CompanyOwner,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> AppResult<HttpResponse> {
-    let company = user.employer_company()?;
     let id = id_of(&form.invite)?;
-    if !state.db.run(move |c| team::revoke(c, company, id)).await? {
+    let ip = client_ip(&req);
+    if !state.db.run(move |c| team::revoke(c, company, id, By { user_id: user.id, ip: &ip })).await? {
         return Err(AppError::NotFound);
     }
     TypedSession::from_request(&req).flash(FlashKind::Info, "Invitation revoked: its link no longer works.");
@@ -189,14 +178,14 @@ fn last_owner(
 pub async fn set_role(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    CompanyOwner { user, company_id: company }: CompanyOwner,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> AppResult<HttpResponse> {
-    let company = user.employer_company()?;
     let member = id_of(&form.user)?;
     let role = form.role.trim().parse::<CompanyRole>().map_err(|_| AppError::Unprocessable("choose a role".into()))?;
-    match state.db.run(move |c| team::set_role(c, company, member, role)).await? {
+    let ip = client_ip(&req);
+    match state.db.run(move |c| team::set_role(c, company, member, role, By { user_id: user.id, ip: &ip })).await? {
         Ok(()) => {
             state.hub.poke(&[member]);
             TypedSession::from_request(&req).flash(FlashKind::Success, format!("Role set to {}.", role.label()));
@@ -209,13 +198,13 @@ pub async fn set_role(
 pub async fn remove(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    CompanyOwner { user, company_id: company }: CompanyOwner,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> AppResult<HttpResponse> {
-    let company = user.employer_company()?;
     let member = id_of(&form.user)?;
-    match state.db.run(move |c| team::remove(c, company, member)).await? {
+    let ip = client_ip(&req);
+    match state.db.run(move |c| team::remove(c, company, member, By { user_id: user.id, ip: &ip })).await? {
         Ok(()) => {
             state.hub.poke(&[member]);
             TypedSession::from_request(&req).flash(FlashKind::Info, "Removed from the team.");
@@ -279,8 +268,8 @@ pub async fn join(
         return render_join(page, &state, invite, token, form.username, errors).await;
     };
     let hash = password::hash(secret.expose().to_string(), state.settings.bcrypt_cost).await?;
-    let (id, name) = (invite.id, username.as_str().to_string());
-    match state.db.run(move |c| team::join(c, id, &name, &hash)).await? {
+    let (id, name, ip) = (invite.id, username.as_str().to_string(), client_ip(&req));
+    match state.db.run(move |c| team::join(c, id, &name, &hash, &ip)).await? {
         Ok(user) => {
             let session = TypedSession::from_request(&req);
             session.log_in(&user)?;

@@ -62,6 +62,22 @@ async fn logout_ends_every_session(app: &TestApp) {
     assert_eq!(laptop.get("/account/password").await.status.as_u16(), 303, "back to the log-in page");
 }
 
+/// A session ended elsewhere (log-out everywhere): the first page it opens
+/// is the log-in form, and that form works the first time (its token is
+/// kept, not dropped with the old log-in).
+async fn an_ended_sessions_log_in_form_works_first_time(app: &TestApp) {
+    let ann = app.seeker("ann").await;
+    let laptop = app.client();
+    laptop.post_form("/login", &[("login", "ann"), ("password", &ann.password)]).await.assert_status(303);
+    ann.post_form("/logout", &[]).await.assert_status(303);
+    let form = laptop.get("/login").await;
+    form.assert_status(200);
+    let token = crate::helpers::csrf_from(&form.body).expect("the form's token");
+    let fields = [("login", "ann"), ("password", ann.password.as_str()), ("csrf_token", token.as_str())];
+    laptop.post_raw("/login", &fields).await.assert_status(303);
+    assert!(laptop.get("/").await.text().contains("Log out"));
+}
+
 async fn password_change_ends_other_sessions(app: &TestApp) {
     let ann = app.seeker("ann").await;
     let laptop = app.client();
@@ -212,6 +228,7 @@ async fn deactivated_user_is_refused_with_a_clear_message(app: &TestApp) {
 }
 
 both_backends!(
+    an_ended_sessions_log_in_form_works_first_time,
     log_in_by_username_and_by_email,
     wrong_password_is_refused,
     login_returns_to_the_page_asked_for,

@@ -21,8 +21,8 @@ async fn feeds_list_the_listed_jobs_and_revalidate(app: &TestApp) {
     let bob = app.employer("bob", "Acme & Sons").await;
     let acme = app.company_of(&bob).await;
     let open = app
-        .job(acme, "R&D <Lead>")
-        .description("Build things & ship them.\u{1}")
+        .job(acme, "R&D <Lead>\u{FFFE}\u{FFFF}")
+        .description("Build things & ship them.\u{1}\u{FFFF}")
         .salary(Some(50000), Some(70000), "year")
         .remote("remote")
         .insert()
@@ -52,7 +52,8 @@ async fn feeds_list_the_listed_jobs_and_revalidate(app: &TestApp) {
     assert_eq!(texts(&doc, "salary"), ["50000-70000 USD per year"]);
     assert_eq!(texts(&doc, "jobtype"), ["fulltime"]);
     assert_eq!(texts(&doc, "remotetype"), ["Remote"]);
-    assert_eq!(texts(&doc, "description"), ["Build things & ship them."], "control characters are left out");
+    assert_eq!(texts(&doc, "description"), ["Build things & ship them."], "what XML forbids is left out");
+    assert_eq!(texts(&doc, "title"), ["R&D <Lead>"]);
 
     // The sitemaps: an index, the companies, the listed jobs by window.
     let index = visitor.get("/sitemap.xml").await;

@@ -18,6 +18,23 @@ impl TestApp {
         self.db.run(move |c| db::users::find(c, id)).await.unwrap().company_id.expect("an employer has a company")
     }
 
+    /// A member of a company's team with `role` (`recruiter`, `viewer`,
+    /// `owner`), logged in. Joining by invitation is the subject of
+    /// tests/app/team.rs.
+    pub async fn team_member(&self, name: &str, company_id: i64, role: &'static str) -> TestUser {
+        let member = self.account(name, jobconnect::domain::Role::Employer, None).await;
+        let id = member.id;
+        self.db
+            .run(move |c| {
+                diesel::update(users::table.find(id))
+                    .set((users::company_id.eq(company_id), users::company_role.eq(role)))
+                    .execute(c)
+            })
+            .await
+            .unwrap();
+        member
+    }
+
     /// An open job of the company, published now.
     pub async fn open_job(&self, company_id: i64, title: &str) -> i64 {
         self.insert_job(company_id, title, "open").await

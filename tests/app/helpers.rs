@@ -641,6 +641,15 @@ impl ReservedPort {
         ReservedPort { socket, port }
     }
 
+    /// Starts listening on the reserved port (connections queue from now on)
+    /// and returns a listener for it.
+    pub fn listen(&self) -> std::net::TcpListener {
+        self.socket.listen(128).unwrap();
+        let listener: std::net::TcpListener = self.socket.try_clone().unwrap().into();
+        listener.set_nonblocking(true).unwrap();
+        listener
+    }
+
     /// `command` gets the socket as file descriptor 3 (the convention of
     /// systemd's socket activation, which the app understands).
     pub fn pass_to<'a>(&self, command: &'a mut std::process::Command) -> &'a mut std::process::Command {

@@ -798,6 +798,29 @@ async fn only_the_applicants_company_and_admins_may_write(app: &TestApp) {
     assert_eq!(app.count("outbox").await, 1);
 }
 
+/// A server that answers and refuses the recipient (550): the refusal is
+/// recorded, retried until the attempts run out, and nothing is delivered.
+async fn a_refusing_server_fails_the_email_with_its_answer(backend: Backend) {
+    let smtp = SmtpServer::start_refusing().await;
+    let url = smtp.url();
+    let app = spawn_app(backend, move |s| {
+        s.smtp_url = Some(url);
+        s.mail_delivery.max_attempts = 2;
+    })
+    .await;
+    let Hiring { bob, applicant, .. } = hiring(&app).await;
+    bob.post_form(&format!("/applicants/{applicant}/email"), &[("subject", "Offer"), ("body", "x"), ("step", "send")])
+        .await
+        .assert_status(303);
+    let id = outbox_rows(&app).await[0].0;
+    let (_, _, attempts, error) = wait_for_state(&app, id, "failed").await;
+    assert_eq!(attempts, 2);
+    let error = error.unwrap();
+    assert!(error.contains("550") || error.contains("Mailbox unavailable"), "the server's answer is kept: {error}");
+    assert!(smtp.messages().is_empty(), "nothing was delivered");
+    app.stop().await;
+}
+
 async fn admin_outbox_lists_and_retries_failed_email(backend: Backend) {
     let reserved = ReservedPort::new();
     let port = reserved.port;
@@ -1076,6 +1099,7 @@ each_backend!(
     password_reset_link_expires,
     line_breaks_in_headers_are_refused,
     admin_outbox_lists_and_retries_failed_email,
+    a_refusing_server_fails_the_email_with_its_answer,
     shutdown_mid_drain_loses_and_repeats_nothing,
 );
 

@@ -27,6 +27,7 @@ both_backends!(
     a_thread_is_read_when_marked_or_answered_not_when_opened,
     a_notification_is_read_when_followed_not_when_its_page_opens,
     seen_frame_from_an_open_thread_marks_it_read,
+    a_viewers_seen_frame_marks_nothing_read,
     notifications_page_lists_unread_first_and_marks_read,
     mark_all_read_clears_the_bell_on_every_open_page,
     stage_notification_carries_its_label,
@@ -452,6 +453,37 @@ async fn seen_frame_from_an_open_thread_marks_it_read(app: &TestApp) {
     ws.stream.send(tokio_tungstenite::tungstenite::Message::text("not json")).await.unwrap();
     let id = app.notify(ann.id, "stage", "Still alive", json!(null)).await;
     assert_eq!(ws.next_of("notification").await.0["id"], id);
+}
+
+/// The socket obeys the page's permissions: a viewer of the company's team
+/// may not mark its threads read (`POST …/messages/read` is a 404 for them),
+/// so their `seen` frame changes nothing; a recruiter's does.
+async fn a_viewers_seen_frame_marks_nothing_read(app: &TestApp) {
+    let emp = app.employer("erin", "Acme").await;
+    let ann = app.seeker("ann").await;
+    let applicant = app.application(&ann, &emp, "Rust Developer").await;
+    let company = app.company_of(&emp).await;
+    let vic = app.team_member("vic", company, "viewer").await;
+    let rita = app.team_member("rita", company, "recruiter").await;
+    ann.post_form(&format!("/applications/{applicant}/messages"), &[("body", "Hello")]).await.assert_status(303);
+    let unread = || async move {
+        app.db
+            .run(move |c| jobconnect::db::messages::unread_count(c, jobconnect::db::messages::Scope::Company(company)))
+            .await
+            .unwrap()
+    };
+    assert_eq!(unread().await, 1);
+    vic.post_form(&format!("/applicants/{applicant}/messages/read"), &[]).await.assert_status(404);
+
+    let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &vic).await, None).await;
+    ws.send_json(json!({"type": "seen", "thread": applicant})).await;
+    ws.round_trip().await;
+    assert_eq!(unread().await, 1, "a viewer's seen frame marks nothing read");
+
+    let (mut ws, _) = LiveSocket::connect(app, &session_cookie(app, &rita).await, None).await;
+    ws.send_json(json!({"type": "seen", "thread": applicant})).await;
+    ws.round_trip().await;
+    assert_eq!(unread().await, 0, "a recruiter's does");
 }
 
 use futures_util::SinkExt;

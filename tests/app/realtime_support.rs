@@ -239,6 +239,22 @@ impl LiveSocket {
         }
     }
 
+    /// Sends a ping and waits for its pong: the server reads a socket's
+    /// frames in order, so every frame sent before has been handled.
+    pub async fn round_trip(&mut self) {
+        self.stream.send(Message::Ping(b"sync".to_vec().into())).await.unwrap();
+        let deadline = tokio::time::Instant::now() + crate::helpers::deadline();
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await.expect("a pong in time") {
+                Some(Ok(Message::Pong(bytes))) if bytes.as_ref() == b"sync" => return,
+                Some(Ok(Message::Close(close))) => panic!("the server closed the socket: {close:?}"),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => panic!("socket error: {e}"),
+                None => panic!("the socket ended"),
+            }
+        }
+    }
+
     pub async fn send_json(&mut self, value: Value) {
         self.stream.send(Message::text(value.to_string())).await.unwrap();
     }

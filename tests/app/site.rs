@@ -1,7 +1,7 @@
 //! The whole site: headers, health, error pages, static files.
 
-use crate::both_backends;
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp};
+use crate::{both_backends, each_backend};
 
 async fn every_page_carries_security_headers(app: &TestApp) {
     let client = app.client();
@@ -15,7 +15,44 @@ async fn every_page_carries_security_headers(app: &TestApp) {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: no framing");
         assert_eq!(resp.header("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(resp.header("referrer-policy"), "same-origin", "{path}");
+        assert_eq!(resp.header("strict-transport-security"), "", "{path}: no HSTS over plain HTTP");
     }
+}
+
+/// Over HTTPS (`BASE_URL=https://…`) every answer asks browsers to keep to it.
+async fn an_https_site_sends_hsts(backend: Backend) {
+    let app = crate::smtp::spawn_app(backend, |s| {
+        s.base_url = "https://jobs.example".into();
+        s.cookie_secure = false;
+    })
+    .await;
+    for path in ["/", "/no-such-page", "/healthz"] {
+        let resp = app.client().get(path).await;
+        assert_eq!(resp.header("strict-transport-security"), "max-age=31536000; includeSubDomains", "{path}");
+    }
+    app.stop().await;
+}
+
+/// No text parameter may carry NUL (PostgreSQL cannot store it): a query,
+/// a form field or a multipart field with one is a 422 that changes nothing.
+async fn nul_in_any_text_parameter_is_a_422(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let root = app.admin("root").await;
+    for path in ["/applicants?company=%00", "/applicants?q=a%00b", "/admin/users?q=%00", "/admin/jobs?q=x%00"] {
+        root.get(path).await.assert_status(422);
+    }
+    for path in ["/jobs?q=%00", "/jobs?location=%00", "/?%00=1"] {
+        app.client().get(path).await.assert_status(422);
+    }
+    let name_before = app.count("applicants").await;
+    bob.post_form("/employer/company", &[("name", "Acme\0Evil")]).await.assert_status(422);
+    let resp =
+        bob.post_multipart("/applicants/new", |f| f.text("name", "Ann\0Lee").text("email", "ann@example.com")).await;
+    resp.assert_status(422);
+    assert_eq!(app.count("applicants").await, name_before, "nothing stored");
+    let company = app.company_of(&bob).await;
+    let name = app.db.run(move |c| jobconnect::db::companies::find(c, company)).await.unwrap().name;
+    assert_eq!(name, "Acme");
 }
 
 async fn session_cookie_is_http_only_and_same_site(app: &TestApp) {
@@ -93,4 +130,7 @@ both_backends!(
     static_files_are_served_with_cache_headers,
     pages_render_for_visitors,
     oversized_form_is_413,
+    nul_in_any_text_parameter_is_a_422,
 );
+
+each_backend!(an_https_site_sends_hsts);

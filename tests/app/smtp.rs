@@ -1,17 +1,20 @@
 #![allow(dead_code)] // helpers of the mail tests
-//! A real SMTP server for the mail tests (Python's aiosmtpd, writing a
-//! Maildir), apps configured to send to it, and a small reader of the
-//! messages it received.
+//! A real SMTP server for the mail tests (tests/support/smtp_server.rs),
+//! apps configured to send to it, and a small reader of the messages it
+//! received.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use jobconnect::config::Settings;
 
-use crate::helpers::{Backend, ReservedPort, TestApp, deadline, postgres_url, test_settings, wait_for};
+use crate::helpers::{Backend, TestApp, postgres_url, test_settings};
+
+#[path = "../support/smtp_server.rs"]
+mod server;
+pub use server::SmtpServer;
 
 /// Generates `name::sqlite` and `name::postgres` for scenarios
 /// `async fn name(backend: Backend)` that start their own app and SMTP server.
@@ -34,95 +37,6 @@ macro_rules! each_backend {
             }
         }
     )+};
-}
-
-/// An aiosmtpd process on a loopback port of this test's own, killed when
-/// dropped (tests/support/smtp_server.py).
-pub struct SmtpServer {
-    pub port: u16,
-    /// The Maildir; messages land in `new/`.
-    pub maildir: PathBuf,
-    child: Option<Child>,
-    _reserved: ReservedPort,
-    _root: tempfile::TempDir,
-}
-
-impl SmtpServer {
-    /// Starts a server on a port reserved for it.
-    pub async fn start() -> SmtpServer {
-        Self::start_on(ReservedPort::new()).await
-    }
-
-    /// Starts a server on a port the test reserved earlier (an app may
-    /// already be trying it: until now its connections were refused).
-    pub async fn start_on(reserved: ReservedPort) -> SmtpServer {
-        let root = tempfile::tempdir().unwrap();
-        // aiosmtpd makes the Maildir itself and refuses mail if it already exists.
-        let maildir = root.path().join("maildir");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_server.py");
-        let mut command = Command::new("python3");
-        command.arg(script).arg(&maildir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
-        let mut child = reserved.pass_to(&mut command).spawn().expect("python3 runs");
-        // It says "ready" once it listens; it ends at once if aiosmtpd is missing.
-        let stdout = child.stdout.take().unwrap();
-        let said = tokio::time::timeout(
-            deadline(),
-            tokio::task::spawn_blocking(move || {
-                let mut line = String::new();
-                std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).map(|_| line)
-            }),
-        )
-        .await;
-        match said {
-            Ok(Ok(Ok(line))) if line.trim() == "ready" => {}
-            other => {
-                let _ = child.kill();
-                panic!("the test SMTP server did not start (python3 with the aiosmtpd package): {other:?}");
-            }
-        }
-        SmtpServer { port: reserved.port, maildir, child: Some(child), _reserved: reserved, _root: root }
-    }
-
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received so far, oldest first.
-    pub fn messages(&self) -> Vec<Mail> {
-        read_maildir(&self.maildir.join("new"))
-    }
-
-    /// Waits until at least `n` messages have arrived and returns them all.
-    pub async fn wait_for_messages(&self, n: usize) -> Vec<Mail> {
-        wait_for(&format!("{n} e-mails at the SMTP server"), || async {
-            let found = self.messages();
-            (found.len() >= n).then_some(found)
-        })
-        .await
-    }
-
-    pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-fn read_maildir(dir: &Path) -> Vec<Mail> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| (e.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), e.path()))
-        .collect();
-    files.sort();
-    files.into_iter().filter_map(|(_, p)| std::fs::read(&p).ok()).map(|raw| Mail::parse(&raw)).collect()
 }
 
 /// Settings for mail tests: quick polling and retries.
@@ -228,7 +142,7 @@ impl Mail {
         self.header("subject").unwrap_or("")
     }
 
-    /// The envelope recipient, as aiosmtpd recorded it.
+    /// The envelope recipients, as the server recorded them.
     pub fn rcpt_to(&self) -> &str {
         self.header("x-rcptto").unwrap_or("")
     }

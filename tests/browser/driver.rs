@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 use crate::helpers::{TestApp, TestUser, wait_for};
@@ -77,8 +78,6 @@ impl Driver {
 
     /// A new browser window with its own profile (its own cookies).
     pub async fn session(&mut self) -> Client {
-        // fantoccini's rustls finds two crypto providers in the tree: choose one.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let profile = tempfile::tempdir().unwrap();
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -94,7 +93,7 @@ impl Driver {
             }),
         );
         self.profiles.push(profile);
-        ClientBuilder::rustls().unwrap().capabilities(caps).connect(&self.url).await.expect("a browser session")
+        ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&self.url).await.expect("a browser session")
     }
 }
 

@@ -4,7 +4,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::landing_for;
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip, password};
+use crate::auth::{CsrfForm, FlashKind, NoFields, OwnAccount, TypedSession, client_ip, password};
 use crate::db::audit::{self, AuditRecord};
 use crate::db::mail::{self as outbox, LinkKind};
 use crate::db::{throttle, users};
@@ -181,7 +181,7 @@ pub async fn reserve_attempt(state: &AppState, account: &str, ip: &str) -> AppRe
 /// Logs out everywhere: every session of this user ends.
 pub async fn logout(
     req: HttpRequest,
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {

@@ -4,7 +4,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::reserve_attempt;
-use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip, password};
+use crate::auth::{CsrfForm, CurrentUser, FlashKind, OwnAccount, TypedSession, client_ip, password};
 use crate::db::{self, throttle, users};
 use crate::domain::Password;
 use crate::error::AppResult;
@@ -34,7 +34,7 @@ pub async fn form(page: Page, _user: CurrentUser) -> AppResult<HttpResponse> {
 pub async fn submit(
     req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    OwnAccount(user): OwnAccount,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> AppResult<HttpResponse> {

@@ -9,7 +9,7 @@ use crate::db::admin::{self, UserFilter, UserRow};
 use crate::db::audit::{self, AuditRecord};
 use crate::db::users::{self, User};
 use crate::db::{self, companies};
-use crate::domain::Role;
+use crate::domain::{CompanyRole, Role};
 use crate::error::{AppError, AppResult};
 use crate::routes::query::page_number;
 use crate::routes::{FieldErrors, Page, Pager, Query, render, see_other};
@@ -98,6 +98,9 @@ pub async fn show(
 pub struct RoleForm {
     role: String,
     company_id: String,
+    /// The employer's part in the company's team: how an admin gives a
+    /// company without an owner a new one.
+    company_role: String,
 }
 
 pub async fn change_role(
@@ -113,6 +116,17 @@ pub async fn change_role(
         let mut errors = FieldErrors::default();
         errors.add("role", "Choose a role.");
         return user_page(&state, page, id, errors).await;
+    };
+    let company_role = match form.company_role.trim() {
+        "" => None,
+        raw => match raw.parse::<CompanyRole>() {
+            Ok(role) => Some(role),
+            Err(_) => {
+                let mut errors = FieldErrors::default();
+                errors.add("company_role", "Choose owner, recruiter or viewer.");
+                return user_page(&state, page, id, errors).await;
+            }
+        },
     };
     let company_id = form.company_id.trim().parse::<i64>().ok();
     let (actor, ip) = (admin.id, client_ip(&req));
@@ -134,7 +148,12 @@ pub async fn change_role(
                     },
                     _ => None,
                 };
-                admin::set_role(c, id, role, company_id)?;
+                // Everyone but an employer counts as the owner of nothing.
+                let company_role = match role {
+                    Role::Employer => company_role.unwrap_or(user.company_role),
+                    _ => CompanyRole::Owner,
+                };
+                admin::set_role(c, id, role, company_id, company_role)?;
                 audit::record(
                     c,
                     AuditRecord {
@@ -146,7 +165,9 @@ pub async fn change_role(
                             "{} → {}{}",
                             user.role.as_str(),
                             role.as_str(),
-                            company_id.map(|c| format!(" (company {c})")).unwrap_or_default()
+                            company_id
+                                .map(|c| format!(" (company {c}, {})", company_role.as_str()))
+                                .unwrap_or_default()
                         ),
                         ip: &ip,
                     },
