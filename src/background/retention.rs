@@ -1,6 +1,7 @@
 //! The task that erases the personal data of rejected applicants once their
-//! company's retention period has passed (`companies.retention_days`). It
-//! runs every few minutes in every instance: erasing is idempotent.
+//! company's retention period has passed (`companies.retention_days`), and
+//! deletes sign-ups never confirmed before their link expired. It runs every
+//! few minutes in every instance: both are idempotent.
 
 use std::time::Duration;
 
@@ -20,6 +21,10 @@ pub async fn run_once(db: &Db, settings: &Settings) -> Result<usize, AppError> {
     }
     if done > 0 {
         tracing::info!(anonymised = done, "rejected applicants past their company's retention period");
+    }
+    let purged = db.run(|c| privacy::purge_unconfirmed(c, crate::db::now())).await?;
+    if purged > 0 {
+        tracing::info!(purged, "sign-ups whose confirmation link expired unopened");
     }
     Ok(done)
 }

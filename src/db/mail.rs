@@ -22,7 +22,11 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// The applicant it is written to (its page lists it).
     pub applicant_id: Option<i64>,
+    /// The applicant it is about when it is written to someone else (an
+    /// employer's notice that names them): erased with the applicant.
+    pub about_applicant_id: Option<i64>,
 }
 
 /// Queues an e-mail and returns its outbox id.
@@ -135,6 +139,7 @@ fn insert(
             outbox::state.eq(MailState::Queued),
             outbox::next_attempt_at.eq(now),
             outbox::applicant_id.eq(email.applicant_id),
+            outbox::about_applicant_id.eq(email.about_applicant_id),
             outbox::created_at.eq(now),
             outbox::from_name.eq(sender.name),
             outbox::reply_to.eq(sender.reply_to),
@@ -201,6 +206,7 @@ pub struct OutboxRow {
     pub link_user_id: Option<i64>,
     /// A calendar invite (RFC 5545) sent with the e-mail.
     pub calendar: Option<String>,
+    pub about_applicant_id: Option<i64>,
 }
 
 /// How long a claim holds a row. A worker stops starting sends of a batch

@@ -9,11 +9,13 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::audit::{self, AuditRecord};
+use super::mail::LinkKind;
 use super::schema::{
-    applicant_events, applicant_notes, applicant_tags, applicants, companies, job_alerts, jobs, live_presence,
-    messages, notifications, outbox, password_resets, resumes, saved_jobs, scorecard_ratings, screening_answers,
-    seeker_preferences, users,
+    applicant_events, applicant_notes, applicant_tags, applicants, audit_log, companies, job_alerts, jobs,
+    live_presence, messages, notifications, outbox, password_resets, resumes, saved_jobs, scorecard_ratings,
+    screening_answers, seeker_preferences, users,
 };
+use super::users::lower;
 use crate::db::applicants::Applicant;
 
 /// What an erased applicant is called.
@@ -58,8 +60,21 @@ pub fn erase_applicant(conn: &mut AnyConnection, id: i64, now: PrimitiveDateTime
     diesel::delete(screening_answers::table.filter(screening_answers::applicant_id.eq(id))).execute(conn)?;
     diesel::delete(scorecard_ratings::table.filter(scorecard_ratings::applicant_id.eq(id))).execute(conn)?;
     diesel::delete(messages::table.filter(messages::applicant_id.eq(id))).execute(conn)?;
-    // E-mails hold the address and the text: sent or not, they go.
-    diesel::delete(outbox::table.filter(outbox::applicant_id.eq(id))).execute(conn)?;
+    // E-mails to or about the applicant hold the address, the name and the
+    // text: sent or not, they go.
+    diesel::delete(outbox::table.filter(outbox::applicant_id.eq(id).or(outbox::about_applicant_id.eq(id))))
+        .execute(conn)?;
+    // So do the notifications about it (their titles name the person, their
+    // bodies quote messages): those that lead to its pages.
+    let pages = [format!("/applicants/{id}"), format!("/applications/{id}")];
+    let below: Vec<String> = pages.iter().flat_map(|p| ["/", "#", "?"].map(|sep| format!("{p}{sep}%"))).collect();
+    let mut about = notifications::table.into_boxed().filter(notifications::link.eq_any(&pages));
+    for pattern in &below {
+        about = about.or_filter(notifications::link.like(pattern));
+    }
+    let ids: Vec<i64> = about.select(notifications::id).load(conn)?;
+    diesel::delete(notifications::table.filter(notifications::id.eq_any(ids))).execute(conn)?;
+    scrub_audit(conn, "applicant", id)?;
     diesel::update(
         applicant_events::table
             .filter(applicant_events::applicant_id.eq(id))
@@ -104,10 +119,21 @@ pub fn erase_account(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<
         diesel::delete(password_resets::table.filter(password_resets::user_id.eq(user_id))).execute(c)?;
         diesel::delete(live_presence::table.filter(live_presence::user_id.eq(user_id))).execute(c)?;
         diesel::delete(messages::table.filter(messages::seeker_id.eq(user_id))).execute(c)?;
+        // Every e-mail written to the address, or carrying a link for the account.
+        let email: String = users::table.find(user_id).select(users::email).first(c)?;
+        let links = outbox::link_kind.eq_any([LinkKind::PasswordReset, LinkKind::ConfirmEmail]);
+        let to_them = lower(outbox::recipient).eq(email.to_lowercase());
+        diesel::delete(outbox::table.filter(to_them.or(links.and(outbox::link_user_id.eq(user_id))))).execute(c)?;
+        scrub_audit(c, "user", user_id)?;
+        diesel::update(audit_log::table.filter(audit_log::actor_id.eq(user_id)))
+            .set(audit_log::detail.eq(""))
+            .execute(c)?;
+        // Names sign-up cannot make (':' is not allowed in either), so no one
+        // can take them first and make the erasure fail.
         diesel::update(users::table.find(user_id))
             .set((
-                users::email.eq(format!("erased-{user_id}@erased.invalid")),
-                users::username.eq(format!("erased-{user_id}")),
+                users::email.eq(format!("erased:{user_id}@erased.invalid")),
+                users::username.eq(format!("erased:{user_id}")),
                 users::display_name.eq(""),
                 users::headline.eq(""),
                 users::location.eq(""),
@@ -134,6 +160,42 @@ pub fn erase_account(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Vec<
         )?;
         Ok(files)
     })
+}
+
+/// Deletes the sign-ups whose confirmation link expired unopened (with the
+/// company an employer's sign-up made, when nothing else is in it): an
+/// address or a user name is not held by someone who never proved it.
+/// Returns how many.
+pub fn purge_unconfirmed(conn: &mut AnyConnection, now: PrimitiveDateTime) -> QueryResult<usize> {
+    let before = now - LinkKind::ConfirmEmail.valid_for();
+    super::transaction(conn, |c| {
+        let stale: Vec<(i64, Option<i64>)> = users::table
+            .filter(users::email_confirmed.eq(false).and(users::created_at.lt(before)))
+            .select((users::id, users::company_id))
+            .load(c)?;
+        let ids: Vec<i64> = stale.iter().map(|(id, _)| *id).collect();
+        diesel::delete(
+            outbox::table.filter(outbox::link_user_id.eq_any(&ids).and(outbox::link_kind.eq(LinkKind::ConfirmEmail))),
+        )
+        .execute(c)?;
+        diesel::delete(users::table.filter(users::id.eq_any(&ids))).execute(c)?;
+        for company in stale.iter().filter_map(|(_, company)| *company) {
+            let members: i64 = users::table.filter(users::company_id.eq(company)).count().get_result(c)?;
+            let posted: i64 = jobs::table.filter(jobs::company_id.eq(company)).count().get_result(c)?;
+            if members == 0 && posted == 0 {
+                diesel::delete(companies::table.find(company)).execute(c)?;
+            }
+        }
+        Ok(ids.len())
+    })
+}
+
+/// Audit lines about a record keep what was done and when, not their words
+/// (older lines may name the person).
+fn scrub_audit(conn: &mut AnyConnection, target_type: &str, id: i64) -> QueryResult<usize> {
+    diesel::update(audit_log::table.filter(audit_log::target_type.eq(target_type).and(audit_log::target_id.eq(id))))
+        .set(audit_log::detail.eq(""))
+        .execute(conn)
 }
 
 /// Anonymises the rejected applicants each company keeps no longer than its
@@ -194,19 +256,14 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<(serde_json
             .order(messages::id.asc())
             .select((messages::from_seeker, messages::body, messages::created_at))
             .load(conn)?;
-        let seen: Vec<(String, String, PrimitiveDateTime)> = applicant_events::table
-            .filter(applicant_events::applicant_id.eq(a.id))
-            .filter(applicant_events::kind.eq_any(super::applicants::SEEKER_VISIBLE_EVENTS))
-            .order(applicant_events::id.asc())
-            .select((applicant_events::kind, applicant_events::detail, applicant_events::created_at))
-            .load(conn)?;
+        let seen = super::applicants::history_for_seeker(conn, a.id)?;
         apps.push(json!({
             "id": a.id, "job": job, "company": company, "stage": a.stage.label(), "status": a.status.label(),
             "applied_at": iso(a.created_at), "withdrawn_at": a.withdrawn_at.map(iso),
             "name": a.name, "email": a.email, "phone": a.phone, "location": a.location,
             "cover_letter": a.cover_letter, "consent": a.consent, "consented_at": a.consented_at.map(iso),
             "messages": thread.into_iter().map(|(mine, body, at)| json!({"from_me": mine, "body": body, "at": iso(at)})).collect::<Vec<_>>(),
-            "history": seen.into_iter().map(|(kind, detail, at)| json!({"what": kind, "detail": detail, "at": iso(at)})).collect::<Vec<_>>(),
+            "history": seen.into_iter().map(|e| json!({"what": e.step.describe(), "at": iso(e.created_at)})).collect::<Vec<_>>(),
         }));
     }
     let saved: Vec<(i64, PrimitiveDateTime)> = saved_jobs::table

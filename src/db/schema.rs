@@ -316,6 +316,7 @@ diesel::table! {
         link_kind -> Nullable<Text>,
         link_user_id -> Nullable<BigInt>,
         calendar -> Nullable<Text>,
+        about_applicant_id -> Nullable<BigInt>,
     }
 }
 

@@ -53,6 +53,7 @@ pub fn queue_written(
             subject: fill(subject, &values),
             html: None,
             applicant_id: Some(r.id),
+            about_applicant_id: None,
         };
         let sender = Sender { name: Some(&r.company), reply_to: Some(reply_to) };
         let outbox_id = outbox::enqueue_from(c, &email, &sender)?;

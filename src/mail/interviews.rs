@@ -126,6 +126,7 @@ pub fn notify(
             text: text.clone(),
             html: None,
             applicant_id: Some(applicant.id),
+            about_applicant_id: None,
         };
         let sender = Sender { name: Some(&company), reply_to: reply_to.as_deref() };
         let id = outbox::enqueue_from(c, &email, &sender)?;

@@ -97,6 +97,7 @@ mod tests {
             reply_to: Some("boss@acme.example".into()),
             link_kind: None,
             link_user_id: None,
+            about_applicant_id: None,
         }
     }
 

@@ -53,6 +53,16 @@ fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_string()
 }
 
+/// Which applicant an e-mail concerns: the one it is written to (their page
+/// lists it), or one it names in a notice to someone else (it is erased with
+/// them all the same).
+#[derive(Debug, Clone, Copy)]
+enum Concerns {
+    Nobody,
+    WrittenTo(i64),
+    About(i64),
+}
+
 fn queue(
     c: &mut AnyConnection,
     to: &str,
@@ -60,8 +70,13 @@ fn queue(
     subject: &str,
     text: Result<String, askama::Error>,
     html: Result<String, askama::Error>,
-    applicant_id: Option<i64>,
+    concerns: Concerns,
 ) -> QueryResult<i64> {
+    let (applicant_id, about_applicant_id) = match concerns {
+        Concerns::Nobody => (None, None),
+        Concerns::WrittenTo(id) => (Some(id), None),
+        Concerns::About(id) => (None, Some(id)),
+    };
     let email = OutgoingEmail {
         to: one_line(to),
         to_name: one_line(to_name),
@@ -69,6 +84,7 @@ fn queue(
         text: text.map_err(render_error)?,
         html: Some(html.map_err(render_error)?),
         applicant_id,
+        about_applicant_id,
     };
     mail::enqueue(c, &email)
 }
@@ -156,7 +172,7 @@ pub fn application_received(c: &mut AnyConnection, settings: &Settings, applican
         let subject = format!("Your application for {} at {}", m.job, m.company);
         let text = ReceivedBySeekerText { m: &m }.render();
         let html = ReceivedBySeekerHtml { m: &m, site: site(settings) }.render();
-        queued.push(queue(c, &seeker.email, seeker.name(), &subject, text, html, Some(applicant.id))?);
+        queued.push(queue(c, &seeker.email, seeker.name(), &subject, text, html, Concerns::WrittenTo(applicant.id))?);
     }
     for employer in employers_of(c, applicant.company_id)? {
         let m = ReceivedByEmployer {
@@ -169,7 +185,7 @@ pub fn application_received(c: &mut AnyConnection, settings: &Settings, applican
         let subject = format!("New application: {} for {}", m.applicant, m.job);
         let text = ReceivedByEmployerText { m: &m }.render();
         let html = ReceivedByEmployerHtml { m: &m, site: site(settings) }.render();
-        queued.push(queue(c, &employer.email, employer.name(), &subject, text, html, None)?);
+        queued.push(queue(c, &employer.email, employer.name(), &subject, text, html, Concerns::About(applicant.id))?);
     }
     Ok(queued)
 }
@@ -209,7 +225,7 @@ pub fn stage_changed(
     };
     let text = StageChangedText { m: &m }.render();
     let html = StageChangedHtml { m: &m, site: site(settings) }.render();
-    queue(c, &seeker.email, seeker.name(), &subject, text, html, Some(applicant.id)).map(Some)
+    queue(c, &seeker.email, seeker.name(), &subject, text, html, Concerns::WrittenTo(applicant.id)).map(Some)
 }
 
 // ---- job closed -------------------------------------------------------------
@@ -247,7 +263,7 @@ pub fn job_closed(c: &mut AnyConnection, settings: &Settings, job_id: i64, actor
         let subject = format!("{} at {} has closed", m.job, m.company);
         let text = JobClosedText { m: &m }.render();
         let html = JobClosedHtml { m: &m, site: site(settings) }.render();
-        let outbox_id = queue(c, &email, &m.name, &subject, text, html, Some(applicant.id))?;
+        let outbox_id = queue(c, &email, &m.name, &subject, text, html, Concerns::WrittenTo(applicant.id))?;
         crate::db::applicants::record_event(c, applicant.id, Some(actor_id), "email", &subject, Some(outbox_id))?;
         told += 1;
     }
@@ -319,7 +335,8 @@ pub fn new_message(
     let html = NewMessageHtml { m: &m, site: site(settings) }.render();
     // Tied to the applicant only when the e-mail goes to the applicant.
     let to_applicant = applicant.seeker_id == Some(recipient.id);
-    queue(c, &recipient.email, recipient.name(), &subject, text, html, to_applicant.then_some(applicant.id)).map(Some)
+    let concerns = if to_applicant { Concerns::WrittenTo(applicant.id) } else { Concerns::About(applicant.id) };
+    queue(c, &recipient.email, recipient.name(), &subject, text, html, concerns).map(Some)
 }
 
 // ---- one-time links: password reset, e-mail confirmation ----------------------
@@ -353,6 +370,7 @@ fn queue_link(
         text: text.map_err(render_error)?,
         html: Some(html.map_err(render_error)?),
         applicant_id: None,
+        about_applicant_id: None,
     };
     mail::enqueue_with_link(c, &email, &mail::Sender::default(), kind, user.id)
 }
@@ -402,7 +420,7 @@ pub fn password_changed(
     };
     let text = PasswordChangedText { m: &m }.render();
     let html = PasswordChangedHtml { m: &m, site: site(settings) }.render();
-    queue(c, &user.email, user.name(), "Your JobConnect password was changed", text, html, None)
+    queue(c, &user.email, user.name(), "Your JobConnect password was changed", text, html, Concerns::Nobody)
 }
 
 pub struct AlreadyRegistered {
@@ -440,7 +458,7 @@ pub fn already_registered(c: &mut AnyConnection, settings: &Settings, user: &Use
     };
     let text = AlreadyRegisteredText { m: &m }.render();
     let html = AlreadyRegisteredHtml { m: &m, site: site(settings) }.render();
-    queue(c, &user.email, user.name(), ALREADY_REGISTERED, text, html, None)
+    queue(c, &user.email, user.name(), ALREADY_REGISTERED, text, html, Concerns::Nobody)
 }
 
 // ---- job-alert digest -----------------------------------------------------------
@@ -483,5 +501,5 @@ pub fn job_alert_digest(
     };
     let text = JobAlertDigestText { m }.render();
     let html = JobAlertDigestHtml { m, site: site(settings) }.render();
-    queue(c, &user.email, user.name(), &subject, text, html, None)
+    queue(c, &user.email, user.name(), &subject, text, html, Concerns::Nobody)
 }

@@ -127,6 +127,7 @@ pub async fn invite(
                     text,
                     html: None,
                     applicant_id: None,
+                    about_applicant_id: None,
                 };
                 let sender = Sender { name: Some(&company_name), reply_to: Some(&reply_to) };
                 outbox::enqueue_with_link(c, &email, &sender, LinkKind::TeamInvite, invite.id)

@@ -532,6 +532,7 @@ async fn queue_many(app: &TestApp, n: usize, prefix: &str) {
                             text: format!("Body {i}"),
                             html: None,
                             applicant_id: None,
+                            about_applicant_id: None,
                         },
                     )?;
                 }
@@ -763,6 +764,7 @@ async fn line_breaks_in_headers_are_refused(backend: Backend) {
                     text: "x".into(),
                     html: None,
                     applicant_id: None,
+                    about_applicant_id: None,
                 },
             )
         })
@@ -907,6 +909,7 @@ async fn every_mail_form_needs_its_csrf_token(app: &TestApp) {
                     text: "B".into(),
                     html: None,
                     applicant_id: None,
+                    about_applicant_id: None,
                 },
             )?;
             diesel::update(outbox::table.find(id)).set(outbox::state.eq(MailState::Failed)).execute(c)?;
@@ -987,6 +990,7 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over(app: &TestApp) {
                             text: "x".into(),
                             html: None,
                             applicant_id: None,
+                            about_applicant_id: None,
                         },
                     )?;
                     diesel::update(outbox::table.find(id))
@@ -1038,6 +1042,7 @@ async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
                         text: "x".into(),
                         html: None,
                         applicant_id: None,
+                        about_applicant_id: None,
                     },
                 )?;
             }

@@ -700,6 +700,7 @@ impl<'a> World<'a> {
                             text: "Hello there.".into(),
                             html: None,
                             applicant_id: None,
+                            about_applicant_id: None,
                         },
                     )
                 })

@@ -166,7 +166,235 @@ async fn rejected_applicants_are_erased_after_the_retention_period(app: &TestApp
     assert_eq!(jobconnect::background::retention::run_once(&app.db, &app.settings).await.unwrap(), 0, "once");
 }
 
+/// Every text column of every table (name, column), read from the database's
+/// own catalogue, so a table added later is searched too.
+async fn text_columns(app: &TestApp) -> Vec<(String, String)> {
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        table_name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        column_name: String,
+    }
+    app.db
+        .run(|c| match c {
+            jobconnect::db::AnyConnection::Postgresql(pg) => diesel::sql_query(
+                "SELECT table_name::text AS table_name, column_name::text AS column_name \
+                 FROM information_schema.columns WHERE table_schema = 'public' \
+                 AND data_type IN ('text', 'character varying')",
+            )
+            .load::<Column>(pg),
+            jobconnect::db::AnyConnection::Sqlite(lite) => diesel::sql_query(
+                "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m \
+                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND upper(p.type) LIKE '%TEXT%' \
+                 AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '%_fts%'",
+            )
+            .load::<Column>(lite),
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|col| (col.table_name, col.column_name))
+        .collect()
+}
+
+/// Where any of `markers` is still written: "table.column holds marker".
+async fn where_found(app: &TestApp, markers: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (table, column) in text_columns(app).await {
+        for marker in markers {
+            let query =
+                format!("SELECT count(*) FROM {table} WHERE lower({column}) LIKE '%{}%'", marker.to_lowercase());
+            let n = app.db.run(move |c| diesel::dsl::sql::<diesel::sql_types::BigInt>(&query).get_result::<i64>(c));
+            if n.await.unwrap() > 0 {
+                found.push(format!("{table}.{column} holds {marker:?}"));
+            }
+        }
+    }
+    found
+}
+
+/// After an erasure nothing in the database holds the person's name, address,
+/// phone, message text, cover letter or resume text: the employers'
+/// notifications, the outbox, the audit log and the timeline included.
+async fn erasure_leaves_nothing_of_the_person_in_any_table(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
+    let root = app.admin("root").await;
+    let zed = app.sign_up("zedmarker", "seeker", "").await;
+    let profile = [
+        ("display_name", "Zed Secretname"),
+        ("headline", "Rust developer"),
+        ("location", "Leeds"),
+        ("phone", "+44 20 7946 0958"),
+        ("skills", "rust"),
+    ];
+    zed.post_form("/profile", &profile).await.assert_status(303);
+    let resp = zed
+        .post_multipart(&format!("/jobs/{job}/apply"), |form| {
+            form.text("cover_letter", "CoverMarkerZq: I am Zed Secretname.")
+                .text("consent", "yes")
+                .text("resume_id", "new")
+                .part("resume", pdf_part("ResumeMarkerZq Zed Secretname"))
+        })
+        .await;
+    resp.assert_status(303);
+    let id = applied_id(&resp).await;
+    bob.post_form(&format!("/applicants/{id}/messages"), &[("body", "Hello Zed Secretname, when can we talk?")])
+        .await
+        .assert_status(303);
+    zed.post_form(&format!("/applications/{id}/messages"), &[("body", "MsgMarkerZq: Tuesday works.")])
+        .await
+        .assert_status(303);
+    bob.post_form(&format!("/applicants/{id}/notes"), &[("body", "Zed Secretname seemed keen.")])
+        .await
+        .assert_status(303);
+    bob.post_form(&format!("/applicants/{id}/stage"), &[("stage", "interview")]).await.assert_status(303);
+    bob.post_form(
+        &format!("/applicants/{id}/email"),
+        &[("subject", "Hello {{name}}"), ("body", "Dear {{name}}"), ("step", "send")],
+    )
+    .await
+    .assert_status(303);
+    root.post_form(&format!("/applicants/{id}/assign"), &[("assignee", bob.id.to_string().as_str())])
+        .await
+        .assert_status(303);
+    let markers = ["Secretname", "zedmarker", "7946 0958", "CoverMarkerZq", "MsgMarkerZq", "ResumeMarkerZq"];
+    assert!(where_found(app, &markers).await.len() >= 6, "the scenario wrote every marker somewhere");
+
+    zed.post_form("/account/erase", &[("current_password", zed.password.as_str())]).await.assert_status(303);
+    let left = where_found(app, &markers).await;
+    assert!(left.is_empty(), "after erasure:\n{}", left.join("\n"));
+    assert_eq!(app.applicant(id).await.unwrap().stage.as_str(), "interview", "the stage facts stay");
+}
+
+/// The same for an applicant anonymised by the company's retention period.
+async fn retention_leaves_nothing_of_the_applicant_in_any_table(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let root = app.admin("root").await;
+    let id = app.insert_applicant(acme, None, "Yan Hiddenname", None).await;
+    app.db
+        .run(move |c| {
+            diesel::update(applicants::table.find(id))
+                .set((applicants::email.eq("yanmarker@example.com"), applicants::phone.eq("+1 202 555 0143")))
+                .execute(c)
+        })
+        .await
+        .unwrap();
+    bob.post_form(&format!("/applicants/{id}/notes"), &[("body", "Yan Hiddenname called.")]).await.assert_status(303);
+    bob.post_form(
+        &format!("/applicants/{id}/email"),
+        &[("subject", "Hello {{name}}"), ("body", "Dear {{name}}"), ("step", "send")],
+    )
+    .await
+    .assert_status(303);
+    root.post_form(&format!("/applicants/{id}/assign"), &[("assignee", bob.id.to_string().as_str())])
+        .await
+        .assert_status(303);
+    bob.post_form(&format!("/applicants/{id}/stage"), &[("stage", "rejected"), ("reason", "experience")])
+        .await
+        .assert_status(303);
+    app.db
+        .run(move |c| {
+            use jobconnect::db::schema::companies;
+            diesel::update(companies::table.find(acme)).set(companies::retention_days.eq(Some(30))).execute(c)?;
+            diesel::update(applicants::table.find(id))
+                .set(applicants::updated_at.eq(jobconnect::db::now() - time::Duration::days(40)))
+                .execute(c)
+        })
+        .await
+        .unwrap();
+    let markers = ["Hiddenname", "yanmarker", "555 0143"];
+    assert!(where_found(app, &markers).await.len() >= 3);
+    assert_eq!(jobconnect::background::retention::run_once(&app.db, &app.settings).await.unwrap(), 1);
+    let left = where_found(app, &markers).await;
+    assert!(left.is_empty(), "after the retention period:\n{}", left.join("\n"));
+}
+
+/// Nobody can block an erasure by taking the erased account's names first;
+/// sign-ups never confirmed are deleted once their link has expired.
+async fn erasure_cannot_be_blocked_and_unconfirmed_sign_ups_expire(app: &TestApp) {
+    let ann = app.seeker("ann").await;
+    let squatter = app.client();
+    for (username, email) in [
+        (format!("erased-{}", ann.id), format!("erased-{}@erased.invalid", ann.id)),
+        (format!("erased:{}", ann.id), format!("erased:{}@erased.invalid", ann.id)),
+    ] {
+        let fields = [
+            ("email", email.as_str()),
+            ("username", username.as_str()),
+            ("password", "squatter-pass-1"),
+            ("role", "seeker"),
+        ];
+        squatter.post_form("/register", &fields).await;
+    }
+    assert_eq!(app.count("users").await, 2, "one sign-up got in; the name with ':' cannot be made");
+    ann.post_form("/account/erase", &[("current_password", ann.password.as_str())]).await.assert_status(303);
+
+    // Three days later the unconfirmed sign-up is gone; confirmed accounts stay.
+    let old = jobconnect::db::now() - time::Duration::days(3);
+    app.db
+        .run(move |c| {
+            use jobconnect::db::schema::users;
+            diesel::update(users::table.filter(users::email_confirmed.eq(false)))
+                .set(users::created_at.eq(old))
+                .execute(c)
+        })
+        .await
+        .unwrap();
+    jobconnect::background::retention::run_once(&app.db, &app.settings).await.unwrap();
+    assert_eq!(app.count("users").await, 1, "the erased account's row stays, the stale sign-up goes");
+}
+
+/// A seeker's history and download show stage categories only: never the
+/// company's own step names nor why it rejected them.
+async fn seekers_see_stage_categories_only(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
+    let ann = app.seeker("ann").await;
+    let id = applied_id(&apply(&ann, job, "yes").await).await;
+    bob.post_form("/employer/pipeline", &[("name", "Culture doubts - HM"), ("category", "screening")])
+        .await
+        .assert_status(303);
+    let step: i64 = app
+        .db
+        .run(|c| {
+            use jobconnect::db::schema::company_steps;
+            company_steps::table.select(company_steps::id).first(c)
+        })
+        .await
+        .unwrap();
+    bob.post_form(&format!("/applicants/{id}/stage"), &[("stage", format!("step-{step}").as_str())])
+        .await
+        .assert_status(303);
+    bob.post_form(&format!("/applicants/{id}/stage"), &[("stage", "rejected"), ("reason", "salary")])
+        .await
+        .assert_status(303);
+
+    let page = ann.get(&format!("/applications/{id}")).await;
+    let history: Vec<String> = page
+        .select(".timeline li span")
+        .into_iter()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(history, ["You applied", "Moved to Screening", "Moved to Rejected"]);
+    let zip = ann.http.get(format!("{}/account/data.zip", ann.base)).send().await.unwrap().bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+    let mut json = String::new();
+    archive.by_name("data.json").unwrap().read_to_string(&mut json).unwrap();
+    for secret in ["Culture doubts", "Salary", "salary"] {
+        assert!(!page.body.contains(secret), "the page names {secret:?}");
+        assert!(!json.contains(secret), "data.json names {secret:?}");
+    }
+    assert!(json.contains("Moved to Screening") && json.contains("Moved to Rejected"), "{json}");
+}
+
 both_backends!(
+    seekers_see_stage_categories_only,
+    erasure_cannot_be_blocked_and_unconfirmed_sign_ups_expire,
+    erasure_leaves_nothing_of_the_person_in_any_table,
+    retention_leaves_nothing_of_the_applicant_in_any_table,
     consent_is_asked_and_kept_with_the_application,
     a_seeker_downloads_and_erases_their_data,
     rejected_applicants_are_erased_after_the_retention_period,

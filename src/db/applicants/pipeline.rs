@@ -284,9 +284,9 @@ pub fn assign(
                     action: "applicant.assign",
                     target_type: "applicant",
                     target_id: Some(applicant.id),
+                    // Ids, not the applicant's name: audit lines outlive an erasure.
                     detail: format!(
-                        "{}: {} → {}",
-                        applicant.name,
+                        "{} → {}",
                         user_ref(applicant.assignee_id),
                         match (&target_name, target) {
                             (Some(name), Some(id)) => format!("{name} (user {id})"),
@@ -347,7 +347,7 @@ pub fn delete(conn: &mut AnyConnection, scope: Scope, id: i64, actor_id: i64, ip
                 action: "applicant.delete",
                 target_type: "applicant",
                 target_id: Some(id),
-                detail: format!("{} <{}> of company {}", applicant.name, applicant.email, applicant.company_id),
+                detail: format!("applicant {id} of company {}", applicant.company_id),
                 ip,
             },
         )?;

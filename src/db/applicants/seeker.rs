@@ -4,12 +4,8 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{applicant_events, applicants, companies, jobs, users};
+use crate::db::schema::{applicant_events, applicant_stages, applicants, companies, jobs, users};
 use crate::domain::{ApplicantStatus, JobStatus, Role, Stage};
-
-/// Timeline entries a seeker sees about their own application: not the
-/// company's notes, assignments or e-mails.
-pub const SEEKER_VISIBLE_EVENTS: &[&str] = &["applied", "stage", "stage_changed", "withdrawn"];
 
 /// One line of a seeker's "my applications" (an applicant joined to its
 /// company and, if it still exists, its job).
@@ -72,36 +68,59 @@ pub fn find_for_seeker(conn: &mut AnyConnection, id: i64, seeker_id: i64) -> Que
         .optional()
 }
 
-/// One entry of the history a seeker sees.
-#[derive(Debug, Clone, Queryable)]
-pub struct SeekerEvent {
-    pub kind: String,
-    pub detail: String,
-    pub created_at: PrimitiveDateTime,
+/// What a seeker sees happen to their application: stage categories only,
+/// never the company's own step names, rejection reasons or notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeekerStep {
+    Applied,
+    MovedTo(Stage),
+    Withdrawn,
 }
 
-impl SeekerEvent {
-    /// The stage this entry moved to, when it is a stage change.
-    pub fn stage(&self) -> Option<Stage> {
-        if self.kind == "applied" {
-            return Some(Stage::Applied);
+impl SeekerStep {
+    /// The words of the seeker's history and of their data download.
+    pub fn describe(&self) -> String {
+        match self {
+            SeekerStep::Applied => "You applied".into(),
+            SeekerStep::MovedTo(stage) => format!("Moved to {}", stage.label()),
+            SeekerStep::Withdrawn => "You withdrew the application".into(),
         }
-        if !self.kind.starts_with("stage") {
-            return None;
-        }
-        // "interview", or "screening -> interview": the last word is the new stage.
-        let last = self.detail.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).find(|w| !w.is_empty());
-        last.and_then(|w| w.to_lowercase().parse().ok())
     }
 }
 
+/// One entry of the history a seeker sees.
+#[derive(Debug, Clone)]
+pub struct SeekerEvent {
+    pub step: SeekerStep,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// The seeker's history of an application: when they applied, each stage
+/// category it entered (from `applicant_stages`, not the company's timeline
+/// text), and a withdrawal, oldest first.
 pub fn history_for_seeker(conn: &mut AnyConnection, applicant_id: i64) -> QueryResult<Vec<SeekerEvent>> {
-    applicant_events::table
+    let own: Vec<(String, PrimitiveDateTime)> = applicant_events::table
         .filter(applicant_events::applicant_id.eq(applicant_id))
-        .filter(applicant_events::kind.eq_any(SEEKER_VISIBLE_EVENTS))
-        .order(applicant_events::id.asc())
-        .select((applicant_events::kind, applicant_events::detail, applicant_events::created_at))
-        .load(conn)
+        .filter(applicant_events::kind.eq_any(["applied", "withdrawn"]))
+        .select((applicant_events::kind, applicant_events::created_at))
+        .load(conn)?;
+    let moves: Vec<(Stage, PrimitiveDateTime)> = applicant_stages::table
+        .filter(applicant_stages::applicant_id.eq(applicant_id))
+        .filter(applicant_stages::stage.ne(Stage::Applied))
+        .select((applicant_stages::stage, applicant_stages::entered_at))
+        .load(conn)?;
+    let mut history: Vec<SeekerEvent> = own
+        .into_iter()
+        .map(|(kind, created_at)| SeekerEvent {
+            step: if kind == "applied" { SeekerStep::Applied } else { SeekerStep::Withdrawn },
+            created_at,
+        })
+        .chain(
+            moves.into_iter().map(|(stage, created_at)| SeekerEvent { step: SeekerStep::MovedTo(stage), created_at }),
+        )
+        .collect();
+    history.sort_by_key(|e| (e.created_at, e.step != SeekerStep::Applied));
+    Ok(history)
 }
 
 /// The seeker's application to this job, if there is one.

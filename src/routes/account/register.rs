@@ -176,7 +176,8 @@ pub async fn submit(
                         action: SIGNUP,
                         target_type: "user",
                         target_id: outcome.1,
-                        detail: format!("{username} <{email}>: {detail}"),
+                        // The account is the target: no name or address here (erasure).
+                        detail: detail.to_string(),
                         ip: &ip,
                     },
                 )?;

@@ -105,7 +105,7 @@ pub async fn retry(
         .db
         .run(move |c| {
             crate::db::transaction(c, |c| {
-                let row = mail::find(c, id)?;
+                mail::find(c, id)?; // an unknown e-mail is a 404
                 if !mail::retry_failed(c, id)? {
                     return Ok::<_, diesel::result::Error>(false);
                 }
@@ -116,12 +116,9 @@ pub async fn retry(
                         action: "outbox.retry",
                         target_type: "outbox",
                         target_id: Some(id),
-                        detail: format!(
-                            "to {}: {} (last error: {})",
-                            row.recipient,
-                            row.subject,
-                            row.last_error.as_deref().unwrap_or("none")
-                        ),
+                        // Not the address, subject or error (they may name the
+                        // person): the e-mail's own row says them while it exists.
+                        detail: format!("e-mail {id} queued again"),
                         ip: &ip,
                     },
                 )?;
