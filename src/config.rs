@@ -52,7 +52,37 @@ pub struct Limits {
     pub applications_per_hour: i64,
     /// Messages one user may send per hour (`MESSAGES_PER_HOUR`, 120).
     pub messages_per_hour: i64,
+    /// Team invitations per hour (`INVITATIONS_PER_HOUR`, 20 per user;
+    /// `INVITATIONS_PER_COMPANY_HOUR`, 50 per company).
+    pub invitations: PerHour,
+    /// Applicants added by hand per hour (`HAND_ADDED_PER_HOUR`, 100;
+    /// `HAND_ADDED_PER_COMPANY_HOUR`, 300).
+    pub hand_added: PerHour,
+    /// E-mails written to applicants per hour, each recipient counted
+    /// (`EMAILS_PER_HOUR`, 200; `EMAILS_PER_COMPANY_HOUR`, 500).
+    pub emails: PerHour,
 }
+
+/// A limit per hour for each user and for each company (its members together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerHour {
+    pub user: i64,
+    pub company: i64,
+}
+
+impl PerHour {
+    /// From `NAME_PER_HOUR` and `NAME_PER_COMPANY_HOUR`, each at least 1.
+    fn from_env(name: &str, default: PerHour) -> anyhow::Result<PerHour> {
+        Ok(PerHour {
+            user: parse_var(&format!("{name}_PER_HOUR"), default.user)?.max(1),
+            company: parse_var(&format!("{name}_PER_COMPANY_HOUR"), default.company)?.max(1),
+        })
+    }
+}
+
+const INVITATIONS: PerHour = PerHour { user: 20, company: 50 };
+const HAND_ADDED: PerHour = PerHour { user: 100, company: 300 };
+const EMAILS: PerHour = PerHour { user: 200, company: 500 };
 
 impl Default for Limits {
     fn default() -> Self {
@@ -62,6 +92,9 @@ impl Default for Limits {
             sockets_per_user: 12,
             applications_per_hour: 30,
             messages_per_hour: 120,
+            invitations: INVITATIONS,
+            hand_added: HAND_ADDED,
+            emails: EMAILS,
         }
     }
 }
@@ -197,6 +230,9 @@ impl Settings {
                 sockets_per_user: parse_var("SOCKETS_PER_USER", 12usize)?.max(1),
                 applications_per_hour: parse_var("APPLICATIONS_PER_HOUR", 30i64)?.max(1),
                 messages_per_hour: parse_var("MESSAGES_PER_HOUR", 120i64)?.max(1),
+                invitations: PerHour::from_env("INVITATIONS", INVITATIONS)?,
+                hand_added: PerHour::from_env("HAND_ADDED", HAND_ADDED)?,
+                emails: PerHour::from_env("EMAILS", EMAILS)?,
             },
         };
         if !(4..=31).contains(&settings.bcrypt_cost) {

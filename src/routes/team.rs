@@ -10,6 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession, client_ip, password};
+use crate::db::limits::{self, Limited};
 use crate::db::mail::{self as outbox, LinkKind, OutgoingEmail, Sender};
 use crate::db::team::{self, By, Invite, JoinRefused, LastOwner};
 use crate::db::users::User;
@@ -107,10 +108,14 @@ pub async fn invite(
     let inviter = user.name().to_string();
     let reply_to = user.email.clone();
     let ip = client_ip(&req);
-    state
+    let limit = state.settings.limits.invitations;
+    let sent = state
         .db
         .run(move |c| {
             crate::db::transaction(c, |c| {
+                if !limits::allows_more(c, Limited::Invitations, (user.id, Some(company)), limit, 1)? {
+                    return Ok(false);
+                }
                 let by = By { user_id: user.id, ip: &ip };
                 let invite = team::invite(c, company, &address, role, by)?;
                 let company_name = crate::db::companies::find(c, company)?.name;
@@ -130,10 +135,16 @@ pub async fn invite(
                     about_applicant_id: None,
                 };
                 let sender = Sender { name: Some(&company_name), reply_to: Some(&reply_to) };
-                outbox::enqueue_with_link(c, &email, &sender, LinkKind::TeamInvite, invite.id)
+                outbox::enqueue_with_link(c, &email, &sender, LinkKind::TeamInvite, invite.id)?;
+                Ok::<_, diesel::result::Error>(true)
             })
         })
         .await?;
+    if !sent {
+        errors.add("email", "That is many invitations in an hour: send the rest a little later.");
+        let kept = (form.email, form.role);
+        return render_team(page, &state, company, StatusCode::TOO_MANY_REQUESTS, kept, errors).await;
+    }
     state.outbox.wake();
     TypedSession::from_request(&req).flash(FlashKind::Success, "Invitation sent.");
     Ok(see_other("/employer/team"))

@@ -4,7 +4,7 @@
 
 use crate::each_backend;
 use crate::fixtures::pdf_with_text;
-use crate::helpers::Backend;
+use crate::helpers::{Backend, Resp, TestUser};
 use crate::seekers::apply_with_file;
 
 fn pdf(text: &str) -> reqwest::multipart::Part {
@@ -96,7 +96,86 @@ async fn the_honeypot_field_makes_robots_achieve_nothing(backend: Backend) {
     app.stop().await;
 }
 
+async fn invite(user: &TestUser, who: &str) -> Resp {
+    let email = format!("{who}@example.com");
+    user.post_form("/employer/team/invite", &[("email", email.as_str()), ("role", "viewer")]).await
+}
+
+async fn add_by_hand(user: &TestUser, name: &'static str) -> Resp {
+    user.post_multipart("/applicants/new", |f| {
+        f.text("name", name).text("email", "x@example.com").text("status", "open").text("employment_type", "full_time")
+    })
+    .await
+}
+
+async fn write_to(user: &TestUser, ids: &[String]) -> Resp {
+    let mut fields: Vec<(&str, &str)> = ids.iter().map(|id| ("ids", id.as_str())).collect();
+    fields.extend([("subject", "News for {{name}}"), ("body", "Hello {{name}}"), ("step", "send")]);
+    user.post_form("/applicants/email", &fields).await
+}
+
+/// E-mail that leaves from the site's address is limited per user and per
+/// company and hour: team invitations, applicants added by hand, e-mails to
+/// applicants (each recipient of a selection counted). Past a limit: 429 with
+/// the form as typed, nothing written, nothing queued.
+async fn outbound_email_is_limited_per_user_and_company(backend: Backend) {
+    use jobconnect::config::PerHour;
+    let app = crate::smtp::spawn_app(backend, |s| {
+        s.limits.invitations = PerHour { user: 2, company: 3 };
+        s.limits.hand_added = PerHour { user: 2, company: 3 };
+        s.limits.emails = PerHour { user: 3, company: 4 };
+    })
+    .await;
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let bea = app.team_member("bea", acme, "owner").await;
+
+    // Invitations: Bob's own limit, then the company's with Bea.
+    invite(&bob, "one").await.assert_status(303);
+    invite(&bob, "two").await.assert_status(303);
+    let (invites, outbox) = (app.count("company_invites").await, app.count("outbox").await);
+    let refused = invite(&bob, "three").await;
+    refused.assert_status(429);
+    assert!(refused.body.contains("three@example.com"), "the address typed is kept");
+    assert!(refused.text().contains("many invitations in an hour"));
+    invite(&bea, "four").await.assert_status(303);
+    invite(&bea, "five").await.assert_status(429);
+    assert_eq!((app.count("company_invites").await, app.count("outbox").await), (invites + 1, outbox + 1));
+
+    // Applicants added by hand.
+    add_by_hand(&bob, "Hand One").await.assert_status(303);
+    add_by_hand(&bob, "Hand Two").await.assert_status(303);
+    let before = app.count("applicants").await;
+    let refused = add_by_hand(&bob, "Hand Three").await;
+    refused.assert_status(429);
+    assert!(refused.body.contains("Hand Three") && refused.text().contains("many applicants added in an hour"));
+    assert_eq!(app.count("applicants").await, before);
+
+    // E-mails to applicants: a selection of two, then two more would pass 3.
+    let ids: Vec<String> = app
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use jobconnect::db::schema::applicants;
+            applicants::table.filter(applicants::company_id.eq(acme)).select(applicants::id).load::<i64>(c)
+        })
+        .await
+        .unwrap()
+        .iter()
+        .map(i64::to_string)
+        .collect();
+    write_to(&bob, &ids[..2]).await.assert_status(303);
+    let outbox = app.count("outbox").await;
+    let refused = write_to(&bob, &ids[..2]).await;
+    refused.assert_status(429);
+    assert!(refused.text().contains("more e-mails than one hour allows") && refused.body.contains("News for"));
+    assert_eq!(app.count("outbox").await, outbox, "nothing queued");
+    write_to(&bob, &ids[..1]).await.assert_status(303);
+    app.stop().await;
+}
+
 each_backend!(
+    outbound_email_is_limited_per_user_and_company,
     applications_are_limited_per_seeker,
     messages_are_limited_per_sender,
     the_honeypot_field_makes_robots_achieve_nothing,

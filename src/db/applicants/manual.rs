@@ -21,10 +21,18 @@ pub struct ManualApplicant<'a> {
     pub fields: &'a ApplicantFields,
     pub resume: Option<NewResume<'a>>,
     pub actor_id: i64,
+    /// Applicants one user, and one company, may add by hand per hour.
+    pub limit: crate::config::PerHour,
 }
 
-pub fn create_manual(conn: &mut AnyConnection, new: &ManualApplicant) -> QueryResult<Applicant> {
+/// Adds an applicant by hand, or None when the actor or the company has
+/// added as many as `new.limit` allows this hour (nothing written).
+pub fn create_manual(conn: &mut AnyConnection, new: &ManualApplicant) -> QueryResult<Option<Applicant>> {
     crate::db::transaction(conn, |c| {
+        let writer = (new.actor_id, Some(new.company_id));
+        if !crate::db::limits::allows_more(c, crate::db::limits::Limited::HandAdded, writer, new.limit, 1)? {
+            return Ok(None);
+        }
         let resume_id = match &new.resume {
             Some(resume) => Some(crate::db::resumes::insert(c, resume)?.id),
             None => None,
@@ -55,7 +63,7 @@ pub fn create_manual(conn: &mut AnyConnection, new: &ManualApplicant) -> QueryRe
             },
         )?;
         record_event(c, applicant.id, Some(new.actor_id), event::CREATED, "Added by hand", None)?;
-        Ok(applicant)
+        Ok(Some(applicant))
     })
 }
 

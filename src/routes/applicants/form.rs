@@ -236,7 +236,7 @@ pub async fn create(
     };
     let resume_row =
         stored.as_ref().map(|(stored, name, size, text)| (stored.name.clone(), name.clone(), *size, text.clone()));
-    let (company_id, actor) = (company.0, user.id);
+    let (company_id, actor, limit) = (company.0, user.id, state.settings.limits.hand_added);
     let created = state
         .db
         .run(move |c| {
@@ -248,16 +248,21 @@ pub async fn create(
                 text_content: text,
                 created_at: crate::db::now(),
             });
-            crm::create_manual(c, &ManualApplicant { company_id, job_id, fields: &fields, resume, actor_id: actor })
+            crm::create_manual(
+                c,
+                &ManualApplicant { company_id, job_id, fields: &fields, resume, actor_id: actor, limit },
+            )
         })
         .await;
     let applicant = match created {
-        Ok(applicant) => applicant,
-        Err(e) => {
+        Ok(Some(applicant)) => applicant,
+        refused => {
             if let Some((stored, ..)) = stored {
                 stored.discard().await;
             }
-            return Err(e);
+            refused?;
+            errors.add("name", "That is many applicants added in an hour: add the rest a little later.");
+            return render_new(page, &state, StatusCode::TOO_MANY_REQUESTS, company, form, errors).await;
         }
     };
     TypedSession::from_request(&req).flash(FlashKind::Success, format!("{} was added.", applicant.name));

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::path_id;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db;
+use crate::db::limits::{self, Limited};
 use crate::db::mail::templates::EmailTemplate;
 use crate::db::mail::{self as outbox, OutboxRow, Recipient};
 use crate::domain::Email;
@@ -259,7 +260,7 @@ async fn step(
         },
         "send" => match validate(&form, &ctx) {
             Err(errors) => render(StatusCode::UNPROCESSABLE_ENTITY, &compose_page(page, ctx, form, errors)),
-            Ok(draft) => send(req, user, state, ctx, draft).await,
+            Ok(draft) => send(req, page, user, state, (ctx, form), draft).await,
         },
         _ => render(StatusCode::OK, &compose_page(page, ctx, form, FieldErrors::default())),
     }
@@ -320,24 +321,40 @@ fn validate(form: &ComposeForm, ctx: &Context) -> Result<Draft, FieldErrors> {
 
 async fn send(
     req: HttpRequest,
+    page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
-    ctx: Context,
+    (ctx, form): (Context, ComposeForm),
     draft: Draft,
 ) -> AppResult<HttpResponse> {
     let (user_id, reply_to) = (user.id, user.email.clone());
+    let writer = (user.id, user.company_id.filter(|_| !user.is_admin()));
     let single = ctx.single;
-    let recipients = ctx.recipients;
+    let recipients = ctx.recipients.clone();
     let count = recipients.len();
     let first_name = recipients[0].name.clone();
-    state
+    let limit = state.settings.limits.emails;
+    let sent = state
         .db
         .run(move |c| {
             db::transaction(c, |c| {
-                compose::queue_written(c, &recipients, &draft.subject, &draft.body, user_id, &reply_to)
+                // Each recipient counts: a selection of 30 is 30 e-mails.
+                if !limits::allows_more(c, Limited::Emails, writer, limit, count as i64)? {
+                    return Ok(false);
+                }
+                compose::queue_written(c, &recipients, &draft.subject, &draft.body, user_id, &reply_to)?;
+                Ok::<_, diesel::result::Error>(true)
             })
         })
         .await?;
+    if !sent {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "recipients",
+            format!("That is more e-mails than one hour allows ({} per person): send them a little later.", limit.user),
+        );
+        return render(StatusCode::TOO_MANY_REQUESTS, &compose_page(page, ctx, form, errors));
+    }
     state.outbox.wake();
     let session = TypedSession::from_request(&req);
     match single {

@@ -1,0 +1,1 @@
+DROP INDEX applicant_events_kind_time;
