@@ -21,6 +21,9 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     pub max_image_bytes: u64,
     pub max_form_bytes: usize,
+    /// How long one upload's body may take to arrive (`UPLOAD_DEADLINE_SECS`,
+    /// 300): a client trickling bytes holds a temporary file no longer.
+    pub upload_deadline: std::time::Duration,
     pub bcrypt_cost: u32,
     /// Database connections per instance; default twice the cores (at least
     /// 4): more queries at once than the CPUs can run only stretch each one
@@ -208,6 +211,7 @@ impl Settings {
             max_upload_bytes: parse_var("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)?,
             max_image_bytes: parse_var("MAX_IMAGE_BYTES", 2 * 1024 * 1024)?,
             max_form_bytes: parse_var("MAX_FORM_BYTES", 256 * 1024)?,
+            upload_deadline: std::time::Duration::from_secs(parse_var("UPLOAD_DEADLINE_SECS", 300u64)?.max(1)),
             bcrypt_cost: parse_var("BCRYPT_COST", bcrypt::DEFAULT_COST)?,
             db_pool_size: parse_var("DB_POOL_SIZE", (2 * cores).max(4) as u32)?,
             workers: parse_var("WORKERS", cores)?,

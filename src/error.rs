@@ -22,6 +22,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The request's body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("too many requests")]
@@ -89,6 +92,7 @@ impl ResponseError for AppError {
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -122,6 +126,9 @@ impl ResponseError for AppError {
                 "Some of what was sent could not be understood. Go back, check the form and try again.",
             ),
             AppError::PayloadTooLarge => ("Too large", "What you sent is larger than we accept."),
+            AppError::RequestTimeout => {
+                ("Too slow", "What you sent took too long to arrive. Try again on a faster connection.")
+            }
             AppError::UnsupportedMediaType => ("Unsupported file type", "That kind of file is not accepted here."),
             AppError::TooManyRequests => {
                 ("Too many attempts", "There were too many attempts in a short time. Wait a few minutes and try again.")

@@ -40,6 +40,8 @@ pub struct UploadSpec {
     /// Limit for each text field and for all of them together.
     pub max_text_bytes: usize,
     pub upload_dir: PathBuf,
+    /// The whole body must have arrived by then (`UPLOAD_DEADLINE_SECS`).
+    pub deadline: std::time::Duration,
 }
 
 impl UploadSpec {
@@ -49,6 +51,7 @@ impl UploadSpec {
             files: vec![(field, FileKind::Pdf, settings.max_upload_bytes)],
             max_text_bytes: 256 * 1024,
             upload_dir: settings.upload_dir.clone(),
+            deadline: settings.upload_deadline,
         }
     }
 
@@ -58,6 +61,7 @@ impl UploadSpec {
             files: vec![(field, FileKind::Image, settings.max_image_bytes)],
             max_text_bytes: 64 * 1024,
             upload_dir: settings.upload_dir.clone(),
+            deadline: settings.upload_deadline,
         }
     }
 }
@@ -198,6 +202,17 @@ impl MultipartForm {
 /// read, and every temporary file goes with it (the HTTP layer checks the
 /// form's token there: `auth::csrf::read_multipart`).
 pub async fn read_multipart(
+    payload: Multipart,
+    spec: &UploadSpec,
+    check_text: impl FnMut(&str, &str) -> Result<(), AppError>,
+) -> Result<MultipartForm, AppError> {
+    // Past the deadline the read is dropped, and its temporary files with it.
+    tokio::time::timeout(spec.deadline, read_parts(payload, spec, check_text))
+        .await
+        .unwrap_or(Err(AppError::RequestTimeout))
+}
+
+async fn read_parts(
     mut payload: Multipart,
     spec: &UploadSpec,
     mut check_text: impl FnMut(&str, &str) -> Result<(), AppError>,

@@ -13,7 +13,7 @@ use super::mail::LinkKind;
 use super::schema::{
     applicant_events, applicant_notes, applicant_tags, applicants, audit_log, companies, job_alerts, jobs,
     live_presence, messages, notifications, outbox, password_resets, resumes, saved_jobs, scorecard_ratings,
-    screening_answers, seeker_preferences, users,
+    screening_answers, screening_questions, seeker_preferences, users,
 };
 use super::users::lower;
 use crate::db::applicants::Applicant;
@@ -257,12 +257,19 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<(serde_json
             .select((messages::from_seeker, messages::body, messages::created_at))
             .load(conn)?;
         let seen = super::applicants::history_for_seeker(conn, a.id)?;
+        let answers: Vec<(String, String)> = screening_answers::table
+            .inner_join(screening_questions::table)
+            .filter(screening_answers::applicant_id.eq(a.id))
+            .order(screening_questions::position.asc())
+            .select((screening_questions::prompt, screening_answers::answer))
+            .load(conn)?;
         apps.push(json!({
             "id": a.id, "job": job, "company": company, "stage": a.stage.label(), "status": a.status.label(),
             "applied_at": iso(a.created_at), "withdrawn_at": a.withdrawn_at.map(iso),
             "name": a.name, "email": a.email, "phone": a.phone, "location": a.location,
             "cover_letter": a.cover_letter, "consent": a.consent, "consented_at": a.consented_at.map(iso),
             "messages": thread.into_iter().map(|(mine, body, at)| json!({"from_me": mine, "body": body, "at": iso(at)})).collect::<Vec<_>>(),
+            "screening_answers": answers.into_iter().map(|(question, answer)| json!({"question": question, "answer": answer})).collect::<Vec<_>>(),
             "history": seen.into_iter().map(|e| json!({"what": e.step.describe(), "at": iso(e.created_at)})).collect::<Vec<_>>(),
         }));
     }
@@ -278,13 +285,39 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<(serde_json
         .filter(notifications::user_id.eq(user_id))
         .select((notifications::title, notifications::body, notifications::created_at))
         .load(conn)?;
+    let preferences: Option<(String, String, String, Option<i64>, String, PrimitiveDateTime)> =
+        seeker_preferences::table
+            .find(user_id)
+            .select((
+                seeker_preferences::employment_types,
+                seeker_preferences::locations,
+                seeker_preferences::remote,
+                seeker_preferences::salary_min,
+                seeker_preferences::categories,
+                seeker_preferences::updated_at,
+            ))
+            .first(conn)
+            .optional()?;
+    // The profile picture goes into the archive beside the resumes.
+    let mut files = files;
+    let picture = user.avatar_path.as_ref().map(|stored| {
+        let extension = stored.rsplit_once('.').map(|(_, ext)| safe_file_name(ext)).unwrap_or_default();
+        let name = if extension.is_empty() { "picture".to_string() } else { format!("picture.{extension}") };
+        files.push((name.clone(), stored.clone()));
+        name
+    });
     let data = json!({
         "exported_at": iso(super::now()),
         "account": {
             "username": user.username, "email": user.email, "role": user.role.as_str(), "display_name": user.display_name,
             "headline": user.headline, "location": user.location, "phone": user.phone, "skills": user.skills,
             "created_at": iso(user.created_at), "last_login_at": user.last_login_at.map(iso),
+            "picture_in_archive": picture,
         },
+        "job_preferences": preferences.map(|(types, locations, remote, salary_min, categories, at)| json!({
+            "employment_types": types, "locations": locations, "remote": remote, "salary_min": salary_min,
+            "categories": categories, "updated_at": iso(at),
+        })),
         "resumes": own.iter().zip(&files).map(|((_, name, _, size, at), (file, _))| json!({"file_name": name, "size_bytes": size, "uploaded_at": iso(*at), "in_archive": file})).collect::<Vec<_>>(),
         "applications": apps,
         "saved_jobs": saved.into_iter().map(|(job, at)| json!({"job_id": job, "saved_at": iso(at)})).collect::<Vec<_>>(),

@@ -70,6 +70,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         max_upload_bytes: 1024 * 1024,
         max_image_bytes: 256 * 1024,
         max_form_bytes: 64 * 1024,
+        upload_deadline: std::time::Duration::from_secs(300),
         bcrypt_cost: 4,
         db_pool_size: 4,
         workers: 1,

@@ -390,7 +390,63 @@ async fn seekers_see_stage_categories_only(app: &TestApp) {
     assert!(json.contains("Moved to Screening") && json.contains("Moved to Rejected"), "{json}");
 }
 
+/// The download holds everything kept about the seeker: screening answers,
+/// job preferences and the profile picture too.
+async fn the_download_holds_answers_preferences_and_picture(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
+    let questions = format!("/employer/jobs/{job}/questions");
+    bob.post_form(&questions, &[("prompt", "Years of Rust experience"), ("kind", "number"), ("required", "on")])
+        .await
+        .assert_status(303);
+    let question: i64 = app
+        .db
+        .run(|c| {
+            use jobconnect::db::schema::screening_questions;
+            screening_questions::table.select(screening_questions::id).first(c)
+        })
+        .await
+        .unwrap();
+    let ann = app.seeker("ann").await;
+    let resp = ann
+        .post_multipart(&format!("/jobs/{job}/apply"), move |form| {
+            form.text("cover_letter", "Hello")
+                .text("consent", "yes")
+                .text(format!("q-{question}"), "7")
+                .text("resume_id", "new")
+                .part("resume", pdf_part("Ann Lee"))
+        })
+        .await;
+    resp.assert_status(303);
+    let prefs = [
+        ("employment_types", "contract"),
+        ("locations", "Leeds"),
+        ("remote", "remote"),
+        ("salary_min", "50000"),
+        ("categories", ""),
+    ];
+    ann.post_form("/profile/preferences", &prefs).await.assert_status(303);
+    let picture =
+        reqwest::multipart::Part::bytes(crate::seekers::png()).file_name("me.png").mime_str("image/png").unwrap();
+    ann.post_multipart("/profile/avatar", |f| f.part("avatar", picture)).await.assert_status(303);
+
+    let zip = ann.http.get(format!("{}/account/data.zip", ann.base)).send().await.unwrap().bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+    let mut json = String::new();
+    archive.by_name("data.json").unwrap().read_to_string(&mut json).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let answers = &data["applications"][0]["screening_answers"];
+    assert_eq!(answers, &serde_json::json!([{"question": "Years of Rust experience", "answer": "7"}]));
+    assert_eq!(data["job_preferences"]["locations"], "Leeds");
+    assert_eq!(data["job_preferences"]["salary_min"], 50000);
+    let in_archive = data["account"]["picture_in_archive"].as_str().expect("the picture is named").to_string();
+    let mut bytes = Vec::new();
+    archive.by_name(&in_archive).unwrap().read_to_end(&mut bytes).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "the picture itself");
+}
+
 both_backends!(
+    the_download_holds_answers_preferences_and_picture,
     seekers_see_stage_categories_only,
     erasure_cannot_be_blocked_and_unconfirmed_sign_ups_expire,
     erasure_leaves_nothing_of_the_person_in_any_table,

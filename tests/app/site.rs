@@ -133,4 +133,46 @@ both_backends!(
     nul_in_any_text_parameter_is_a_422,
 );
 
-each_backend!(an_https_site_sends_hsts);
+/// An upload whose body trickles in is cut off at `UPLOAD_DEADLINE_SECS`:
+/// 408, and no temporary file is left behind.
+async fn a_trickled_upload_is_cut_off_at_its_deadline(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::smtp::spawn_app(backend, |s| s.upload_deadline = std::time::Duration::from_secs(2)).await;
+    let ann = app.seeker("ann").await;
+    // A browser's cookie and the form token that goes with it.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let http = reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap();
+    let login = http.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let token = crate::helpers::csrf_from(&login).unwrap();
+    let fields = [("login", "ann"), ("password", ann.password.as_str()), ("csrf_token", token.as_str())];
+    http.post(app.url("/login")).form(&fields).send().await.unwrap();
+    let page = http.get(app.url("/resumes")).send().await.unwrap().text().await.unwrap();
+    let token = crate::helpers::csrf_from(&page).unwrap();
+    use reqwest::cookie::CookieStore;
+    let cookie = jar.cookies(&app.url("/").parse().unwrap()).unwrap().to_str().unwrap().to_string();
+
+    let head = format!(
+        "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--b\r\n\
+         Content-Disposition: form-data; name=\"resume\"; filename=\"cv.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+    );
+    let request = format!(
+        "POST /resumes HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=b\r\n\
+         Content-Length: 100000\r\nConnection: close\r\n\r\n{head}",
+        app.address.trim_start_matches("http://")
+    );
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    // Nothing more is sent: the answer comes when the deadline passes.
+    let mut answer = vec![0; 64];
+    let read =
+        tokio::time::timeout(crate::helpers::deadline(), stream.read(&mut answer)).await.expect("an answer").unwrap();
+    let status = String::from_utf8_lossy(&answer[..read]).to_string();
+    assert!(status.starts_with("HTTP/1.1 408"), "{status}");
+    let left: Vec<_> =
+        std::fs::read_dir(app.settings.upload_dir.join("tmp")).map(|d| d.flatten().collect()).unwrap_or_default();
+    assert!(left.is_empty(), "no temporary file stays: {left:?}");
+    assert_eq!(app.count("resumes").await, 0);
+    app.stop().await;
+}
+
+each_backend!(an_https_site_sends_hsts, a_trickled_upload_is_cut_off_at_its_deadline);
