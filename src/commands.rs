@@ -8,7 +8,10 @@ use crate::config::Settings;
 use crate::db::{self, Db, users};
 use crate::domain::{Email, Password, Role, Username};
 
+/// Runs the migrations; refused while a server serves the SQLite site
+/// (it runs them itself at start).
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let _lock = crate::db::site_lock::SiteLock::take(&settings.database_url, "migrate")?;
     Db::new(&settings.database_url, 1)?.migrate()
 }
 

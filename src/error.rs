@@ -22,6 +22,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The upload disk is full (an operator's problem; try again later).
+    #[error("insufficient storage")]
+    InsufficientStorage,
     /// The request's body did not arrive in time.
     #[error("request timeout")]
     RequestTimeout,
@@ -93,6 +96,7 @@ impl ResponseError for AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            AppError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -126,6 +130,10 @@ impl ResponseError for AppError {
                 "Some of what was sent could not be understood. Go back, check the form and try again.",
             ),
             AppError::PayloadTooLarge => ("Too large", "What you sent is larger than we accept."),
+            AppError::InsufficientStorage => (
+                "Could not store your upload",
+                "The server has no room for files just now. Nothing was saved; please try again later.",
+            ),
             AppError::RequestTimeout => {
                 ("Too slow", "What you sent took too long to arrive. Try again on a faster connection.")
             }

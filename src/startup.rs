@@ -17,6 +17,7 @@ use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
+use crate::db::site_lock::SiteLock;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -24,6 +25,9 @@ pub struct Application {
     port: u16,
     server: Server,
     pub state: web::Data<AppState>,
+    /// On SQLite: this process serves the site alone until it stops
+    /// (`db::site_lock`).
+    site_lock: Option<SiteLock>,
 }
 
 impl Application {
@@ -96,6 +100,7 @@ impl Application {
             Some(listener) => listener,
             None => TcpListener::bind(&settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?,
         };
+        let site_lock = SiteLock::take(&settings.database_url, "start another")?;
         let port = listener.local_addr()?.port();
         if settings.base_url.is_empty() {
             settings.base_url = format!("http://127.0.0.1:{port}");
@@ -133,7 +138,7 @@ impl Application {
         .listen(listener)?
         .run();
         tracing::info!(port, base_url = %settings.base_url, "JobConnect is listening");
-        Ok(Application { port, server, state })
+        Ok(Application { port, server, state, site_lock })
     }
 
     pub fn port(&self) -> u16 {
@@ -145,6 +150,7 @@ impl Application {
         let served = self.server.await;
         // After the last request: the e-mails in flight finish, the rest stay queued.
         self.state.outbox.shutdown().await;
+        drop(self.site_lock);
         served
     }
 }

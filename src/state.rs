@@ -30,10 +30,7 @@ impl AppState {
         std::fs::create_dir_all(&settings.upload_dir)
             .with_context(|| format!("cannot create UPLOAD_DIR {}", settings.upload_dir.display()))?;
         let db = Db::new(&settings.database_url, settings.db_pool_size)?;
-        {
-            let db = db.clone();
-            tokio::task::spawn_blocking(move || db.migrate()).await??;
-        }
+        db.migrate_or_wait().await?;
         crate::storage::clean_temporary(&settings.upload_dir);
         Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new() })
     }

@@ -66,9 +66,12 @@ impl UploadSpec {
     }
 }
 
-/// A file received whole, still in its temporary place.
+/// A file received whole, still in its temporary place (or, when the disk
+/// was full, received and dropped: `check` says so).
 pub struct Upload {
     temp: Option<PathBuf>,
+    /// The disk had no room for it: nothing of it is kept.
+    no_room: bool,
     pub size: u64,
     /// The client's file name, sanitised: for display only.
     pub display_name: String,
@@ -82,14 +85,39 @@ pub struct Upload {
 pub enum UploadProblem {
     Empty,
     WrongType,
+    /// The upload disk is full: the operator's problem, not the person's.
+    NoRoom,
 }
 
 impl UploadProblem {
     pub fn message(self, kind: FileKind) -> &'static str {
         match (self, kind) {
+            (UploadProblem::NoRoom, _) => {
+                "We could not store your file: the server has no room for files just now. Nothing was saved; please try again later."
+            }
             (UploadProblem::Empty, _) => "The file is empty.",
             (UploadProblem::WrongType, FileKind::Pdf) => "That file is not a PDF. Upload your resume as a PDF.",
             (UploadProblem::WrongType, FileKind::Image) => "Upload a PNG, JPEG or WebP picture.",
+        }
+    }
+
+    /// The status of a form refused for this: 422 (empty), 415 (not the
+    /// kind of file asked for), 507 (the disk was full: try again later).
+    pub fn status(self) -> actix_web::http::StatusCode {
+        use actix_web::http::StatusCode;
+        match self {
+            UploadProblem::Empty => StatusCode::UNPROCESSABLE_ENTITY,
+            UploadProblem::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            UploadProblem::NoRoom => StatusCode::INSUFFICIENT_STORAGE,
+        }
+    }
+
+    /// The status of a form with more than the file, refused for this: 507
+    /// when the disk was full, else 422 (the form says what to change).
+    pub fn form_status(self) -> actix_web::http::StatusCode {
+        match self {
+            UploadProblem::NoRoom => self.status(),
+            UploadProblem::Empty | UploadProblem::WrongType => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 }
@@ -97,6 +125,9 @@ impl UploadProblem {
 impl Upload {
     /// Checks the content: a `%PDF-` header, or a PNG/JPEG/WebP signature.
     pub fn check(&self) -> Result<(), UploadProblem> {
+        if self.no_room {
+            return Err(UploadProblem::NoRoom);
+        }
         if self.size == 0 {
             return Err(UploadProblem::Empty);
         }
@@ -122,7 +153,10 @@ impl Upload {
     /// Moves the (checked) file into place under a generated name and returns
     /// that name, relative to `UPLOAD_DIR` (`resumes/<uuid>.pdf`).
     pub async fn persist(mut self) -> Result<StoredFile, AppError> {
-        self.check().map_err(|_| AppError::UnsupportedMediaType)?;
+        self.check().map_err(|problem| match problem {
+            UploadProblem::NoRoom => AppError::InsufficientStorage,
+            UploadProblem::Empty | UploadProblem::WrongType => AppError::UnsupportedMediaType,
+        })?;
         let ext = match self.mime() {
             "application/pdf" => "pdf",
             "image/png" => "png",
@@ -140,8 +174,13 @@ impl Upload {
         .await;
         if let Err(e) = moved {
             let _ = tokio::fs::remove_file(&temp).await;
+            if no_room(&e) {
+                disk_full();
+                return Err(AppError::InsufficientStorage);
+            }
             return Err(AppError::internal(format!("cannot store upload: {e}")));
         }
+        disk_has_room();
         Ok(StoredFile { name: relative, root: self.root.clone() })
     }
 }
@@ -196,6 +235,41 @@ impl MultipartForm {
     }
 }
 
+/// Whether an I/O error means the disk (or the quota) is full.
+fn no_room(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
+}
+
+/// Whether the last upload found the disk full (logged once until one fits).
+static DISK_FULL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The disk is full: an operator's error, logged once for the whole outage.
+fn disk_full() {
+    if !DISK_FULL.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::error!("the upload disk is full: uploads are refused (507) until there is room");
+    }
+}
+
+fn disk_has_room() {
+    if DISK_FULL.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        tracing::info!("the upload disk has room again: uploads are stored");
+    }
+}
+
+/// Bytes free for uploads on the disk of `dir` (or of its nearest existing
+/// parent, before the first upload made it), for `/healthz`.
+pub fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let existing = dir.ancestors().find(|p| p.exists())?;
+    let path = std::ffi::CString::new(existing.as_os_str().as_bytes()).ok()?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a NUL-terminated path and a zeroed struct the call fills in.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+        return None;
+    }
+    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
 /// Reads a multipart form: files stream to temporary files (413 past their
 /// limit), text fields are bounded. `check_text(name, value)` sees each text
 /// field as it arrives, before any later part is read: its error ends the
@@ -219,7 +293,9 @@ async fn read_parts(
 ) -> Result<MultipartForm, AppError> {
     let root = spec.upload_dir.clone();
     let tmp_dir = root.join("tmp");
-    tokio::fs::create_dir_all(&tmp_dir).await.map_err(AppError::internal)?;
+    tokio::fs::create_dir_all(&tmp_dir)
+        .await
+        .map_err(|e| if no_room(&e) { AppError::InsufficientStorage } else { AppError::internal(e) })?;
     let mut form = MultipartForm { fields: HashMap::new(), files: HashMap::new() };
     let mut text_total = 0usize;
     let malformed = || AppError::Unprocessable("the upload was incomplete or malformed".into());
@@ -236,13 +312,21 @@ async fn read_parts(
                 let temp = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4().simple()));
                 let mut upload = Upload {
                     temp: Some(temp.clone()),
+                    no_room: false,
                     size: 0,
                     display_name: sanitize_file_name(&file_name, kind),
                     kind,
                     head: Vec::new(),
                     root: root.clone(),
                 };
-                let mut out = tokio::fs::File::create(&temp).await.map_err(AppError::internal)?;
+                // A full disk refuses the file, not the form: the rest is
+                // read (and this file's bytes dropped) so the page can keep
+                // what was typed and say to try later.
+                let mut out = match tokio::fs::File::create(&temp).await {
+                    Ok(out) => Some(out),
+                    Err(e) if no_room(&e) => None,
+                    Err(e) => return Err(AppError::internal(e)),
+                };
                 while let Some(chunk) = field.next().await {
                     let chunk = chunk.map_err(|_| malformed())?;
                     upload.size += chunk.len() as u64;
@@ -253,10 +337,29 @@ async fn read_parts(
                         let take = (32 - upload.head.len()).min(chunk.len());
                         upload.head.extend_from_slice(&chunk[..take]);
                     }
-                    out.write_all(&chunk).await.map_err(AppError::internal)?;
+                    if let Some(file) = out.as_mut() {
+                        match file.write_all(&chunk).await {
+                            Ok(()) => {}
+                            Err(e) if no_room(&e) => out = None,
+                            Err(e) => return Err(AppError::internal(e)),
+                        }
+                    }
                 }
-                out.flush().await.map_err(AppError::internal)?;
-                out.sync_all().await.map_err(AppError::internal)?;
+                let written = match out.as_mut() {
+                    Some(file) => match file.flush().await.and(file.sync_all().await) {
+                        Ok(()) => true,
+                        Err(e) if no_room(&e) => false,
+                        Err(e) => return Err(AppError::internal(e)),
+                    },
+                    None => false,
+                };
+                if !written {
+                    drop(out);
+                    let _ = tokio::fs::remove_file(&temp).await;
+                    upload.temp = None;
+                    upload.no_room = true;
+                    disk_full();
+                }
                 // A file input left empty sends a part with no name and no bytes.
                 if !(upload.size == 0 && file_name.is_empty()) {
                     form.files.insert(name, upload);

@@ -19,7 +19,7 @@ rate="${RATE:-50}"
 port="${PORT:-18105}"
 max_seconds="${MAX_SECONDS:-600}"
 pg_admin="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobconnect-target}"
 
 # Each side holds one descriptor per socket (server and load tool are separate processes).
 hard="$(ulimit -Hn)"
@@ -30,7 +30,7 @@ echo "== file limit: $(ulimit -n)"
 
 echo "== building (release)"
 cargo build --release --quiet --bin jobconnect
-cargo bench --quiet --bench ws --no-run 2>/dev/null
+cargo bench --quiet --bench ws --no-run
 
 work="$(mktemp -d)"
 server=""

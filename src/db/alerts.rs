@@ -41,6 +41,7 @@ pub enum Created {
 /// Saves a search; only jobs posted from now on will be sent.
 pub fn create(conn: &mut AnyConnection, user_id: i64, query: &str) -> QueryResult<Created> {
     super::transaction(conn, |c| {
+        super::lock::take(c, super::lock::Row::User(user_id))?;
         let mine = job_alerts::table.filter(job_alerts::user_id.eq(user_id));
         if diesel::select(diesel::dsl::exists(mine.filter(job_alerts::query.eq(query)))).get_result(c)? {
             return Ok(Created::AlreadyThere);

@@ -76,26 +76,37 @@ pub fn set_logo(conn: &mut AnyConnection, id: i64, logo_path: &str) -> QueryResu
 }
 
 /// Creates a company with a unique slug made from its name (`acme`, `acme-2`, …).
+/// Two companies of one name made at the same moment: the second's insert
+/// meets the unique index inside a savepoint and takes the next free slug.
 pub fn create(conn: &mut AnyConnection, name: &str) -> QueryResult<Company> {
     let base = slugify(name);
-    let taken: Vec<String> = companies::table
-        .filter(companies::slug.eq(&base).or(companies::slug.like(format!("{base}-%"))))
-        .select(companies::slug)
-        .load(conn)?;
-    let slug = (1..)
-        .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-        .find(|s| !taken.contains(s))
-        .expect("an unused slug exists");
-    let now = super::now();
-    diesel::insert_into(companies::table)
-        .values((
-            companies::name.eq(name),
-            companies::slug.eq(slug),
-            companies::created_at.eq(now),
-            companies::updated_at.eq(now),
-        ))
-        .returning(companies::all_columns)
-        .get_result(conn)
+    let mut tries = 0;
+    loop {
+        let taken: Vec<String> = companies::table
+            .filter(companies::slug.eq(&base).or(companies::slug.like(format!("{base}-%"))))
+            .select(companies::slug)
+            .load(conn)?;
+        let slug = (1..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|s| !taken.contains(s))
+            .expect("an unused slug exists");
+        let now = super::now();
+        let inserted = super::transaction(conn, |c| {
+            diesel::insert_into(companies::table)
+                .values((
+                    companies::name.eq(name),
+                    companies::slug.eq(slug),
+                    companies::created_at.eq(now),
+                    companies::updated_at.eq(now),
+                ))
+                .returning(companies::all_columns)
+                .get_result(c)
+        });
+        match inserted {
+            Err(e) if super::is_unique_violation(&e) && tries < 5 => tries += 1,
+            other => return other,
+        }
+    }
 }
 
 /// Lower-case ASCII letters and digits joined by single dashes; never empty.

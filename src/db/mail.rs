@@ -209,9 +209,11 @@ pub struct OutboxRow {
     pub about_applicant_id: Option<i64>,
 }
 
-/// How long a claim holds a row. A worker stops starting sends of a batch
-/// well before (half of it), so a live worker's row is never claimed twice.
-pub const LEASE: time::Duration = time::Duration::minutes(5);
+/// How long a claim holds a row. A live worker renews its claims every third
+/// of it (`renew_claims`), and stops starting sends of a batch at half of
+/// it, so its rows are never claimed twice; a dead worker's claims return to
+/// the queue within a lease.
+pub const LEASE: time::Duration = time::Duration::seconds(30);
 
 /// PostgreSQL: rows locked by another instance's claim are skipped, not waited for.
 const CLAIM_POSTGRES: &str = "UPDATE outbox SET state = 'sending', locked_until = $1, attempts = attempts + 1 \
@@ -263,6 +265,24 @@ pub fn claim_due(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Outbox
             .get_results(c)?;
         rows.sort_by_key(|r| (r.next_attempt_at, r.id));
         Ok(rows)
+    })
+}
+
+/// Extends this worker's claims that are still in flight: the rows it
+/// claimed (same `attempts`, so not a later claim by another worker) and
+/// that are still being sent. Returns how many.
+pub fn renew_claims(conn: &mut AnyConnection, claims: &[(i64, i32)]) -> QueryResult<usize> {
+    let until = super::now() + LEASE;
+    super::transaction(conn, |c| {
+        let mut renewed = 0;
+        for (id, attempts) in claims {
+            renewed += diesel::update(
+                outbox::table.find(id).filter(outbox::attempts.eq(attempts).and(outbox::state.eq(MailState::Sending))),
+            )
+            .set(outbox::locked_until.eq(until))
+            .execute(c)?;
+        }
+        Ok(renewed)
     })
 }
 
@@ -601,9 +621,11 @@ pub mod templates {
     }
 
     /// A stage has one template of the company at most: the one saved last
-    /// takes it over.
+    /// takes it over. The company's lock makes "release, then take" one step
+    /// when two people save templates for the same stage at once.
     fn release_stage(conn: &mut AnyConnection, company_id: i64, stage: Option<Stage>) -> QueryResult<()> {
         let Some(stage) = stage else { return Ok(()) };
+        crate::db::lock::take(conn, crate::db::lock::Row::Company(company_id))?;
         diesel::update(
             email_templates::table
                 .filter(email_templates::company_id.eq(company_id))

@@ -9,6 +9,7 @@ pub mod companies;
 pub mod interviews;
 pub mod jobs;
 pub mod limits;
+pub mod lock;
 pub mod mail;
 pub mod messages;
 pub mod notifications;
@@ -20,11 +21,14 @@ pub mod resumes;
 pub mod schema;
 pub mod scorecards;
 pub mod screening;
+pub mod site_lock;
 pub mod steps;
 pub mod team;
 pub mod throttle;
 pub mod users;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -151,6 +155,10 @@ pub struct Db {
     pool: Pool,
     /// The jobs data version this process has heard of (PostgreSQL).
     jobs_version: jobs::KnownVersion,
+    /// Set while the app waits for a database that did not answer at start:
+    /// its migrations have not run yet, so every query answers 503.
+    waiting: Arc<AtomicBool>,
+    postgres: bool,
 }
 
 impl Db {
@@ -158,13 +166,14 @@ impl Db {
     /// while the database is down.
     pub fn new(database_url: &str, pool_size: u32) -> anyhow::Result<Self> {
         let url = DatabaseUrl::parse(database_url)?;
+        let postgres = matches!(url, DatabaseUrl::Postgres(_));
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(false)
             .build_unchecked(ConnectionManager::new(url));
-        Ok(Db { pool, jobs_version: jobs::KnownVersion::default() })
+        Ok(Db { pool, jobs_version: jobs::KnownVersion::default(), waiting: Arc::default(), postgres })
     }
 
     pub fn pool(&self) -> &Pool {
@@ -183,6 +192,9 @@ impl Db {
         T: Send + 'static,
         E: Into<AppError> + Send + 'static,
     {
+        if self.waiting.load(Ordering::Acquire) {
+            return Err(AppError::Unavailable("the database has not answered since the start".into()));
+        }
         let (pool, known) = (self.pool.clone(), self.jobs_version.clone());
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
@@ -205,6 +217,43 @@ impl Db {
     pub fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().context("cannot connect to the database")?;
         run_migrations(&mut conn)
+    }
+
+    /// Migrates now if the database answers. A PostgreSQL server that does
+    /// not answer yet is waited for instead: the app starts, every query
+    /// answers 503, and the migrations run (then queries do) as soon as it
+    /// comes up. A failing migration, or an SQLite file that cannot be
+    /// opened, stops the start.
+    pub async fn migrate_or_wait(&self) -> anyhow::Result<()> {
+        let db = self.clone();
+        let connected = tokio::task::spawn_blocking(move || db.pool.get().map(drop)).await?;
+        match connected {
+            Err(e) if self.postgres => {
+                tracing::warn!(error = %e, "the database does not answer: serving 503 until it does, then migrating");
+                self.waiting.store(true, Ordering::Release);
+                let db = self.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        let trying = db.clone();
+                        match tokio::task::spawn_blocking(move || trying.migrate()).await {
+                            Ok(Ok(())) => {
+                                db.waiting.store(false, Ordering::Release);
+                                tracing::info!("the database answers: migrated, serving");
+                                return;
+                            }
+                            Ok(Err(e)) => tracing::debug!(error = %e, "the database still does not answer"),
+                            Err(e) => tracing::warn!(error = %e, "migration task failed"),
+                        }
+                    }
+                });
+                Ok(())
+            }
+            _ => {
+                let db = self.clone();
+                tokio::task::spawn_blocking(move || db.migrate()).await?
+            }
+        }
     }
 }
 

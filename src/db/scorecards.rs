@@ -40,28 +40,28 @@ pub fn add_criterion(
     job_id: i64,
     name: &str,
 ) -> QueryResult<Result<Criterion, CriterionRefused>> {
-    let existing = criteria(conn, job_id)?;
-    if existing.len() >= MAX_CRITERIA {
-        return Ok(Err(CriterionRefused::TooMany));
-    }
-    if existing.iter().any(|c| c.name.to_lowercase() == name.to_lowercase()) {
-        return Ok(Err(CriterionRefused::NameTaken));
-    }
-    let position = existing.iter().map(|c| c.position).max().unwrap_or(0) + 1;
-    let inserted = diesel::insert_into(scorecard_criteria::table)
-        .values((
-            scorecard_criteria::job_id.eq(job_id),
-            scorecard_criteria::name.eq(name),
-            scorecard_criteria::position.eq(position),
-            scorecard_criteria::created_at.eq(super::now()),
-        ))
-        .returning(scorecard_criteria::all_columns)
-        .get_result::<Criterion>(conn);
-    match inserted {
-        Ok(c) => Ok(Ok(c)),
-        Err(e) if super::is_unique_violation(&e) => Ok(Err(CriterionRefused::NameTaken)),
-        Err(e) => Err(e),
-    }
+    // The job's lock: the limit and the name check hold when two add at once.
+    super::transaction(conn, |conn| {
+        super::lock::take(conn, super::lock::Row::Job(job_id))?;
+        let existing = criteria(conn, job_id)?;
+        if existing.len() >= MAX_CRITERIA {
+            return Ok(Err(CriterionRefused::TooMany));
+        }
+        if existing.iter().any(|c| c.name.to_lowercase() == name.to_lowercase()) {
+            return Ok(Err(CriterionRefused::NameTaken));
+        }
+        let position = existing.iter().map(|c| c.position).max().unwrap_or(0) + 1;
+        diesel::insert_into(scorecard_criteria::table)
+            .values((
+                scorecard_criteria::job_id.eq(job_id),
+                scorecard_criteria::name.eq(name),
+                scorecard_criteria::position.eq(position),
+                scorecard_criteria::created_at.eq(super::now()),
+            ))
+            .returning(scorecard_criteria::all_columns)
+            .get_result::<Criterion>(conn)
+            .map(Ok)
+    })
 }
 
 /// Deletes a criterion of this job (its ratings go with it); false when it is none of its.

@@ -94,24 +94,27 @@ pub fn add(
     knockout: Option<&str>,
     required: bool,
 ) -> QueryResult<Option<Question>> {
-    let existing = of_job(conn, job_id)?;
-    if existing.len() >= MAX_QUESTIONS {
-        return Ok(None);
-    }
-    let position = existing.iter().map(|q| q.position).max().unwrap_or(0) + 1;
-    diesel::insert_into(screening_questions::table)
-        .values((
-            screening_questions::job_id.eq(job_id),
-            screening_questions::prompt.eq(prompt),
-            screening_questions::kind.eq(kind),
-            screening_questions::knockout.eq(knockout),
-            screening_questions::required.eq(required),
-            screening_questions::position.eq(position),
-            screening_questions::created_at.eq(super::now()),
-        ))
-        .returning(screening_questions::all_columns)
-        .get_result(conn)
-        .map(Some)
+    super::transaction(conn, |conn| {
+        super::lock::take(conn, super::lock::Row::Job(job_id))?;
+        let existing = of_job(conn, job_id)?;
+        if existing.len() >= MAX_QUESTIONS {
+            return Ok(None);
+        }
+        let position = existing.iter().map(|q| q.position).max().unwrap_or(0) + 1;
+        diesel::insert_into(screening_questions::table)
+            .values((
+                screening_questions::job_id.eq(job_id),
+                screening_questions::prompt.eq(prompt),
+                screening_questions::kind.eq(kind),
+                screening_questions::knockout.eq(knockout),
+                screening_questions::required.eq(required),
+                screening_questions::position.eq(position),
+                screening_questions::created_at.eq(super::now()),
+            ))
+            .returning(screening_questions::all_columns)
+            .get_result(conn)
+            .map(Some)
+    })
 }
 
 /// Deletes a question of this job (its answers go with it).

@@ -63,51 +63,49 @@ fn name_taken(conn: &mut AnyConnection, company_id: i64, name: &str, except: Opt
     Ok(same.iter().any(|(id, n)| Some(*id) != except && n.to_lowercase() == name.to_lowercase()))
 }
 
-/// Adds a step at the end of its category.
+/// Adds a step at the end of its category. The company's lock makes the
+/// limit and the name check hold when two people add at once.
 pub fn create(
     conn: &mut AnyConnection,
     company_id: i64,
     name: &str,
     category: Stage,
 ) -> QueryResult<Result<Step, StepRefused>> {
-    let existing = of_company(conn, company_id)?;
-    if existing.len() >= MAX_STEPS {
-        return Ok(Err(StepRefused::TooMany));
-    }
-    if name_taken(conn, company_id, name, None)? {
-        return Ok(Err(StepRefused::NameTaken));
-    }
-    let position = existing.iter().map(|s| s.position).max().unwrap_or(0) + 1;
-    let inserted = diesel::insert_into(company_steps::table)
-        .values((
-            company_steps::company_id.eq(company_id),
-            company_steps::name.eq(name),
-            company_steps::category.eq(category),
-            company_steps::position.eq(position),
-            company_steps::created_at.eq(super::now()),
-        ))
-        .returning(company_steps::all_columns)
-        .get_result::<Step>(conn);
-    match inserted {
-        Ok(step) => Ok(Ok(step)),
-        // Two people adding the same name at once: the index refuses the second.
-        Err(e) if super::is_unique_violation(&e) => Ok(Err(StepRefused::NameTaken)),
-        Err(e) => Err(e),
-    }
+    super::transaction(conn, |conn| {
+        super::lock::take(conn, super::lock::Row::Company(company_id))?;
+        let existing = of_company(conn, company_id)?;
+        if existing.len() >= MAX_STEPS {
+            return Ok(Err(StepRefused::TooMany));
+        }
+        if name_taken(conn, company_id, name, None)? {
+            return Ok(Err(StepRefused::NameTaken));
+        }
+        let position = existing.iter().map(|s| s.position).max().unwrap_or(0) + 1;
+        diesel::insert_into(company_steps::table)
+            .values((
+                company_steps::company_id.eq(company_id),
+                company_steps::name.eq(name),
+                company_steps::category.eq(category),
+                company_steps::position.eq(position),
+                company_steps::created_at.eq(super::now()),
+            ))
+            .returning(company_steps::all_columns)
+            .get_result::<Step>(conn)
+            .map(Ok)
+    })
 }
 
 /// Renames a step of this company (NotFound for another company's).
 pub fn rename(conn: &mut AnyConnection, company_id: i64, id: i64, name: &str) -> QueryResult<Result<(), StepRefused>> {
-    find(conn, company_id, id)?;
-    if name_taken(conn, company_id, name, Some(id))? {
-        return Ok(Err(StepRefused::NameTaken));
-    }
-    let renamed = diesel::update(company_steps::table.find(id)).set(company_steps::name.eq(name)).execute(conn);
-    match renamed {
-        Ok(_) => Ok(Ok(())),
-        Err(e) if super::is_unique_violation(&e) => Ok(Err(StepRefused::NameTaken)),
-        Err(e) => Err(e),
-    }
+    super::transaction(conn, |conn| {
+        super::lock::take(conn, super::lock::Row::Company(company_id))?;
+        find(conn, company_id, id)?;
+        if name_taken(conn, company_id, name, Some(id))? {
+            return Ok(Err(StepRefused::NameTaken));
+        }
+        diesel::update(company_steps::table.find(id)).set(company_steps::name.eq(name)).execute(conn)?;
+        Ok(Ok(()))
+    })
 }
 
 /// Moves a step one place up or down within its category.

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use super::AnyConnection;
-use super::schema::{companies, company_invites, notifications, users};
+use super::schema::{company_invites, notifications, users};
 use super::users::User;
 use crate::domain::{CompanyRole, Role, signed};
 
@@ -194,11 +194,9 @@ fn other_owners(conn: &mut AnyConnection, company_id: i64, user_id: i64) -> Quer
 
 /// Takes the company's row lock for the rest of the transaction: two
 /// changes of one team (two owners demoting each other at once) then run one
-/// after the other on PostgreSQL too, so "at least one owner" holds. (SQLite
-/// already runs one writer at a time.)
+/// after the other on PostgreSQL too, so "at least one owner" holds.
 fn lock_team(conn: &mut AnyConnection, company_id: i64) -> QueryResult<()> {
-    diesel::update(companies::table.find(company_id)).set(companies::id.eq(companies::id)).execute(conn)?;
-    Ok(())
+    super::lock::take(conn, super::lock::Row::Company(company_id))
 }
 
 /// Gives a member another role (NotFound for someone outside the company).
@@ -297,20 +295,35 @@ pub fn join(
             return Ok(Err(JoinRefused::Closed));
         }
         let now = super::now();
-        let user = super::users::insert(
-            c,
-            &super::users::NewUser {
-                email: &invite.email,
-                username,
-                password_hash,
-                role: Role::Employer,
-                company_id: Some(invite.company_id),
-                display_name: "",
-                created_at: now,
-                updated_at: now,
-                email_confirmed: true,
-            },
-        )?;
+        let new = super::users::NewUser {
+            email: &invite.email,
+            username,
+            password_hash,
+            role: Role::Employer,
+            company_id: Some(invite.company_id),
+            display_name: "",
+            created_at: now,
+            updated_at: now,
+            email_confirmed: true,
+        };
+        // Someone else taking the name (or the address) at this moment: the
+        // unique index refuses the row inside a savepoint, and the person is
+        // told as if they had been second all along; the invitation stays open.
+        let user = match super::transaction(c, |c| super::users::insert(c, &new)) {
+            Ok(user) => user,
+            Err(e) if super::is_unique_violation(&e) => {
+                diesel::update(company_invites::table.find(invite_id))
+                    .set(company_invites::accepted_at.eq(None::<PrimitiveDateTime>))
+                    .execute(c)?;
+                let taken = if super::users::email_taken(c, &invite.email)? {
+                    JoinRefused::EmailTaken
+                } else {
+                    JoinRefused::UsernameTaken
+                };
+                return Ok(Err(taken));
+            }
+            Err(e) => return Err(e),
+        };
         diesel::update(users::table.find(user.id)).set(users::company_role.eq(invite.role)).execute(c)?;
         let detail =
             format!("joined company {} as {} (invitation {invite_id})", invite.company_id, invite.role.as_str());

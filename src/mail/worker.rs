@@ -26,6 +26,8 @@ use crate::realtime::Hub;
 
 /// Longest wait for sends in flight when the app stops (beyond the SMTP timeout).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(40);
+/// How often a worker renews the claims of the batch it is sending.
+const RENEW_EVERY: Duration = Duration::from_secs((mail::LEASE.whole_seconds() / 3) as u64);
 /// Results are written in groups of at most this many rows.
 const RECORD_CHUNK: usize = 64;
 /// Longest error text kept in the outbox.
@@ -137,6 +139,7 @@ async fn deliver_batch(
 ) {
     // Past half the lease no new send starts: the rest go back to the queue
     // before anyone else may claim them.
+    let claimed: Vec<(i64, i32)> = rows.iter().map(|r| (r.id, r.attempts)).collect();
     let lease_half = Duration::from_secs((mail::LEASE.whole_seconds() / 2).max(1) as u64);
     let start_no_later_than = Instant::now() + lease_half;
     // Results are written while the next sends go on: one channel, two halves.
@@ -176,7 +179,25 @@ async fn deliver_batch(
             record(worker, ready).await;
         }
     };
-    tokio::join!(sending, recording);
+    // Claims are renewed while the batch runs, so a send slower than the
+    // lease is not taken over by another worker (a dead worker renews
+    // nothing: its claims come back within a lease).
+    let claims: Vec<(i64, i32)> = claimed;
+    let renewing = async {
+        let mut every = tokio::time::interval(RENEW_EVERY);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let claims = claims.clone();
+            if let Err(e) = worker.db.run(move |c| mail::renew_claims(c, &claims)).await {
+                tracing::warn!(error = %e, "outbox: cannot renew claims; they may be taken over after their lease");
+            }
+        }
+    };
+    tokio::select! {
+        _ = async { tokio::join!(sending, recording) } => {}
+        _ = renewing => {}
+    }
 }
 
 /// Writes results, insisting through a short database outage: a send that is

@@ -310,10 +310,14 @@ pub async fn upload_logo(
 ) -> AppResult<HttpResponse> {
     let mut form =
         crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::image("logo", &state.settings)).await?;
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let problem = match form.take_file("logo") {
         None => Some("Choose a PNG, JPEG or WebP picture.".to_string()),
         Some(upload) => match upload.check() {
-            Err(problem) => Some(problem.message(upload.kind).to_string()),
+            Err(problem) => {
+                status = problem.form_status();
+                Some(problem.message(upload.kind).to_string())
+            }
             Ok(()) => {
                 let stored = upload.persist().await?;
                 let name = stored.name.clone();
@@ -337,7 +341,7 @@ pub async fn upload_logo(
     let company = state.db.run(move |c| companies::find(c, company_id)).await?;
     let form = CompanyForm::from_company(&company);
     render(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         &EditPage {
             page,
             company,

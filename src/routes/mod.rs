@@ -34,7 +34,9 @@ use actix_web::web;
 use crate::error::AppError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    register(&mut Routes::live(cfg));
+    let mut routes = Routes::live(cfg);
+    register(&mut routes);
+    routes.finish();
 }
 
 /// Every route the app serves, as (method, path pattern).

@@ -22,7 +22,7 @@ use crate::domain::{DisplayText, EmploymentType, RemoteMode, Role};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, UploadProblem, UploadSpec};
+use crate::storage::{self, UploadSpec};
 
 pub fn routes(r: &mut Routes) {
     r.get("/profile", own_form)
@@ -332,11 +332,7 @@ pub async fn upload_avatar(
         return refuse(page, subject, StatusCode::UNPROCESSABLE_ENTITY, "Choose a picture to upload.");
     };
     if let Err(problem) = upload.check() {
-        let status = match problem {
-            UploadProblem::Empty => StatusCode::UNPROCESSABLE_ENTITY,
-            UploadProblem::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        };
-        return refuse(page, subject, status, problem.message(upload.kind));
+        return refuse(page, subject, problem.status(), problem.message(upload.kind));
     }
     let (id, work_state) = (user.id, state.clone());
     let replaced = storage::detached(async move {

@@ -61,11 +61,7 @@ pub async fn list(page: Page, user: CurrentUser, state: web::Data<AppState>) -> 
 
 /// Why an upload is refused, with its status and the message for the form.
 pub fn refusal(problem: UploadProblem, upload: &Upload) -> (StatusCode, String) {
-    let status = match problem {
-        UploadProblem::Empty => StatusCode::UNPROCESSABLE_ENTITY,
-        UploadProblem::WrongType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-    };
-    (status, problem.message(upload.kind).to_string())
+    (problem.status(), problem.message(upload.kind).to_string())
 }
 
 pub fn too_large_message(state: &AppState) -> String {

@@ -276,3 +276,170 @@ async fn server_restarted_under_load_keeps_every_acknowledged_write_postgres() {
     restart_under_load(url).await;
     drop_postgres_database(&name);
 }
+
+/// A small tmpfs of its own, mounted for one test and unmounted when
+/// dropped: a disk that can be filled. Mounting needs root, as CI runs;
+/// elsewhere the test says "not run".
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(bytes: u64) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if mounted {
+            return Some(SmallDisk { dir });
+        }
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("CI runs as root: mounting a small tmpfs for the disk-full test must work");
+        }
+        eprintln!("disk full: not run (mounting a small tmpfs needs root)");
+        None
+    }
+
+    /// Fills the disk to the last byte.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut filler = std::fs::File::create(self.dir.path().join("filler")).unwrap();
+        while filler.write_all(&[0u8; 4096]).is_ok() {}
+        let _ = filler.write_all(&[0u8; 1]);
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.dir.path().join("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+    }
+}
+
+/// A full upload disk: a resume, an application with a new resume and a
+/// picture each answer 507 with their form kept, store nothing (no row, no
+/// file), and `/healthz` says so; once there is room, uploads work again.
+async fn a_full_upload_disk_answers_507_and_keeps_the_form(backend: crate::helpers::Backend) {
+    let Some(disk) = SmallDisk::mount(2 * 1024 * 1024) else { return };
+    let uploads = disk.dir.path().join("uploads");
+    let app = crate::smtp::spawn_app(backend, |s| s.upload_dir = uploads.clone()).await;
+    let bob = app.employer("bob", "Acme").await;
+    let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
+    let ann = app.seeker("ann").await;
+    let pdf = || crate::seekers::pdf_part("Ann Lee, Rust developer");
+    std::fs::create_dir_all(uploads.join("tmp")).unwrap();
+    disk.fill();
+
+    let resume = ann.post_multipart("/resumes", |f| f.part("resume", pdf())).await;
+    resume.assert_status(507);
+    assert!(resume.text().contains("no room for files just now"), "{}", resume.text());
+    let applied = crate::seekers::apply_with_file(&ann, job, "My letter, kept", pdf()).await;
+    applied.assert_status(507);
+    assert!(applied.body.contains("My letter, kept"), "the cover letter is kept");
+    let picture =
+        reqwest::multipart::Part::bytes(crate::seekers::png()).file_name("me.png").mime_str("image/png").unwrap();
+    ann.post_multipart("/profile/avatar", |f| f.part("avatar", picture)).await.assert_status(507);
+    assert_eq!((app.count("resumes").await, app.count("applicants").await), (0, 0));
+    let left: Vec<_> = walk(&uploads);
+    assert!(left.is_empty(), "no file of any of them stays: {left:?}");
+    let health = app.client().get("/healthz").await;
+    health.assert_status(200);
+    let body: serde_json::Value = serde_json::from_str(&health.body).unwrap();
+    assert_eq!((body["uploads"].as_str(), body["upload_free_bytes"].as_u64()), (Some("full"), Some(0)), "{body}");
+
+    disk.free();
+    ann.post_multipart("/resumes", |f| f.part("resume", pdf())).await.assert_status(303);
+    crate::seekers::apply_with_file(&ann, job, "My letter", pdf()).await.assert_status(303);
+    let body: serde_json::Value = serde_json::from_str(&app.client().get("/healthz").await.body).unwrap();
+    assert_eq!(body["uploads"], "low", "a 2 MiB disk is low on room: {body}");
+    app.stop().await;
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+crate::each_backend!(a_full_upload_disk_answers_507_and_keeps_the_form);
+
+/// `serve` on a PostgreSQL server that does not answer yet starts anyway:
+/// pages that need the database answer 503 (and `/healthz` says so), and the
+/// migrations run as soon as the database comes up, then pages work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_starts_while_postgres_is_down_and_migrates_when_it_comes_up() {
+    let Some(admin_url) = crate::helpers::postgres_url() else {
+        eprintln!("PostgreSQL: not run (set TEST_POSTGRES_URL to run it)");
+        return;
+    };
+    // An empty database, not the migrated template: the migrations must run.
+    let name = format!("jc_down_{}", uuid::Uuid::new_v4().simple());
+    postgres_admin(&format!("CREATE DATABASE {name}"));
+    postgres_admin(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"));
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    url.set_path(&format!("/{name}"));
+    let dir = tempfile::tempdir().unwrap();
+    let settings = crate::helpers::test_settings(dir.path(), url.to_string());
+    let app = TestApp::start(crate::helpers::Backend::Postgres, settings, Some(name.clone()), dir).await;
+    let visitor = app.client();
+    visitor.get("/jobs").await.assert_status(503);
+    let health = visitor.get("/healthz").await;
+    health.assert_status(503);
+    assert!(health.body.contains("unreachable"), "{}", health.body);
+
+    postgres_admin(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"));
+    wait_for("the app to migrate and serve", || async {
+        (visitor.get("/healthz").await.status.as_u16() == 200).then_some(())
+    })
+    .await;
+    visitor.get("/jobs").await.assert_status(200);
+    let ann = app.seeker("ann").await;
+    ann.get("/applications").await.assert_status(200);
+    app.stop().await;
+}
+
+/// One server per SQLite site: a second `serve` on the same file is refused
+/// with a message naming the running process, and so is `migrate`;
+/// `create-admin` may run beside it. Once the first stops, a server starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_one_sqlite_site_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let settings = crate::helpers::test_settings(dir.path(), url);
+    let first = jobconnect::startup::Application::build(settings.clone()).await.expect("the first server starts");
+    let second = jobconnect::startup::Application::build(settings.clone()).await;
+    let refusal = format!("{:#}", second.err().expect("a second server is refused"));
+    assert!(refusal.contains("is serving the SQLite database"), "{refusal}");
+    assert!(refusal.contains(&format!("process {}", std::process::id())), "names the running process: {refusal}");
+    let migrate = settings.clone();
+    let refusal = tokio::task::spawn_blocking(move || jobconnect::commands::migrate(&migrate)).await.unwrap();
+    assert!(format!("{:#}", refusal.unwrap_err()).contains("before you migrate"));
+    let admin = settings.clone();
+    tokio::task::spawn_blocking(move || {
+        jobconnect::commands::create_admin(
+            &admin,
+            Some("root@example.com".into()),
+            Some("root".into()),
+            Some("a-long-secret-1".into()),
+        )
+    })
+    .await
+    .unwrap()
+    .expect("create-admin runs beside the server");
+    let handle = first.handle();
+    let running = tokio::spawn(first.run_until_stopped());
+    handle.stop(true).await;
+    running.await.unwrap().unwrap();
+    let again = jobconnect::startup::Application::build(settings).await;
+    assert!(again.is_ok(), "the lock goes with the server: {:?}", again.err());
+}

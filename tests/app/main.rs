@@ -15,6 +15,7 @@ mod jobs;
 mod mail;
 mod matrix;
 mod privacy;
+mod races;
 mod realtime;
 mod reports;
 mod screening;

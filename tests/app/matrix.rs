@@ -26,6 +26,10 @@
 //! record's owners last (visitor, other seeker, other employer, viewer,
 //! recruiter, seeker, employer, admin).
 //!
+//! Methods: every GET cell is asked again as HEAD (the same answer, no
+//! body), and every path with PUT, DELETE and OPTIONS (405, `Allow` naming
+//! the methods it takes).
+//!
 //! Odd spellings of every path: each cell is asked again with the path's
 //! first letter percent-encoded (`/%65mployer/team`: the router decodes it,
 //! so the answer must be the cell's own), and each actor the cell refuses
@@ -800,6 +804,14 @@ impl<'a> World<'a> {
                     failures.push(mismatch(row, actor, &encoded, expected, &resp));
                 }
             }
+            // HEAD is GET without the body, for every actor.
+            if row.method == "GET" && row.path != "/ws" {
+                let head = self.client(actor).http.head(self.app.url(&path)).send().await.unwrap();
+                let head = TestClient::read(head).await;
+                if !expected.holds(&head) || !head.body.is_empty() {
+                    failures.push(mismatch(row, actor, &format!("HEAD {path}"), expected, &head));
+                }
+            }
             if expected.permits() {
                 continue;
             }
@@ -994,6 +1006,34 @@ async fn every_route_answers_every_actor_as_the_matrix_says(app: &TestApp) {
     }
     for row in posts {
         world.check_row(row, &mut failures).await;
+    }
+
+    // A method a path does not take: 405, naming those it does (`Allow`).
+    let mut methods: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for row in &rows {
+        methods.entry(row.path.as_str()).or_default().insert(row.method.as_str());
+    }
+    for (pattern, taken) in &methods {
+        let row = rows.iter().find(|r| r.path == *pattern).expect("a row of the path");
+        let (path, _) = world.target(row).await;
+        let mut allow: Vec<&str> = taken.iter().copied().collect();
+        if taken.contains("GET") {
+            allow.push("HEAD");
+        }
+        allow.sort_unstable();
+        for method in [reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::OPTIONS] {
+            let resp =
+                TestClient::read(app.client().http.request(method.clone(), app.url(&path)).send().await.unwrap()).await;
+            let mut said: Vec<&str> =
+                resp.header("allow").split(',').map(str::trim).filter(|m| !m.is_empty()).collect();
+            said.sort_unstable();
+            if resp.status.as_u16() != 405 || said != allow {
+                failures.push(format!(
+                    "{method} {path}: expected 405 with Allow {allow:?}, got {} with {said:?}",
+                    resp.status.as_u16()
+                ));
+            }
+        }
     }
 
     // The socket refuses a page of another site (no or a foreign Origin)

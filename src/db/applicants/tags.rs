@@ -25,7 +25,14 @@ pub enum TagRefused {
 pub fn add(conn: &mut AnyConnection, scope: Scope, ids: &[i64], tag: &Tag) -> QueryResult<Result<usize, TagRefused>> {
     crate::db::transaction(conn, |c| {
         let found = load_all_in_scope(c, scope, ids)?;
-        let carried = of_applicants(c, &found.iter().map(|a| a.id).collect::<Vec<_>>())?;
+        // The limit counts each applicant's tags: lock them first, in id
+        // order (two bulk taggings never wait on each other in a circle).
+        let mut locked: Vec<i64> = found.iter().map(|a| a.id).collect();
+        locked.sort_unstable();
+        for id in &locked {
+            crate::db::lock::take(c, crate::db::lock::Row::Applicant(*id))?;
+        }
+        let carried = of_applicants(c, &locked)?;
         let mut added = 0;
         for applicant in &found {
             let tags = carried.get(&applicant.id).map(Vec::as_slice).unwrap_or_default();

@@ -336,22 +336,15 @@ pub fn status_counts(conn: &mut AnyConnection, company_id: i64) -> QueryResult<S
 
 /// Saves a job for a seeker (saving twice keeps one mark).
 pub fn save(conn: &mut AnyConnection, user_id: i64, job_id: i64) -> QueryResult<()> {
-    super::transaction(conn, |conn| {
-        let exists: bool = diesel::select(diesel::dsl::exists(
-            saved_jobs::table.filter(saved_jobs::user_id.eq(user_id)).filter(saved_jobs::job_id.eq(job_id)),
-        ))
-        .get_result(conn)?;
-        if !exists {
-            diesel::insert_into(saved_jobs::table)
-                .values((
-                    saved_jobs::user_id.eq(user_id),
-                    saved_jobs::job_id.eq(job_id),
-                    saved_jobs::created_at.eq(super::now()),
-                ))
-                .execute(conn)?;
-        }
-        Ok(())
-    })
+    // One statement: a double click saves once, and both clicks succeed.
+    diesel::sql_query(
+        "INSERT INTO saved_jobs (user_id, job_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(user_id)
+    .bind::<diesel::sql_types::BigInt, _>(job_id)
+    .bind::<diesel::sql_types::Timestamp, _>(super::now())
+    .execute(conn)?;
+    Ok(())
 }
 
 pub fn unsave(conn: &mut AnyConnection, user_id: i64, job_id: i64) -> QueryResult<bool> {

@@ -215,14 +215,16 @@ pub async fn create(
     let fields = form.fields(&mut errors);
     let job_id = check_job(&state, &form.job, company.0, &mut errors).await?;
     let upload = multipart.take_file("resume");
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if let Some(upload) = &upload {
         if let Err(problem) = upload.check() {
             errors.add("resume", problem.message(upload.kind));
+            status = problem.form_status();
         }
     }
     let Some(fields) = fields.filter(|_| errors.is_empty()) else {
         // The upload (if any) is dropped here: its temporary file goes with it.
-        return render_new(page, &state, StatusCode::UNPROCESSABLE_ENTITY, company, form, errors).await;
+        return render_new(page, &state, status, company, form, errors).await;
     };
     let stored = match upload {
         Some(upload) => {

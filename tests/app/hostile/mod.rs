@@ -8,7 +8,7 @@
 //! `Handle::block_on`), so a failure prints the minimal failing request.
 //!
 //! For every case:
-//! - the answer is never a 5xx, always one of 200/303/400/403/404/413/415/422/429,
+//! - the answer is never a 5xx, always one of 200/303/400/403/404/405/413/415/422/429,
 //!   and a redirect never leaves the site;
 //! - an HTML answer carries no unescaped markup from the input (no raw
 //!   `<script>alert(1)</script>` or `<img src=x onerror=…>`, no event-handler
