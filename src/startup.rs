@@ -28,6 +28,8 @@ pub struct Application {
     /// On SQLite: this process serves the site alone until it stops
     /// (`db::site_lock`).
     site_lock: Option<SiteLock>,
+    /// The listening socket, to see the connections not yet accepted.
+    listener: TcpListener,
 }
 
 impl Application {
@@ -101,6 +103,7 @@ impl Application {
             None => TcpListener::bind(&settings.bind).with_context(|| format!("cannot listen on {}", settings.bind))?,
         };
         let site_lock = SiteLock::take(&settings.database_url, "start another")?;
+        let probe = listener.try_clone()?;
         let port = listener.local_addr()?.port();
         if settings.base_url.is_empty() {
             settings.base_url = format!("http://127.0.0.1:{port}");
@@ -135,22 +138,92 @@ impl Application {
         })
         .workers(settings.workers.max(1))
         .shutdown_timeout(10)
+        // SIGTERM and SIGINT are ours (`run_until_stopped`): the connections
+        // already waiting to be accepted are answered before the socket closes.
+        .disable_signals()
         .listen(listener)?
         .run();
         tracing::info!(port, base_url = %settings.base_url, "JobConnect is listening");
-        Ok(Application { port, server, state, site_lock })
+        Ok(Application { port, server, state, site_lock, listener: probe })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes the requests in flight.
+    /// Serves until SIGINT/SIGTERM (or its handle's `stop`), then finishes
+    /// the requests in flight. On a signal it first accepts every connection
+    /// the kernel already queued, so none of them is reset when the listening
+    /// socket closes (a restart with socket activation keeps even new ones).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
+        let Application { server, state, site_lock, listener, .. } = self;
+        let handle = server.handle();
+        let mut server = server;
+        let signalled = async {
+            stop_signal().await;
+            drain_backlog(&listener).await;
+            tracing::info!("stopping: answering the requests in flight");
+            // Sends the command now; the server below finishes the work.
+            drop(handle.stop(true));
+        };
+        let served = tokio::select! {
+            served = &mut server => served,
+            () = signalled => server.await,
+        };
         // After the last request: the e-mails in flight finish, the rest stay queued.
-        self.state.outbox.shutdown().await;
-        drop(self.site_lock);
+        state.outbox.shutdown().await;
+        drop(site_lock);
         served
     }
+}
+
+/// SIGTERM or SIGINT.
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
+
+/// Waits (at most 2 s) until the kernel holds no connection that the server
+/// has not accepted yet, and the accepted ones have had a moment to reach a
+/// worker and be read (a connection still on its way from the accept thread
+/// to a worker when the stop comes is closed unanswered).
+async fn drain_backlog(listener: &TcpListener) {
+    use std::time::Duration;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        while waiting_connections(listener) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        if waiting_connections(listener) == 0 || tokio::time::Instant::now() >= deadline {
+            return;
+        }
+    }
+}
+
+/// Connections in the listening socket's accept queue (Linux reports it as
+/// `tcpi_unacked` of a listening socket).
+fn waiting_connections(listener: &TcpListener) -> u32 {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a zeroed tcp_info and its size, filled in by the kernel.
+    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    let got = unsafe {
+        libc::getsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut info as *mut libc::tcp_info).cast(),
+            &mut len,
+        )
+    };
+    if got == 0 { info.tcpi_unacked } else { 0 }
 }

@@ -73,9 +73,14 @@ impl ServerProcess {
     }
 
     /// SIGTERM, then wait for a graceful exit.
-    async fn terminate(mut self) {
+    async fn terminate(self) {
         let pid = self.child.id().to_string();
         assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        self.terminate_after_signal().await;
+    }
+
+    /// Waits for a graceful exit after a signal already sent.
+    async fn terminate_after_signal(mut self) {
         let status = wait_for("the server to exit", || {
             let status = self.child.try_wait().unwrap();
             async move { status }
@@ -442,4 +447,38 @@ async fn a_second_server_on_one_sqlite_site_is_refused() {
     running.await.unwrap().unwrap();
     let again = jobconnect::startup::Application::build(settings).await;
     assert!(again.is_ok(), "the lock goes with the server: {:?}", again.err());
+}
+
+/// SIGTERM while connections wait in the kernel's queue (the server was
+/// paused with SIGSTOP while they arrived): each of them is answered before
+/// the listening socket closes, none is reset. The server holds the only
+/// copy of its socket here, as with `BIND` (with socket activation the
+/// manager's copy would keep them for the next server anyway).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_answers_the_connections_already_waiting() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let socket = ReservedPort::new();
+    let port = socket.port;
+    let server = ServerProcess::start(&url, dir.path(), &socket).await;
+    drop(socket);
+    let pid = server.child.id() as i32;
+    // SAFETY: signals to the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+    let mut waiting = Vec::new();
+    for _ in 0..20 {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await.unwrap();
+        waiting.push(stream);
+    }
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
+    for (n, mut stream) in waiting.into_iter().enumerate() {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(crate::helpers::deadline(), stream.read_to_end(&mut answer)).await;
+        let head = String::from_utf8_lossy(&answer[..answer.len().min(12)]).to_string();
+        assert!(matches!(read, Ok(Ok(_))) && head == "HTTP/1.1 200", "connection {n}: {read:?}, {head:?}");
+    }
+    server.terminate_after_signal().await;
 }
