@@ -202,13 +202,15 @@ pub struct StageChanged {
 notice!(StageChanged, StageChangedText, StageChangedHtml, "email/stage_changed.txt", "email/stage_changed.html");
 
 /// The application moved to `stage`: tells the seeker (only applications made
-/// on the portal have one; candidates added by hand get nothing). Returns the
-/// outbox id, or None when no e-mail was due.
+/// on the portal have one; candidates added by hand get nothing), naming the
+/// stage's category only, never a step or a reason, and writes it on the
+/// timeline. Returns the outbox id, or None when no e-mail was due.
 pub fn stage_changed(
     c: &mut AnyConnection,
     settings: &Settings,
     applicant_id: i64,
     stage: Stage,
+    actor_id: i64,
 ) -> QueryResult<Option<i64>> {
     let applicant = crate::db::applicants::find(c, applicant_id)?;
     let Some(seeker) = seeker_of(c, &applicant)? else { return Ok(None) };
@@ -217,7 +219,7 @@ pub fn stage_changed(
         job: job_title(c, &applicant)?,
         company: company_name(c, applicant.company_id)?,
         stage,
-        link: format!("{}/applications", site(settings).base_url),
+        link: format!("{}/applications/{}", site(settings).base_url, applicant.id),
     };
     let subject = match stage {
         Stage::Rejected => format!("Your application for {} at {}", m.job, m.company),
@@ -225,7 +227,9 @@ pub fn stage_changed(
     };
     let text = StageChangedText { m: &m }.render();
     let html = StageChangedHtml { m: &m, site: site(settings) }.render();
-    queue(c, &seeker.email, seeker.name(), &subject, text, html, Concerns::WrittenTo(applicant.id)).map(Some)
+    let outbox_id = queue(c, &seeker.email, seeker.name(), &subject, text, html, Concerns::WrittenTo(applicant.id))?;
+    crate::db::applicants::record_event(c, applicant.id, Some(actor_id), "email", &subject, Some(outbox_id))?;
+    Ok(Some(outbox_id))
 }
 
 // ---- job closed -------------------------------------------------------------

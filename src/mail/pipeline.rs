@@ -1,18 +1,21 @@
 //! A stage move and the e-mail that goes with it: the template the company
-//! set for the stage, or the one chosen for this move, written to each
-//! applicant moved, in the move's transaction (all or nothing).
+//! set for the stage (or, without one, the portal's own kind note to
+//! seekers who applied here), or the one chosen for this move, written to
+//! each applicant moved, in the move's transaction (all or nothing).
 
 use diesel::prelude::*;
 
 use super::compose;
 use crate::db::applicants::{self as crm, Changed, Place, Scope};
 use crate::db::mail::{self as outbox, templates};
-use crate::domain::{Email, RejectionReason};
+use crate::config::Settings;
+use crate::domain::{Email, RejectionReason, Stage};
 
 /// Which e-mail a move sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Letter {
-    /// The company's template for the stage, if it set one.
+    /// The company's template for the stage; without one, the portal's
+    /// note to each seeker who applied on the portal.
     ForStage,
     /// None this time.
     Nothing,
@@ -55,6 +58,7 @@ pub fn move_to_stage(
     actor_id: i64,
     reply_to: &str,
     letter: Letter,
+    settings: &Settings,
 ) -> QueryResult<Result<Moved, NotTheirTemplate>> {
     crate::db::transaction(c, |c| {
         let chosen = match letter {
@@ -79,7 +83,15 @@ pub fn move_to_stage(
                 (Letter::ForStage, _) => templates::for_stage(c, company, to.stage)?,
                 _ => None,
             };
-            let Some(t) = template else { continue };
+            let Some(t) = template else {
+                if letter == Letter::ForStage && to.stage != Stage::Applied {
+                    for r in recipients.iter().filter(|r| r.company_id == company) {
+                        let told = super::notices::stage_changed(c, settings, r.id, to.stage, actor_id)?;
+                        emailed += usize::from(told.is_some());
+                    }
+                }
+                continue;
+            };
             let to: Vec<_> = recipients
                 .iter()
                 .filter(|r| r.company_id == company && Email::parse(&r.email).is_ok())

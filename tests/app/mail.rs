@@ -264,7 +264,7 @@ async fn system_emails_arrive(backend: Backend) {
         .run(move |c: &mut AnyConnection| {
             db::transaction(c, |c| {
                 let mut ids = notices::application_received(c, &settings, applicant)?;
-                ids.extend(notices::stage_changed(c, &settings, applicant, Stage::Interview)?);
+                ids.extend(notices::stage_changed(c, &settings, applicant, Stage::Interview, bob_id)?);
                 let message: i64 = diesel::insert_into(messages::table)
                     .values((
                         messages::applicant_id.eq(applicant),
@@ -303,7 +303,7 @@ async fn system_emails_arrive(backend: Backend) {
     // A candidate added by hand has no account: no stage e-mail.
     let manual = app.insert_applicant(company, Some(job), "Manual Mo", None).await;
     let settings = app.settings.clone();
-    let none = app.db.run(move |c| notices::stage_changed(c, &settings, manual, Stage::Offer)).await.unwrap();
+    let none = app.db.run(move |c| notices::stage_changed(c, &settings, manual, Stage::Offer, bob_id)).await.unwrap();
     assert_eq!(none, None);
     app.stop().await;
 }
@@ -403,7 +403,7 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     let (polite, theirs) = (id_of("Polite no").await.unwrap().to_string(), id_of("Theirs").await.unwrap().to_string());
 
     // One applicant moved to Interview: the stage's template, placeholders filled, on the timeline.
-    bob.post_form(&format!("/applicants/{ann}/stage"), &[("stage", "interview")]).await.assert_status(303);
+    bob.post_form(&format!("/applicants/{ann}/stage"), &[("stage", "interview"), ("tell", "yes")]).await.assert_status(303);
     let mails = smtp.wait_for_messages(1).await;
     assert_eq!((mails[0].rcpt_to(), mails[0].subject()), ("ann@example.com", "Interview for Rust Engineer"));
     assert!(mails[0].text.contains("Hello Ann, let us talk about Rust Engineer."), "{}", mails[0].text);
@@ -423,10 +423,11 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     // Rejecting a selection with a template: the reason page keeps the choice.
     let (carl_id, dora_id) = (carl.to_string(), dora.to_string());
     let mut reject = vec![("ids", carl_id.as_str()), ("ids", dora_id.as_str()), ("action", "stage")];
-    reject.extend([("stage", "rejected"), ("template", polite.as_str()), ("next", "/applicants")]);
+    reject.extend([("stage", "rejected"), ("template", polite.as_str()), ("tell", "yes"), ("next", "/applicants")]);
     let asked = bob.post_form("/applicants/bulk", &reject).await;
     asked.assert_status(422);
     assert!(asked.body.contains(&format!("name=\"template\" value=\"{polite}\"")), "{}", asked.body);
+    assert!(asked.body.contains(r#"name="tell" value="yes""#), "the reason page keeps the tick");
     reject.push(("reason", "experience"));
     let done = bob.post_form("/applicants/bulk", &reject).await;
     done.assert_status(303);
@@ -450,12 +451,77 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     assert_eq!(app.applicant(carl).await.unwrap().stage, Stage::Interview);
     // Another company's template, or no number: refused, nobody moves.
     for bad in [theirs.as_str(), "polite"] {
-        let stray = [("ids", dora_id.as_str()), ("action", "stage"), ("stage", "offer"), ("template", bad)];
+        let stray = [("ids", dora_id.as_str()), ("action", "stage"), ("stage", "offer"), ("template", bad), ("tell", "yes")];
         let resp = bob.post_form("/applicants/bulk", &stray).await;
         resp.assert_status(422);
         assert_eq!(app.applicant(dora).await.unwrap().stage, Stage::Rejected, "{bad}");
     }
     assert_eq!(outbox_rows(&app).await.len(), 3, "nothing more queued");
+    app.stop().await;
+}
+
+/// Every move to another stage tells a seeker who applied on the portal, in
+/// kind words naming the stage only: the company's template for the stage
+/// where it set one (one e-mail, not two), the portal's note otherwise, none
+/// when "Tell the candidate" is unticked or the candidate was added by hand.
+async fn a_move_tells_the_seeker_unless_unticked(backend: Backend) {
+    let (app, smtp) = app_with_smtp(backend).await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    let job = app.open_job(company, "Rust Engineer").await;
+    let ann = app.seeker("ann").await;
+    let applicant = app.insert_applicant(company, Some(job), "Ann Lee", Some(ann.id)).await;
+    let by_hand = app.insert_applicant(company, Some(job), "Hal Hand", None).await;
+    let template = [("name", "Reviewing"), ("subject", "We are reading, {{name}}"), ("body", "Soon."), ("auto_stage", "screening")];
+    bob.post_form("/email-templates/new", &template).await.assert_status(303);
+    let page = bob.get(&format!("/applicants/{applicant}")).await;
+    assert_eq!(page.select(r#"input[type="checkbox"][name="tell"][checked]"#).len(), 1, "ticked by default");
+    let move_to = |stage: &'static str, tell: bool| {
+        let mut form = vec![("stage", stage), ("reason", "experience")];
+        if tell {
+            form.push(("tell", "yes"));
+        }
+        form
+    };
+    let path = format!("/applicants/{applicant}/stage");
+
+    bob.post_form(&path, &move_to("screening", true)).await.assert_status(303);
+    let mails = smtp.wait_for_messages(1).await;
+    // The company's own letter goes where the application says; the portal's to the account.
+    assert_eq!((mails[0].rcpt_to(), mails[0].subject()), ("ann.lee@example.com", "We are reading, Ann Lee"));
+
+    bob.post_form(&path, &move_to("interview", true)).await.assert_status(303);
+    assert!(bob.get(&format!("/applicants/{applicant}")).await.text().contains("The candidate is told by e-mail."));
+    let mails = smtp.wait_for_messages(2).await;
+    assert_eq!(mails[1].subject(), "Your application for Rust Engineer: Interview");
+    assert!(mails[1].text.contains("would like to interview you"), "{}", mails[1].text);
+    assert!(mails[1].text.contains(&format!("/applications/{applicant}")), "links the application");
+
+    bob.post_form(&path, &move_to("offer", false)).await.assert_status(303);
+    assert_eq!(app.applicant(applicant).await.unwrap().stage, Stage::Offer);
+    let hand = format!("/applicants/{by_hand}/stage");
+    bob.post_form(&hand, &move_to("interview", true)).await.assert_status(303);
+
+    bob.post_form(&path, &move_to("rejected", true)).await.assert_status(303);
+    let mails = smtp.wait_for_messages(3).await;
+    assert_eq!(mails[2].subject(), "Your application for Rust Engineer at Acme");
+    let text = &mails[2].text;
+    assert!(text.contains("decided not to move forward") && text.contains("every success"), "{text}");
+    for internal in ["experience", "Experience", "Rejected"] {
+        assert!(!text.contains(internal), "the reason and the stage's name stay inside: {text}");
+    }
+    assert_eq!(outbox_rows(&app).await.len(), 3, "one e-mail per move told, none unticked or by hand");
+    let emailed = app
+        .db
+        .run(move |c| {
+            applicant_events::table
+                .filter(applicant_events::applicant_id.eq(applicant).and(applicant_events::kind.eq("email")))
+                .count()
+                .get_result::<i64>(c)
+        })
+        .await
+        .unwrap();
+    assert_eq!(emailed, 3, "each e-mail is on the timeline");
     app.stop().await;
 }
 
@@ -1098,6 +1164,7 @@ each_backend!(
     selection_writes_to_each_applicant_of_the_company_only,
     system_emails_arrive,
     applying_emails_the_seeker_and_each_employer,
+    a_move_tells_the_seeker_unless_unticked,
     smtp_down_email_waits_then_is_delivered_once,
     two_instances_send_every_row_exactly_once,
     password_reset_link_works_once_and_ends_other_sessions,

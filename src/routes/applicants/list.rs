@@ -133,6 +133,11 @@ impl ListPage {
         ApplicantSort::ALL
     }
 
+    /// "Tell them" is ticked on a fresh page, and as left when the form comes back.
+    fn tells(&self) -> bool {
+        self.errors.is_empty() || !self.bulk.tell.is_empty()
+    }
+
     fn id_selected(&self, raw: &str, id: &i64) -> bool {
         raw.trim() == id.to_string()
     }
@@ -259,8 +264,10 @@ pub struct BulkForm {
     /// Required for the rejected stage (`RejectionReason`).
     pub reason: String,
     /// With a stage move: one of the company's e-mail templates, sent to
-    /// each applicant moved (empty: none).
+    /// each applicant moved (empty: the stage's own; `none`: none).
     pub template: String,
+    /// With a stage move: "Tell the candidates" ticked (otherwise no e-mail).
+    pub tell: String,
     pub assignee: String,
     pub tag: String,
     /// The list page to return to (with its filters).
@@ -353,21 +360,23 @@ async fn move_stage(
     let Some(letter) = Letter::parse(&form.template) else {
         return Ok(refused("template", "Choose one of your company's templates."));
     };
+    let letter = if form.tell.is_empty() { Letter::Nothing } else { letter };
     let Ok(reason) = super::reject::reason_for(place.stage, &form.reason) else {
         let mut hidden: Vec<(String, String)> = vec![
             ("action".into(), "stage".into()),
             ("stage".into(), form.stage.trim().into()),
             ("template".into(), form.template.trim().into()),
+            ("tell".into(), form.tell.clone()),
             ("next".into(), next.to_string()),
         ];
         hidden.extend(form.ids.iter().map(|id| ("ids".to_string(), id.to_string())));
         return Ok(Outcome::AskReason(hidden));
     };
-    let (ids, actor, reply_to) = (form.ids.clone(), user.id, user.email.clone());
+    let (ids, actor, reply_to, settings) = (form.ids.clone(), user.id, user.email.clone(), state.settings.clone());
     let label = place.label().to_string();
     let moved = state
         .db
-        .run(move |c| pipeline::move_to_stage(c, scope, &ids, &place, reason, actor, &reply_to, letter))
+        .run(move |c| pipeline::move_to_stage(c, scope, &ids, &place, reason, actor, &reply_to, letter, &settings))
         .await?;
     let Ok(Moved { changed, emailed }) = moved else {
         return Ok(refused("template", "Choose one of the templates of these applicants' company."));

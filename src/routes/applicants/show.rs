@@ -291,6 +291,8 @@ pub struct StageForm {
     pub stage: String,
     /// Required for the rejected stage (`RejectionReason`).
     pub reason: String,
+    /// "Tell the candidate" ticked: the stage's e-mail goes out.
+    pub tell: String,
     pub next: String,
 }
 
@@ -314,16 +316,20 @@ pub async fn stage(
         return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
     let Ok(reason) = reject::reason_for(place.stage, &form.reason) else {
-        let hidden =
-            vec![("stage".to_string(), form.stage.trim().to_string()), ("next".to_string(), form.next.clone())];
+        let hidden = vec![
+            ("stage".to_string(), form.stage.trim().to_string()),
+            ("tell".to_string(), form.tell.clone()),
+            ("next".to_string(), form.next.clone()),
+        ];
         let (action, back) = (format!("/applicants/{id}/stage"), back_to(id, &form.next));
         return reject::ask(page, &state, scope, vec![id], action, hidden, &form.reason, back).await;
     };
     let label = place.label().to_string();
-    let (actor, reply_to) = (user.id, user.email.clone());
+    let (actor, reply_to, settings) = (user.id, user.email.clone(), state.settings.clone());
+    let letter = if form.tell.is_empty() { Letter::Nothing } else { Letter::ForStage };
     let moved = state
         .db
-        .run(move |c| pipeline::move_to_stage(c, scope, &[id], &place, reason, actor, &reply_to, Letter::ForStage))
+        .run(move |c| pipeline::move_to_stage(c, scope, &[id], &place, reason, actor, &reply_to, letter, &settings))
         .await?
         .map_err(|_| AppError::NotFound)?;
     state.hub.poke(&moved.changed.notified);
@@ -331,7 +337,7 @@ pub async fn stage(
         state.outbox.wake();
     }
     if moved.changed.count > 0 {
-        let sent = if moved.emailed > 0 { " The stage's e-mail is on its way." } else { "" };
+        let sent = if moved.emailed > 0 { " The candidate is told by e-mail." } else { "" };
         TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {label}.{sent}"));
     }
     Ok(see_other(&back_to(id, &form.next)))

@@ -75,10 +75,12 @@ pub(super) async fn company_steps_name_the_pipeline(app: &TestApp) {
     .await
     .assert_status(303);
     let to = |id: i64| format!("step-{id}");
-    bob.post_form(&format!("/applicants/{portal}/stage"), &[("stage", &to(phone))]).await.assert_status(303);
+    let (phone_step, take_home_step) = (to(phone), to(take_home));
+    let told = [("stage", phone_step.as_str()), ("tell", "yes")];
+    bob.post_form(&format!("/applicants/{portal}/stage"), &told).await.assert_status(303);
     let moved = app.applicant(portal).await.unwrap();
     assert_eq!((moved.stage, moved.step_id), (Stage::Screening, Some(phone)));
-    bob.post_form(&format!("/applicants/{portal}/stage"), &[("stage", &to(take_home))]).await.assert_status(303);
+    bob.post_form(&format!("/applicants/{portal}/stage"), &[("stage", take_home_step.as_str()), ("tell", "yes")]).await.assert_status(303);
     let timeline: Vec<String> = events(app, portal).await.into_iter().filter(|e| e.0 == "stage").map(|e| e.1).collect();
     assert_eq!(timeline, ["Applied → Phone screen", "Phone screen → Take-home task"]);
     let told = notifications_of(app, sam.id).await;
