@@ -27,6 +27,7 @@ use crate::config::Settings;
 use crate::db::limits::{self, Limited};
 use crate::db::messages::{self, MessageView, Participant, Scope, Thread};
 use crate::db::notifications::{self, NewNotification};
+use crate::db::applicants::SeekerApplication;
 use crate::db::{self, AnyConnection, applicants};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
@@ -107,11 +108,12 @@ impl ThreadPage {
     }
 
     fn back_link(&self) -> String {
-        if self.seeker_side { "/applications".into() } else { format!("/applicants/{}", self.thread.applicant_id) }
+        let area = if self.seeker_side { "applications" } else { "applicants" };
+        format!("/{area}/{}", self.thread.applicant_id)
     }
 
     fn back_label(&self) -> &'static str {
-        if self.seeker_side { "My applications" } else { "Applicant" }
+        if self.seeker_side { "Your application" } else { "Applicant" }
     }
 
     fn ours(&self, m: &MessageView) -> bool {
@@ -388,9 +390,14 @@ struct InboxRow {
 struct InboxPage {
     page: Page,
     rows: Vec<InboxRow>,
+    /// A seeker's applications with no conversation yet (first page only).
+    quiet: Vec<SeekerApplication>,
     number: i64,
     has_next: bool,
 }
+
+/// Applications offered to start a conversation from, at most.
+const QUIET_SHOWN: i64 = 20;
 
 async fn inbox(
     page: Page,
@@ -407,6 +414,12 @@ async fn inbox(
         None => (Vec::new(), false),
     };
     let seeker_side = scope.is_some_and(|s| s.is_seeker());
+    let seeker_id = user.id;
+    let quiet = if seeker_side && number == 1 {
+        state.db.run(move |c| applicants::without_thread(c, seeker_id, QUIET_SHOWN)).await?
+    } else {
+        Vec::new()
+    };
     let rows = entries
         .into_iter()
         .map(|e| {
@@ -427,7 +440,7 @@ async fn inbox(
             }
         })
         .collect();
-    render(StatusCode::OK, &InboxPage { page, rows, number, has_next })
+    render(StatusCode::OK, &InboxPage { page, rows, quiet, number, has_next })
 }
 
 #[cfg(test)]

@@ -448,6 +448,13 @@ impl Resp {
             .collect()
     }
 
+    /// The values of an attribute on the elements matching a selector (decoded).
+    pub fn select_attr(&self, selector: &str, attr: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(&self.body);
+        let sel = scraper::Selector::parse(selector).expect("a valid selector");
+        doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+    }
+
     pub fn assert_status(&self, expected: u16) -> &Self {
         assert_eq!(self.status.as_u16(), expected, "unexpected status; body:\n{}", truncate(&self.body));
         self

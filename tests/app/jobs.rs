@@ -9,13 +9,6 @@ fn titles(resp: &Resp) -> Vec<String> {
     resp.select(".job-card-title")
 }
 
-/// The values of an attribute on the elements matching a selector (decoded).
-fn attrs(resp: &Resp, selector: &str, attr: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(&resp.body);
-    let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
-}
-
 fn has_title(resp: &Resp, title: &str) -> bool {
     titles(resp).iter().any(|t| t == title)
 }
@@ -172,7 +165,7 @@ async fn pagination_edges_answer_cleanly(app: &TestApp) {
     // Page links keep the search.
     let searched = client.get("/jobs?q=welder&type=full_time").await;
     assert_eq!(
-        attrs(&searched, r#"a[rel="next"]"#, "href"),
+        searched.select_attr(r#"a[rel="next"]"#, "href"),
         ["/jobs?q=welder&type=full_time&page=2"],
         "next keeps filters"
     );
@@ -203,9 +196,9 @@ async fn drafts_are_hidden_from_everyone_but_their_company_and_closed_jobs_take_
         assert!(page.text().contains("No longer accepting applications"), "{}", page.text());
         assert!(page.text().contains("Old Closed"));
         assert_eq!(page.header("x-robots-tag"), "noindex");
-        assert_eq!(attrs(&page, r#"meta[name="robots"]"#, "content"), ["noindex"]);
+        assert_eq!(page.select_attr(r#"meta[name="robots"]"#, "content"), ["noindex"]);
         assert!(!page.body.contains("application/ld+json"), "no JSON-LD for a closed job");
-        assert!(attrs(&page, "a", "href").iter().all(|h| !h.ends_with("/apply")), "no Apply link");
+        assert!(page.select_attr("a", "href").iter().all(|h| !h.ends_with("/apply")), "no Apply link");
         assert!(page.select("form[action$='/save']").is_empty(), "no Save button");
         client.get(&format!("/jobs/{open}")).await.assert_status(200);
         let company = client.get(&format!("/companies/{acme}")).await;
@@ -493,7 +486,7 @@ async fn pay_range_is_required_where_the_company_rule_demands_it(app: &TestApp) 
         [("name", "Acme"), ("website", ""), ("description", ""), ("location", "Berlin"), ("pay_rule", rule)]
     };
     let form = bob.get("/employer/company").await;
-    assert_eq!(attrs(&form, "select#pay_rule option[selected]", "value"), ["none"]);
+    assert_eq!(form.select_attr("select#pay_rule option[selected]", "value"), ["none"]);
     bob.post_form("/employer/company", &profile("atlantis")).await.assert_status(422);
     bob.post_form("/employer/company", &profile("eu")).await.assert_status(303);
     let form = bob.get("/employer/jobs/new").await;

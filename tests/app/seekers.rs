@@ -696,6 +696,18 @@ async fn my_applications_list_and_detail(app: &TestApp) {
     assert!(text.contains("Acme letter") && text.contains("My CV.pdf"));
     assert!(text.contains("You applied") && text.contains("Moved to Interview"), "{text}");
     assert!(!text.contains("secret"), "the company's notes are not shown");
+    // From the application: its thread and the job ad.
+    let links = detail.select_attr("a.button", "href");
+    assert!(links.contains(&format!("/applications/{acme_app}/messages")), "{links:?}");
+    assert!(links.contains(&format!("/jobs/{job}")), "{links:?}");
+    // /messages offers to start a conversation from each application until one starts.
+    let starts = |page: Resp| page.select_attr(".inbox-start a", "href");
+    let offered = starts(ann.get("/messages").await);
+    assert_eq!(offered, [format!("/applications/{globex_app}/messages"), format!("/applications/{acme_app}/messages")]);
+    let thread = format!("/applications/{acme_app}/messages");
+    ann.post_form(&thread, &[("body", "When can we talk?")]).await.assert_status(303);
+    assert_eq!(starts(ann.get("/messages").await), [format!("/applications/{globex_app}/messages")]);
+    assert!(starts(bob.get("/messages").await).is_empty(), "employers start from the applicant");
 
     let ben = app.seeker("ben").await;
     ben.get(&format!("/applications/{acme_app}")).await.assert_status(404);

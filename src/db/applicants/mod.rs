@@ -32,7 +32,7 @@ pub use pipeline::{
 };
 pub use seeker::{
     SeekerApplication, SeekerEvent, SeekerStep, active_employer_ids, application_to_job, find_for_seeker,
-    history_for_seeker, job_accepts_applications, list_for_seeker, withdraw,
+    history_for_seeker, job_accepts_applications, list_for_seeker, withdraw, without_thread,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

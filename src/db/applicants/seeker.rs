@@ -56,6 +56,23 @@ pub fn list_for_seeker(
     Ok((rows, total))
 }
 
+/// The seeker's newest applications, not withdrawn, with no message yet:
+/// where a conversation can start.
+pub fn without_thread(conn: &mut AnyConnection, seeker_id: i64, limit: i64) -> QueryResult<Vec<SeekerApplication>> {
+    use crate::db::schema::messages;
+    let talked = messages::table.select(messages::applicant_id).filter(messages::seeker_id.eq(seeker_id));
+    applicants::table
+        .inner_join(companies::table)
+        .left_join(jobs::table)
+        .filter(applicants::seeker_id.eq(seeker_id))
+        .filter(applicants::withdrawn_at.is_null())
+        .filter(applicants::id.ne_all(talked))
+        .order((applicants::created_at.desc(), applicants::id.desc()))
+        .limit(limit)
+        .select(SeekerApplication::as_select())
+        .load(conn)
+}
+
 /// The seeker's own application (None for anyone else's).
 pub fn find_for_seeker(conn: &mut AnyConnection, id: i64, seeker_id: i64) -> QueryResult<Option<SeekerApplication>> {
     applicants::table
