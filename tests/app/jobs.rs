@@ -296,9 +296,20 @@ async fn employer_posts_previews_publishes_closes_and_reopens(app: &TestApp) {
     assert!(row.contains("Open"), "{row}");
     assert!(list.body.contains(&format!(r#"href="/applicants?job={id}">1</a>"#)), "one applicant, linked to the CRM");
 
+    // Close asks first: the list links a page that says what happens, then the form closes.
+    let ask = list.select_attr(&format!(r#"a[href^="/employer/jobs/{id}/close"]"#), "href");
+    assert_eq!(ask.len(), 1, "a link, not a one-click form");
+    assert!(list.select(&format!(r#"form[action="/employer/jobs/{id}/close"]"#)).is_empty());
+    let confirm = bob.get(&ask[0]).await;
+    confirm.assert_status(200);
+    assert!(confirm.text().contains("1 applicant is still in the running."), "{}", confirm.text());
+    assert_eq!(confirm.select_attr(r#"input[name="next"]"#, "value"), ["/employer/jobs?page=1"]);
+    assert_eq!(app.job_status(id).await, "open", "asking changes nothing");
     bob.post_form(&format!("/employer/jobs/{id}/close"), &[]).await.assert_status(303);
     assert_eq!(app.job_status(id).await, "closed");
     assert!(!has_title(&app.client().get("/jobs").await, "Senior Rust Developer"));
+    let asked_again = bob.get(&ask[0]).await;
+    assert_eq!(asked_again.location(), format!("/employer/jobs/{id}/preview"), "a closed job is not asked about");
     bob.post_form(&format!("/employer/jobs/{id}/reopen"), &[]).await.assert_status(303);
     assert_eq!(app.job_status(id).await, "open");
     assert!(has_title(&app.client().get("/jobs").await, "Senior Rust Developer"));

@@ -179,6 +179,7 @@ POST     /employer/jobs/{id}/edit         job*            form       login   404
 GET      /employer/jobs/{id}/preview      draft           -          login   404    404          200      404            404    200       200
 GET      /employer/jobs/{id}/preview      other_job       -          login   404    404          404      200            404    404       404
 POST     /employer/jobs/{id}/publish      draft*          form       login   404    404          303      404            404    303       404
+GET      /employer/jobs/{id}/close        job             -          login   404    404          200      404            404    200       404
 POST     /employer/jobs/{id}/close        job*            form       login   404    404          303      404            404    303       404
 POST     /employer/jobs/{id}/reopen       closed*         form       login   404    404          303      404            404    303       404
 

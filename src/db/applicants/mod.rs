@@ -122,6 +122,16 @@ pub fn open_of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Vec<App
         .load(conn)
 }
 
+/// How many applicants of a job are still in the running (see `open_of_job`).
+pub fn count_open_of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<i64> {
+    applicants::table
+        .filter(applicants::job_id.eq(job_id))
+        .filter(applicants::status.eq(ApplicantStatus::Open).and(applicants::withdrawn_at.is_null()))
+        .filter(applicants::merged_into.is_null())
+        .count()
+        .get_result(conn)
+}
+
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Applicant> {
     applicants::table.find(id).select(Applicant::as_select()).first(conn)
 }

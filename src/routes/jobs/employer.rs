@@ -60,6 +60,11 @@ impl ListPage {
         if status.is_empty() { "/employer/jobs".into() } else { format!("/employer/jobs?status={status}") }
     }
 
+    /// This page of the list, for a button to return to.
+    fn return_url(&self) -> String {
+        self.page_url(self.page_no)
+    }
+
     fn page_url(&self, n: i64) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         if !self.filter.is_empty() {
@@ -367,6 +372,43 @@ pub async fn publish(
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> AppResult<HttpResponse> {
     change(req, user, state, path, form, JobStatus::Open, "Published: the job is live on JobConnect.").await
+}
+
+#[derive(Template)]
+#[template(path = "jobs/close.html")]
+struct ClosePage {
+    page: Page,
+    job: Job,
+    /// Applicants still in the running, who may be told.
+    open_applicants: i64,
+    /// Where Cancel (and the close) returns to.
+    back: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BackQuery {
+    next: String,
+}
+
+/// Asks before closing a live job: it stops taking applications at once.
+pub async fn close_form(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<BackQuery>,
+) -> AppResult<HttpResponse> {
+    // A viewer may not close it: no page asks them to.
+    if !user.changes_company_work() {
+        return Err(AppError::NotFound);
+    }
+    let (job, open_applicants) = super::managed_with(&state, &user, &path, db::applicants::count_open_of_job).await?;
+    if job.status != JobStatus::Open {
+        return Ok(see_other(&format!("/employer/jobs/{}/preview", job.id)));
+    }
+    let back = safe_next(Some(&query.next)).unwrap_or_else(|| "/employer/jobs".into());
+    render(StatusCode::OK, &ClosePage { page, job, open_applicants, back })
 }
 
 pub async fn close(

@@ -55,6 +55,7 @@ pub fn routes(r: &mut Routes) {
         .post("/employer/jobs/{id}/edit", employer::update)
         .get("/employer/jobs/{id}/preview", employer::preview)
         .post("/employer/jobs/{id}/publish", employer::publish)
+        .get("/employer/jobs/{id}/close", employer::close_form)
         .post("/employer/jobs/{id}/close", employer::close)
         .post("/employer/jobs/{id}/reopen", employer::reopen)
         .get("/employer/jobs/{id}/scorecard", scorecard::show)
