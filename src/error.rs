@@ -118,8 +118,21 @@ impl ResponseError for AppError {
             AppError::Unavailable(e) => tracing::warn!(error = %e, "service unavailable"),
             _ => {}
         }
-        let (title, message) = match self {
-            AppError::NotFound => ("Page not found", "The page you asked for does not exist or is not yours to see."),
+        let (title, message) = self.words();
+        let body = ErrorPage { status: status.as_u16(), title, message }.render().unwrap_or_else(|_| title.to_string());
+        let mut builder = HttpResponse::build(status);
+        if matches!(self, AppError::TooManyRequests) {
+            builder.insert_header(("Retry-After", "300"));
+        }
+        builder.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+impl AppError {
+    /// The error page's title and sentence.
+    pub fn words(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("Page not found", "This page does not exist, or it is not shared with you."),
             AppError::Forbidden => ("Not allowed", "You are not allowed to do that."),
             AppError::Csrf => (
                 "Form expired",
@@ -148,12 +161,6 @@ impl ResponseError for AppError {
             AppError::Internal(_) | AppError::LoginRequired { .. } => {
                 ("Something went wrong", "An unexpected error happened on our side. It has been logged.")
             }
-        };
-        let body = ErrorPage { status: status.as_u16(), title, message }.render().unwrap_or_else(|_| title.to_string());
-        let mut builder = HttpResponse::build(status);
-        if matches!(self, AppError::TooManyRequests) {
-            builder.insert_header(("Retry-After", "300"));
         }
-        builder.content_type("text/html; charset=utf-8").body(body)
     }
 }

@@ -11,7 +11,8 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
@@ -129,6 +130,7 @@ impl Application {
                 .build();
             App::new()
                 .app_data(app_state.clone())
+                .wrap(ErrorHandlers::new().handler(StatusCode::NOT_FOUND, crate::routes::page::not_found_in_layout))
                 .wrap(session)
                 .wrap(from_fn(refuse_nul))
                 .wrap(security_headers(https))

@@ -3,8 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::dev::{Payload, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -89,6 +91,40 @@ impl FromRequest for Page {
             })
         })
     }
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    page: Page,
+    status: u16,
+    title: &'static str,
+    message: &'static str,
+}
+
+/// An HTML 404 shown to someone logged in keeps the site's header and their
+/// account menu (`AppError` renders it without a request, so plainly).
+pub fn not_found_in_layout<B: 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let html = res.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+        let (req, res) = res.into_parts();
+        let signed_in = matches!(load_user(&req).await, Ok(Some(_)));
+        let page = if signed_in { Page::from_request(&req, &mut Payload::None).await.ok() } else { None };
+        let Some(page) = page else {
+            return Ok(ServiceResponse::new(req, res).map_into_left_body());
+        };
+        let (title, message) = AppError::NotFound.words();
+        let body = NotFoundPage { page, status: 404, title, message }.render().map_err(AppError::from)?;
+        let mut ours = HttpResponse::NotFound();
+        for (name, value) in res.headers() {
+            ours.insert_header((name.clone(), value.clone()));
+        }
+        let ours = ours.insert_header(("Cache-Control", "no-store")).body(body);
+        Ok(ServiceResponse::new(req, ours).map_into_right_body())
+    })))
 }
 
 /// Renders a template with the given status (200, 404, 422 for a form with errors…).

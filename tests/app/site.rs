@@ -74,6 +74,19 @@ async fn unknown_page_is_a_real_404_page(app: &TestApp) {
     assert!(resp.header("content-type").starts_with("text/html"));
     assert!(resp.text().contains("Page not found"));
     assert!(resp.body.contains("/static/css/app.css"), "styled like every page");
+    assert!(resp.select("details.user-menu").is_empty(), "a visitor has no account menu");
+    assert!(resp.header("set-cookie").is_empty(), "a visitor's 404 starts no session");
+
+    // Someone logged in keeps the header: their menu, their links, their live feed.
+    let bob = app.employer("bob", "Acme").await;
+    for path in ["/no/such/page", "/applicants/999999", "/jobs/not-a-number"] {
+        let resp = bob.get(path).await;
+        resp.assert_status(404);
+        assert!(resp.text().contains("Page not found"), "{path}");
+        assert_eq!(resp.select("details.user-menu summary").len(), 1, "{path}: the account menu");
+        assert!(!resp.select(r#"nav.main-nav a[href="/applicants"]"#).is_empty(), "{path}: the employer's links");
+        assert!(resp.header("cache-control").contains("no-store"), "{path}");
+    }
 }
 
 async fn healthz_checks_the_database(app: &TestApp) {
