@@ -83,7 +83,7 @@ text_enum! {
 
 text_enum! {
     ApplicantSource {
-        Portal => "portal", "Portal";
+        Portal => "portal", "Applied on JobConnect";
         Manual => "manual", "Added by hand";
     }
 }

@@ -89,6 +89,20 @@ async fn unknown_page_is_a_real_404_page(app: &TestApp) {
     }
 }
 
+/// The home page says how many jobs are open, not a slogan.
+async fn home_counts_the_open_jobs(app: &TestApp) {
+    let lead = |resp: crate::helpers::Resp| resp.select(".hero .lead").join(" ");
+    assert!(lead(app.client().get("/").await).starts_with("New jobs are posted here"), "none open yet");
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    for title in ["Rust Engineer", "Data Engineer"] {
+        app.open_job(acme, title).await;
+    }
+    app.job(acme, "Draft").status("draft").insert().await;
+    let text = lead(app.client().get("/").await);
+    assert!(text.starts_with("2 open jobs from companies that hire here."), "{text}");
+}
+
 async fn healthz_checks_the_database(app: &TestApp) {
     let resp = app.client().get("/healthz").await;
     resp.assert_status(200);
@@ -139,6 +153,7 @@ both_backends!(
     every_page_carries_security_headers,
     session_cookie_is_http_only_and_same_site,
     unknown_page_is_a_real_404_page,
+    home_counts_the_open_jobs,
     healthz_checks_the_database,
     static_files_are_served_with_cache_headers,
     pages_render_for_visitors,
