@@ -62,6 +62,7 @@ pub fn create_admin(
             c,
             &users::NewAccount {
                 email: email.as_str(),
+                full_name: "",
                 username: username.as_str(),
                 password_hash: &hash,
                 role: Role::Admin,

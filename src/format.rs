@@ -15,7 +15,9 @@ pub fn datetime(t: &PrimitiveDateTime) -> String {
 
 /// Machine-readable time for `<time datetime>`.
 pub fn iso(t: &PrimitiveDateTime) -> String {
-    t.assume_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    // Whole seconds: HTML's `<time datetime>` allows at most 3 fractional digits.
+    let whole = t.replace_nanosecond(0).unwrap_or(*t);
+    whole.assume_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// "just now", "5 minutes ago", "3 days ago", then the date.

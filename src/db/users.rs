@@ -68,6 +68,8 @@ pub struct NewUser<'a> {
 /// A new account: the user and, for an employer, the company they name.
 pub struct NewAccount<'a> {
     pub email: &'a str,
+    /// The person's full name, as they gave it ("" when not asked).
+    pub full_name: &'a str,
     pub username: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
@@ -91,7 +93,7 @@ pub fn create_account(conn: &mut AnyConnection, account: &NewAccount) -> QueryRe
             password_hash: account.password_hash,
             role: account.role,
             company_id,
-            display_name: "",
+            display_name: account.full_name,
             created_at: now,
             updated_at: now,
             email_confirmed: account.email_confirmed,

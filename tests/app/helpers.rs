@@ -306,6 +306,7 @@ impl TestApp {
                         conn,
                         &jobconnect::db::users::NewAccount {
                             email: &e,
+                            full_name: "",
                             username: &n,
                             password_hash: &hash,
                             role,
@@ -331,7 +332,9 @@ impl TestApp {
         let client = self.client();
         let email = format!("{name}@example.com");
         let password = format!("{name}-secret-pass");
+        let full_name = format!("{name} Fullname");
         let fields = [
+            ("full_name", full_name.as_str()),
             ("email", email.as_str()),
             ("username", name),
             ("password", password.as_str()),

@@ -718,6 +718,7 @@ impl<'a> World<'a> {
                             c,
                             &db::users::NewAccount {
                                 email: &format!("target{n}@example.com"),
+                                full_name: "",
                                 username: &format!("target{n}"),
                                 password_hash: "not-a-hash",
                                 role: jobconnect::domain::Role::Seeker,

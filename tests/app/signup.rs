@@ -8,8 +8,8 @@ use jobconnect::db::schema::{outbox, users};
 use crate::helpers::{Backend, TestApp, eml_messages, link_in, wait_for, wait_for_eml_link};
 use crate::{both_backends, each_backend};
 
-fn sign_up_fields<'a>(email: &'a str, username: &'a str) -> [(&'a str, &'a str); 4] {
-    [("email", email), ("username", username), ("password", "long-enough-pw"), ("role", "seeker")]
+fn sign_up_fields<'a>(email: &'a str, username: &'a str) -> [(&'a str, &'a str); 5] {
+    [("full_name", "Sam Signup"), ("email", email), ("username", username), ("password", "long-enough-pw"), ("role", "seeker")]
 }
 
 async fn is_confirmed(app: &TestApp, username: &'static str) -> bool {
@@ -40,6 +40,17 @@ async fn signing_up_as_a_seeker_takes_the_emailed_link(app: &TestApp) {
     assert!(home.text().contains("Applications"), "a seeker's navigation");
     let user = app.db.run(move |c| jobconnect::db::users::find(c, ann.id)).await.unwrap();
     assert_eq!((user.role.as_str(), user.email_confirmed), ("seeker", true));
+    assert_eq!(user.display_name, "ann Fullname", "the name asked at sign-up is the one shown");
+}
+
+/// "Post a job" and "Start hiring" open the sign-up with hiring chosen; other values change nothing.
+async fn the_employer_links_choose_the_role(app: &TestApp) {
+    let checked = |resp: crate::helpers::Resp| resp.select_attr("input[name=role][checked]", "value");
+    assert_eq!(checked(app.client().get("/register?role=employer").await), ["employer"]);
+    assert_eq!(checked(app.client().get("/register").await), ["seeker"]);
+    assert_eq!(checked(app.client().get("/register?role=admin").await), ["seeker"]);
+    let home = app.client().get("/").await;
+    assert_eq!(home.select_attr(r#"a[href="/register?role=employer"]"#, "href").len(), 2, "Start hiring, Post a job");
 }
 
 async fn signing_up_as_an_employer_creates_the_company(app: &TestApp) {
@@ -127,7 +138,8 @@ async fn invalid_fields_get_messages_next_to_them(app: &TestApp) {
         )
         .await;
     resp.assert_status(422);
-    assert_eq!(resp.select(".field-error").len(), 3, "one message per bad field");
+    assert_eq!(resp.select(".field-error").len(), 4, "one message per bad field, the missing name too");
+    assert!(resp.text().contains("Your name"), "{}", resp.text());
     assert!(resp.body.contains(r#"aria-invalid="true""#));
     assert_eq!(app.count("users").await, 0);
 }
@@ -148,6 +160,7 @@ async fn forged_admin_role_on_register_is_refused(app: &TestApp) {
         .post_form(
             "/register",
             &[
+                ("full_name", "Eve Forger"),
                 ("email", "eve@example.com"),
                 ("username", "eve"),
                 ("password", "long-enough-pw"),
@@ -275,6 +288,7 @@ async fn sign_ups_are_throttled_per_address(backend: Backend) {
 
 both_backends!(
     signing_up_as_a_seeker_takes_the_emailed_link,
+    the_employer_links_choose_the_role,
     signing_up_as_an_employer_creates_the_company,
     employer_must_name_the_company,
     a_taken_address_gets_the_same_answer_as_a_new_one,

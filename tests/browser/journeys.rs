@@ -120,6 +120,7 @@ async fn seeker_journey(app: &TestApp) {
     // Register as a job seeker.
     browser.goto(&app.url("/register")).await.unwrap();
     click(&browser, "input[name=role][value=seeker]").await;
+    fill(&browser, "#full_name", "Sara Lindqvist").await;
     fill(&browser, "#email", "sara@example.com").await;
     fill(&browser, "#username", "sara").await;
     fill(&browser, "#password", "sara-secret-pass").await;
@@ -223,9 +224,14 @@ async fn employer_journey(backend: Backend) {
     let browser = driver.session().await;
 
     // Register as an employer naming the company.
-    browser.goto(&app.url("/register")).await.unwrap();
-    click(&browser, "input[name=role][value=employer]").await;
+    // "Post a job" opens the sign-up with hiring chosen.
+    browser.goto(&app.url("/")).await.unwrap();
+    click(&browser, "footer a[href='/register?role=employer']").await;
+    wait_path(&browser, "the sign-up form", |p| p == "/register").await;
+    let hiring = browser.find(Locator::Css("input[name=role][value=employer]")).await.unwrap();
+    assert!(hiring.is_selected().await.unwrap(), "the employer role is chosen");
     fill(&browser, "#company_name", "Nordlicht Labs").await;
+    fill(&browser, "#full_name", "Nina Berg").await;
     fill(&browser, "#email", "nina@example.com").await;
     fill(&browser, "#username", "nina").await;
     fill(&browser, "#password", "nina-secret-pass").await;

@@ -19,6 +19,7 @@ use crate::state::AppState;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RegisterForm {
+    pub full_name: String,
     pub email: String,
     pub username: String,
     pub password: String,
@@ -36,15 +37,24 @@ struct RegisterPage {
     errors: FieldErrors,
 }
 
-pub async fn form(page: Page) -> AppResult<HttpResponse> {
+/// `/register?role=employer`: the "Post a job" and "Start hiring" links.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleQuery {
+    role: String,
+}
+
+pub async fn form(page: Page, query: web::Query<RoleQuery>) -> AppResult<HttpResponse> {
     if let Some(user) = &page.user {
         return Ok(see_other(landing_for(user.role)));
     }
-    let form = RegisterForm { role: "seeker".into(), ..Default::default() };
+    let role = if query.role == "employer" { "employer" } else { "seeker" };
+    let form = RegisterForm { role: role.into(), ..Default::default() };
     render(StatusCode::OK, &RegisterPage { page, form, errors: FieldErrors::default() })
 }
 
 struct Valid {
+    full_name: DisplayText,
     email: Email,
     username: Username,
     password: Password,
@@ -54,6 +64,10 @@ struct Valid {
 
 fn validate(form: &RegisterForm) -> Result<Valid, FieldErrors> {
     let mut errors = FieldErrors::default();
+    let full_name = errors.check(
+        "full_name",
+        DisplayText::parse(&form.full_name, 2, 100).map_err(|e| format!("Your name: {e}")),
+    );
     let email = errors.check("email", Email::parse(&form.email));
     let username = errors.check("username", Username::parse(&form.username));
     let password = errors.check("password", Password::parse(&form.password));
@@ -73,9 +87,9 @@ fn validate(form: &RegisterForm) -> Result<Valid, FieldErrors> {
     } else {
         None
     };
-    match (email, username, password, role) {
-        (Some(email), Some(username), Some(password), Some(role)) if errors.is_empty() => {
-            Ok(Valid { email, username, password, role, company })
+    match (full_name, email, username, password, role) {
+        (Some(full_name), Some(email), Some(username), Some(password), Some(role)) if errors.is_empty() => {
+            Ok(Valid { full_name, email, username, password, role, company })
         }
         _ => Err(errors),
     }
@@ -138,6 +152,7 @@ pub async fn submit(
     let hash = password::hash(valid.password.expose().to_string(), state.settings.bcrypt_cost).await?;
     let (email, username) = (valid.email.as_str().to_string(), valid.username.as_str().to_string());
     let (role, company) = (valid.role, valid.company.map(DisplayText::into_inner));
+    let full_name = valid.full_name.into_inner();
     let settings = state.settings.clone();
     let created = state
         .db
@@ -158,6 +173,7 @@ pub async fn submit(
                             c,
                             &users::NewAccount {
                                 email: &email,
+                                full_name: &full_name,
                                 username: &username,
                                 password_hash: &hash,
                                 role,

@@ -67,6 +67,7 @@ pub(super) async fn account_forms_survive_hostile_input(app: &TestApp) {
         .await;
 
     Form::new("register", Who::Visitor, "/register")
+        .field("full_name", text("[A-Z][a-z]{1,12} [A-Z][a-z]{1,12}"))
         .field("email", re("[a-z]{4,12}@example\\.(com|org)"))
         .field("username", re("[a-z][a-z0-9_.-]{2,20}"))
         .field("password", re("[A-Za-z0-9 !#]{10,40}"))
