@@ -68,7 +68,7 @@ BASE="http://127.0.0.1:$PORT"
 token() { curl -fsS -b "$JAR" -c "$JAR" "$BASE$1" | sed -n 's/.*name="csrf-token" content="\([^"]*\)".*/\1/p' | head -1; }
 T=$(token /register)
 curl -fsS -o /dev/null -b "$JAR" -c "$JAR" --data-urlencode "csrf_token=$T" --data-urlencode "email=bench@example.com" \
-  --data-urlencode "username=bench" --data-urlencode "password=bench-secret-pass" --data-urlencode "role=seeker" "$BASE/register"
+  --data-urlencode "full_name=Bench Seeker" --data-urlencode "username=bench" --data-urlencode "password=bench-secret-pass" --data-urlencode "role=seeker" "$BASE/register"
 T=$(token /resumes)
 
 kib() { awk -v k="$1" '$1 == k":" { print $2 }' "/proc/$SERVER_PID/status"; }

@@ -229,6 +229,11 @@ impl MultipartForm {
         self.fields.get(name).map(String::as_str).unwrap_or("")
     }
 
+    /// A field's value, or None when the form did not send it at all.
+    pub fn sent(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+
     /// The file of a field, if one was chosen (an empty file input sends no file).
     pub fn take_file(&mut self, name: &str) -> Option<Upload> {
         self.files.remove(name)

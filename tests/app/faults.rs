@@ -122,6 +122,7 @@ async fn seeker_round(base: &str, mail_dir: &Path, job: i64, name: &str, done: &
     let token = csrf_from(&page.text().await.ok()?)?;
     let form = [
         ("csrf_token", token.as_str()),
+        ("full_name", "Load Tester"),
         ("email", &format!("{name}@example.com")),
         ("username", name),
         ("password", "load-test-password"),

@@ -322,6 +322,7 @@ async fn erasure_cannot_be_blocked_and_unconfirmed_sign_ups_expire(app: &TestApp
         (format!("erased:{}", ann.id), format!("erased:{}@erased.invalid", ann.id)),
     ] {
         let fields = [
+            ("full_name", "Sly Squatter"),
             ("email", email.as_str()),
             ("username", username.as_str()),
             ("password", "squatter-pass-1"),

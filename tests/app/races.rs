@@ -190,6 +190,7 @@ async fn companies_of_one_name_made_at_once_get_distinct_slugs(app: &TestApp) {
     let signups = clients.iter().enumerate().map(|(i, client)| async move {
         let (email, name) = (format!("boss{i}@example.com"), format!("boss{i}"));
         let fields = [
+            ("full_name", "Boss Person"),
             ("email", email.as_str()),
             ("username", name.as_str()),
             ("password", "a-long-secret-1"),

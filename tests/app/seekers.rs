@@ -611,6 +611,53 @@ async fn closed_draft_and_expired_jobs_take_no_applications(app: &TestApp) {
     assert_nothing_stored(app, "refused applications").await;
 }
 
+/// The apply form shows what the company receives, from the profile, and
+/// sends what the seeker leaves there: name and e-mail required.
+async fn the_apply_form_sends_the_details_shown(app: &TestApp) {
+    let (ann, bob, job) = ann_bob_and_a_job(app).await;
+    ann.post_form("/profile", &[("display_name", "Ann Lee"), ("headline", ""), ("location", "Berlin"), ("phone", "+49 30 1234567"), ("skills", "")])
+        .await
+        .assert_status(303);
+    let form = ann.get(&format!("/jobs/{job}/apply")).await;
+    let value = |id: &str| form.select_attr(&format!("input#{id}"), "value");
+    assert_eq!(value("name"), ["Ann Lee"]);
+    assert_eq!(value("email"), [ann.email.clone()]);
+    assert_eq!(value("phone"), ["+49 30 1234567"]);
+    assert_eq!(value("location"), ["Berlin"]);
+
+    let path = format!("/jobs/{job}/apply");
+    let send = |name: &'static str, email: &'static str| {
+        ann.post_multipart(&path, move |form| {
+            form.text("name", name)
+                .text("email", email)
+                .text("phone", "")
+                .text("location", "Hamburg")
+                .text("cover_letter", "Hello")
+                .text("consent", "yes")
+                .text("resume_id", "new")
+                .part("resume", pdf_part("CV"))
+        })
+    };
+    for (name, email, field) in [("", "ann.work@example.com", "name"), ("Ann Lee", "not-an-address", "email")] {
+        let resp = send(name, email).await;
+        resp.assert_status(422);
+        assert_eq!(resp.select(&format!("#{field}-error")).len(), 1, "{field}");
+        assert_eq!(resp.select_attr("input#location", "value"), ["Hamburg"], "the edits are kept");
+    }
+    assert_eq!(app.count("applicants").await, 0);
+    assert_nothing_stored(app, "refused details").await;
+
+    send("Ann Lee-Weber", "ann.work@example.com").await.assert_status(303);
+    let stored = applicant_rows(app).await.remove(0);
+    assert_eq!(
+        (stored.name.as_str(), stored.email.as_str(), stored.phone.as_str(), stored.location.as_str()),
+        ("Ann Lee-Weber", "ann.work@example.com", "", "Hamburg")
+    );
+    let profile = ann.get("/profile").await;
+    assert_eq!(profile.select_attr("input#location", "value"), ["Berlin"], "the profile is unchanged");
+    assert!(bob.get(&format!("/applicants/{}", stored.id)).await.text().contains("Ann Lee-Weber"));
+}
+
 async fn only_seekers_apply(app: &TestApp) {
     let (_ann, bob, job) = ann_bob_and_a_job(app).await;
     let page = bob.get(&format!("/jobs/{job}/apply")).await;
@@ -644,7 +691,7 @@ async fn apply_form_errors_are_shown_and_the_letter_kept(app: &TestApp) {
         })
         .await;
     resp.assert_status(422);
-    assert!(resp.text().contains("Choose one of your resumes, or upload a PDF"));
+    assert!(resp.text().contains("Choose your resume: a PDF file."), "ann has no resumes to choose from");
 
     let long = "x".repeat(10_001);
     let resp = apply_with_file(&ann, job, &long, pdf_part("Fine")).await;
@@ -1040,6 +1087,7 @@ both_backends!(
     racing_applications_make_exactly_one_applicant,
     closed_draft_and_expired_jobs_take_no_applications,
     only_seekers_apply,
+    the_apply_form_sends_the_details_shown,
     apply_form_errors_are_shown_and_the_letter_kept,
     my_applications_list_and_detail,
     withdrawing_keeps_the_application_for_the_company,

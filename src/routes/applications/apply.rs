@@ -21,12 +21,12 @@ use crate::db::resumes::{self, NewResume, Resume};
 use crate::db::screening::{self, Question};
 use crate::db::{self, AnyConnection, users};
 use crate::domain::applicant::consent_text;
-use crate::domain::{ApplicantSource, ApplicantStatus, JobStatus, Role, Stage};
+use crate::domain::{ApplicantSource, ApplicantStatus, DisplayText, Email, JobStatus, Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::routes::resumes::{max_size, refusal, too_large_message};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, Upload, UploadSpec};
+use crate::storage::{self, MultipartForm, Upload, UploadSpec};
 
 /// Longest cover letter accepted (characters).
 pub const MAX_COVER_LETTER: usize = 10_000;
@@ -43,8 +43,55 @@ pub enum ApplyState {
     NotSeeker,
 }
 
+/// What the company receives about the seeker: shown on the form from the
+/// profile, editable there, sent with this application only.
+#[derive(Debug, Default, Clone)]
+pub struct Details {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub location: String,
+}
+
+impl Details {
+    fn of(user: &crate::db::users::User) -> Details {
+        Details {
+            name: user.name().to_string(),
+            email: user.email.clone(),
+            phone: user.phone.clone(),
+            location: user.location.clone(),
+        }
+    }
+
+    /// The posted fields, each checked; a field the form did not send at all
+    /// keeps the profile's value (every page of ours sends all four).
+    fn read(received: &MultipartForm, profile: Details, errors: &mut FieldErrors) -> Details {
+        let given = |name: &str, kept: String| received.sent(name).map(str::to_string).unwrap_or(kept);
+        let mut d = Details {
+            name: given("name", profile.name),
+            email: given("email", profile.email),
+            phone: given("phone", profile.phone),
+            location: given("location", profile.location),
+        };
+        if let Some(name) = errors.check("name", DisplayText::parse(&d.name, 2, 100).map_err(|e| format!("Your name: {e}"))) {
+            d.name = name.into_inner();
+        }
+        if let Some(email) = errors.check("email", Email::parse(&d.email)) {
+            d.email = email.as_str().to_string();
+        }
+        if let Some(phone) = errors.check("phone", crate::routes::profile::parse_phone(&d.phone)) {
+            d.phone = phone;
+        }
+        if let Some(location) = errors.check("location", DisplayText::parse(&d.location, 0, 100)) {
+            d.location = location.into_inner();
+        }
+        d
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct ApplyForm {
+    pub details: Details,
     pub cover_letter: String,
     /// The chosen resume's id, or "new".
     pub resume_id: String,
@@ -165,6 +212,7 @@ pub async fn form(
     }
     let (apply_state, resumes) = context(&state, &user, &job).await?;
     let form = ApplyForm {
+        details: Details::of(&user),
         cover_letter: String::new(),
         resume_id: resumes.first().map(|r| r.id.to_string()).unwrap_or_else(|| "new".into()),
         answers: Vec::new(),
@@ -240,6 +288,7 @@ struct NewFile {
 
 /// What the seeker sends besides the resume.
 struct Letter {
+    details: Details,
     cover: String,
     /// The screening answers, checked: (question, answer, knocked out).
     answers: Vec<(i64, String, bool)>,
@@ -302,6 +351,7 @@ pub async fn submit(
                 }
                 form.answers.push((q.id, raw));
             }
+            form.details = Details::read(received, Details::of(&user), &mut errors);
             form.consent = received.text("consent") == "yes";
             if !form.consent {
                 errors.add("consent", "Tick the box to agree, or the application cannot be sent.");
@@ -328,6 +378,7 @@ pub async fn submit(
                 None => match form.resume_id.parse::<i64>() {
                     Ok(id) if resumes.iter().any(|r| r.id == id) => choice = Some(ResumeChoice::Existing(id)),
                     Ok(_) => errors.add("resume", Refusal::ResumeGone.field_and_message().1),
+                    Err(_) if resumes.is_empty() => errors.add("resume", "Choose your resume: a PDF file."),
                     Err(_) => errors.add("resume", "Choose one of your resumes, or upload a PDF."),
                 },
             }
@@ -359,7 +410,12 @@ pub async fn submit(
         _ => return refuse(page, form, errors, status, resumes),
     };
 
-    let letter = Letter { cover: form.cover_letter.clone(), answers, consent: consent_text(&company.name) };
+    let letter = Letter {
+        details: form.details.clone(),
+        cover: form.cover_letter.clone(),
+        answers,
+        consent: consent_text(&company.name),
+    };
     let outcome = apply(&state, &user, &job, letter, choice).await?;
     match outcome {
         Ok(applied) => {
@@ -500,12 +556,12 @@ fn write_application(
             job_id: Some(job.id),
             seeker_id: Some(seeker.id),
             resume_id: Some(resume_id),
-            name: seeker.name(),
-            email: &seeker.email,
-            phone: &seeker.phone,
+            name: &letter.details.name,
+            email: &letter.details.email,
+            phone: &letter.details.phone,
             current_company: "",
             position: &job.title,
-            location: &seeker.location,
+            location: &letter.details.location,
             years_experience: None,
             status: ApplicantStatus::Open,
             employment_type: job.employment_type,
@@ -521,7 +577,7 @@ fn write_application(
     screening::record(c, job.company_id, job.id, applicant.id, &letter.answers)?;
     let employer_ids = applicants::active_employer_ids(c, job.company_id)?;
     let title = format!("New application for {}", job.title);
-    let body = format!("{} applied.", seeker.name());
+    let body = format!("{} applied.", letter.details.name);
     let link = format!("/applicants/{}", applicant.id);
     let data = serde_json::json!({ "applicant_id": applicant.id, "job_id": job.id }).to_string();
     for &user_id in &employer_ids {
