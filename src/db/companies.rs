@@ -75,6 +75,9 @@ pub fn set_logo(conn: &mut AnyConnection, id: i64, logo_path: &str) -> QueryResu
     })
 }
 
+/// Companies of one name that may be made at the same moment.
+const MAX_SLUG_TRIES: usize = 100;
+
 /// Creates a company with a unique slug made from its name (`acme`, `acme-2`, …).
 /// Two companies of one name made at the same moment: the second's insert
 /// meets the unique index inside a savepoint and takes the next free slug.
@@ -103,7 +106,10 @@ pub fn create(conn: &mut AnyConnection, name: &str) -> QueryResult<Company> {
                 .get_result(c)
         });
         match inserted {
-            Err(e) if super::is_unique_violation(&e) && tries < 5 => tries += 1,
+            // Each failure means another company of this name committed
+            // (the insert waited for it), so the next read sees one more
+            // slug taken: as many tries as companies made at once.
+            Err(e) if super::is_unique_violation(&e) && tries < MAX_SLUG_TRIES => tries += 1,
             other => return other,
         }
     }

@@ -6,9 +6,9 @@
 use diesel::prelude::*;
 
 use super::compose;
+use crate::config::Settings;
 use crate::db::applicants::{self as crm, Changed, Place, Scope};
 use crate::db::mail::{self as outbox, templates};
-use crate::config::Settings;
 use crate::domain::{Email, RejectionReason, Stage};
 
 /// Which e-mail a move sends.

@@ -24,7 +24,9 @@ impl HomePage {
     /// What is true of the board today: "27 open jobs", "More than 1,000 open jobs".
     fn open_jobs_label(&self) -> String {
         match self.open_jobs {
-            n if n > jobs::MAX_RESULTS => format!("More than {} open jobs", crate::format::thousands(&jobs::MAX_RESULTS)),
+            n if n > jobs::MAX_RESULTS => {
+                format!("More than {} open jobs", crate::format::thousands(&jobs::MAX_RESULTS))
+            }
             1 => "1 open job".into(),
             n => format!("{} open jobs", crate::format::thousands(&n)),
         }

@@ -91,6 +91,12 @@ async fn password_change_ends_other_sessions(app: &TestApp) {
         .await;
     wrong.assert_status(422);
     assert!(wrong.text().contains("current password is not right"));
+    // Left empty, it says so instead of calling it wrong.
+    let empty = ann.post_form("/account/password", &[("current_password", ""), ("new_password", "short")]).await;
+    empty.assert_status(422);
+    assert!(empty.text().contains("Enter your current password."), "{}", empty.text());
+    assert!(!empty.text().contains("not right"));
+    assert_eq!(empty.select(".field-error").len(), 2, "the new password's problem too");
 
     let resp = ann
         .post_form("/account/password", &[("current_password", &ann.password), ("new_password", "a-new-long-password")])

@@ -403,7 +403,9 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     let (polite, theirs) = (id_of("Polite no").await.unwrap().to_string(), id_of("Theirs").await.unwrap().to_string());
 
     // One applicant moved to Interview: the stage's template, placeholders filled, on the timeline.
-    bob.post_form(&format!("/applicants/{ann}/stage"), &[("stage", "interview"), ("tell", "yes")]).await.assert_status(303);
+    bob.post_form(&format!("/applicants/{ann}/stage"), &[("stage", "interview"), ("tell", "yes")])
+        .await
+        .assert_status(303);
     let mails = smtp.wait_for_messages(1).await;
     assert_eq!((mails[0].rcpt_to(), mails[0].subject()), ("ann@example.com", "Interview for Rust Engineer"));
     assert!(mails[0].text.contains("Hello Ann, let us talk about Rust Engineer."), "{}", mails[0].text);
@@ -451,7 +453,8 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     assert_eq!(app.applicant(carl).await.unwrap().stage, Stage::Interview);
     // Another company's template, or no number: refused, nobody moves.
     for bad in [theirs.as_str(), "polite"] {
-        let stray = [("ids", dora_id.as_str()), ("action", "stage"), ("stage", "offer"), ("template", bad), ("tell", "yes")];
+        let stray =
+            [("ids", dora_id.as_str()), ("action", "stage"), ("stage", "offer"), ("template", bad), ("tell", "yes")];
         let resp = bob.post_form("/applicants/bulk", &stray).await;
         resp.assert_status(422);
         assert_eq!(app.applicant(dora).await.unwrap().stage, Stage::Rejected, "{bad}");
@@ -472,7 +475,12 @@ async fn a_move_tells_the_seeker_unless_unticked(backend: Backend) {
     let ann = app.seeker("ann").await;
     let applicant = app.insert_applicant(company, Some(job), "Ann Lee", Some(ann.id)).await;
     let by_hand = app.insert_applicant(company, Some(job), "Hal Hand", None).await;
-    let template = [("name", "Reviewing"), ("subject", "We are reading, {{name}}"), ("body", "Soon."), ("auto_stage", "screening")];
+    let template = [
+        ("name", "Reviewing"),
+        ("subject", "We are reading, {{name}}"),
+        ("body", "Soon."),
+        ("auto_stage", "screening"),
+    ];
     bob.post_form("/email-templates/new", &template).await.assert_status(303);
     let page = bob.get(&format!("/applicants/{applicant}")).await;
     assert_eq!(page.select(r#"input[type="checkbox"][name="tell"][checked]"#).len(), 1, "ticked by default");

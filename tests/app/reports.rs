@@ -58,7 +58,7 @@ async fn reports_count_how_far_applicants_got(app: &TestApp) {
     assert_eq!(svg.len(), 2);
     assert_eq!(page.select("svg.report-chart rect").len(), 5 + 2);
     let sources = page.select("section[aria-labelledby=source-title] tbody tr");
-    assert_eq!(sources, ["Portal 1 1", "Added by hand 3 1"]);
+    assert_eq!(sources, ["Applied on JobConnect 1 1", "Added by hand 3 1"]);
 
     // One job; its CSV.
     let one = bob.get(&format!("/reports?job={rust}")).await;

@@ -615,9 +615,18 @@ async fn closed_draft_and_expired_jobs_take_no_applications(app: &TestApp) {
 /// sends what the seeker leaves there: name and e-mail required.
 async fn the_apply_form_sends_the_details_shown(app: &TestApp) {
     let (ann, bob, job) = ann_bob_and_a_job(app).await;
-    ann.post_form("/profile", &[("display_name", "Ann Lee"), ("headline", ""), ("location", "Berlin"), ("phone", "+49 30 1234567"), ("skills", "")])
-        .await
-        .assert_status(303);
+    ann.post_form(
+        "/profile",
+        &[
+            ("display_name", "Ann Lee"),
+            ("headline", ""),
+            ("location", "Berlin"),
+            ("phone", "+49 30 1234567"),
+            ("skills", ""),
+        ],
+    )
+    .await
+    .assert_status(303);
     let form = ann.get(&format!("/jobs/{job}/apply")).await;
     let value = |id: &str| form.select_attr(&format!("input#{id}"), "value");
     assert_eq!(value("name"), ["Ann Lee"]);

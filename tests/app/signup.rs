@@ -9,7 +9,13 @@ use crate::helpers::{Backend, TestApp, eml_messages, link_in, wait_for, wait_for
 use crate::{both_backends, each_backend};
 
 fn sign_up_fields<'a>(email: &'a str, username: &'a str) -> [(&'a str, &'a str); 5] {
-    [("full_name", "Sam Signup"), ("email", email), ("username", username), ("password", "long-enough-pw"), ("role", "seeker")]
+    [
+        ("full_name", "Sam Signup"),
+        ("email", email),
+        ("username", username),
+        ("password", "long-enough-pw"),
+        ("role", "seeker"),
+    ]
 }
 
 async fn is_confirmed(app: &TestApp, username: &'static str) -> bool {

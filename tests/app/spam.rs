@@ -76,6 +76,7 @@ async fn the_honeypot_field_makes_robots_achieve_nothing(backend: Backend) {
     let client = app.client();
     let (users, mails) = (app.count("users").await, app.count("outbox").await);
     let robot = [
+        ("full_name", "Robo Tron"),
         ("email", "robot@example.com"),
         ("username", "robot"),
         ("password", "long-enough-pw"),
@@ -90,8 +91,13 @@ async fn the_honeypot_field_makes_robots_achieve_nothing(backend: Backend) {
     assert_eq!((app.count("users").await, app.count("outbox").await), (users, mails), "nothing made or sent");
     // The robot's sign-ups count: a person from the same address is next in line.
     client.post_form("/register", &robot).await.assert_status(303);
-    let person =
-        [("email", "ann@example.com"), ("username", "ann"), ("password", "long-enough-pw"), ("role", "seeker")];
+    let person = [
+        ("full_name", "Ann Lee"),
+        ("email", "ann@example.com"),
+        ("username", "ann"),
+        ("password", "long-enough-pw"),
+        ("role", "seeker"),
+    ];
     client.post_form("/register", &person).await.assert_status(429);
     app.stop().await;
 }

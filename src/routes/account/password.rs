@@ -39,6 +39,12 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> AppResult<HttpResponse> {
     let mut errors = FieldErrors::default();
+    // Left empty: a field to fill in, not a wrong guess.
+    if form.current_password.is_empty() {
+        errors.add("current_password", "Enter your current password.");
+        errors.check("new_password", Password::parse(&form.new_password));
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { page, errors });
+    }
     // The current password is a password guess like a log-in: the same
     // throttle, on the same account key.
     let account = throttle::account_key(Some(user.id), "");

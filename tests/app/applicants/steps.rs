@@ -80,7 +80,9 @@ pub(super) async fn company_steps_name_the_pipeline(app: &TestApp) {
     bob.post_form(&format!("/applicants/{portal}/stage"), &told).await.assert_status(303);
     let moved = app.applicant(portal).await.unwrap();
     assert_eq!((moved.stage, moved.step_id), (Stage::Screening, Some(phone)));
-    bob.post_form(&format!("/applicants/{portal}/stage"), &[("stage", take_home_step.as_str()), ("tell", "yes")]).await.assert_status(303);
+    bob.post_form(&format!("/applicants/{portal}/stage"), &[("stage", take_home_step.as_str()), ("tell", "yes")])
+        .await
+        .assert_status(303);
     let timeline: Vec<String> = events(app, portal).await.into_iter().filter(|e| e.0 == "stage").map(|e| e.1).collect();
     assert_eq!(timeline, ["Applied → Phone screen", "Phone screen → Take-home task"]);
     let told = notifications_of(app, sam.id).await;
