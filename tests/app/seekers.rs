@@ -752,6 +752,12 @@ async fn my_applications_list_and_detail(app: &TestApp) {
     assert!(text.contains("Acme letter") && text.contains("My CV.pdf"));
     assert!(text.contains("You applied") && text.contains("Moved to Interview"), "{text}");
     assert!(!text.contains("secret"), "the company's notes are not shown");
+    // Job cards say where the seeker applied, and only to them.
+    let cards = ann.get("/jobs").await.select("article.job-card");
+    assert_eq!(cards.len(), 2);
+    assert!(cards.iter().all(|c| c.contains("Applied")), "{cards:?}");
+    let ben = app.seeker("ben").await;
+    assert!(ben.get("/jobs").await.select("article.job-card").iter().all(|c| !c.contains("Applied")));
     // From the application: its thread and the job ad.
     let links = detail.select_attr("a.button", "href");
     assert!(links.contains(&format!("/applications/{acme_app}/messages")), "{links:?}");
@@ -765,7 +771,6 @@ async fn my_applications_list_and_detail(app: &TestApp) {
     assert_eq!(starts(ann.get("/messages").await), [format!("/applications/{globex_app}/messages")]);
     assert!(starts(bob.get("/messages").await).is_empty(), "employers start from the applicant");
 
-    let ben = app.seeker("ben").await;
     ben.get(&format!("/applications/{acme_app}")).await.assert_status(404);
     ben.get("/applications").await.assert_status(200);
     assert!(!ben.get("/applications").await.text().contains("Rust Developer"));

@@ -73,6 +73,23 @@ pub fn without_thread(conn: &mut AnyConnection, seeker_id: i64, limit: i64) -> Q
         .load(conn)
 }
 
+/// Which of these jobs the seeker applied to, and when: `(job id, applied at)`.
+pub fn applied_among(
+    conn: &mut AnyConnection,
+    seeker_id: i64,
+    job_ids: &[i64],
+) -> QueryResult<Vec<(i64, PrimitiveDateTime)>> {
+    if job_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Option<i64>, PrimitiveDateTime)> = applicants::table
+        .filter(applicants::seeker_id.eq(seeker_id))
+        .filter(applicants::job_id.eq_any(job_ids))
+        .select((applicants::job_id, applicants::created_at))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(job, at)| job.map(|job| (job, at))).collect())
+}
+
 /// The seeker's own application (None for anyone else's).
 pub fn find_for_seeker(conn: &mut AnyConnection, id: i64, seeker_id: i64) -> QueryResult<Option<SeekerApplication>> {
     applicants::table

@@ -81,12 +81,18 @@ pub async fn list(
     let searching = !search.words.is_empty() || params.has_filters();
     let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
     let results = super::cached_search(&state, &cache, search).await?;
-    let saved = match seeker {
+    let (saved, applied) = match seeker {
         Some(user) => {
             let ids: Vec<i64> = results.results.jobs.iter().map(|j| j.job.id).collect();
-            state.db.run(move |c| jobs::saved_among(c, user, &ids)).await?
+            state
+                .db
+                .run(move |c| {
+                    let saved = jobs::saved_among(c, user, &ids)?;
+                    Ok::<_, diesel::result::Error>((saved, crate::db::applicants::applied_among(c, user, &ids)?))
+                })
+                .await?
         }
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
 
     let results = &results.results;
@@ -96,8 +102,15 @@ pub async fn list(
     let page_no = params.page;
     let first = (page_no - 1) * PER_PAGE + 1;
     let last = first + results.jobs.len() as i64 - 1;
-    let cards: Vec<CardView> =
-        results.jobs.iter().map(|card| CardView::new(card.clone(), saved.contains(&card.job.id))).collect();
+    let cards: Vec<CardView> = results
+        .jobs
+        .iter()
+        .map(|card| {
+            let mut view = CardView::new(card.clone(), saved.contains(&card.job.id));
+            view.applied = applied.iter().find(|(job, _)| *job == card.job.id).map(|(_, at)| *at);
+            view
+        })
+        .collect();
     let pages = pager(page_no, last_page, |n| params.url(n, ""));
     let prev = (page_no > 1 && page_no <= last_page).then(|| params.url(page_no - 1, ""));
     let next = (page_no < last_page).then(|| params.url(page_no + 1, ""));

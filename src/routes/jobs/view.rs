@@ -119,6 +119,8 @@ pub struct CardView {
     pub card: JobCard,
     pub summary: Vec<Piece>,
     pub saved: bool,
+    /// When the seeker looking applied to it.
+    pub applied: Option<time::PrimitiveDateTime>,
 }
 
 impl CardView {
@@ -127,7 +129,7 @@ impl CardView {
             Some(s) if !s.trim().is_empty() => pieces(s),
             _ => vec![Piece { text: teaser(&card.job.description, 220), mark: false }],
         };
-        CardView { card, summary, saved }
+        CardView { card, summary, saved, applied: None }
     }
 
     pub fn company_path(&self) -> String {
