@@ -98,6 +98,14 @@ impl std::fmt::Debug for Password {
 pub struct DisplayText(String);
 
 impl DisplayText {
+    /// A person's full name: 2 to 100 characters, "Enter your full name." when empty.
+    pub fn full_name(raw: &str) -> Result<DisplayText, String> {
+        if raw.trim().is_empty() {
+            return Err("Enter your full name.".into());
+        }
+        DisplayText::parse(raw, 2, 100).map_err(|e| format!("Your name: {e}"))
+    }
+
     pub fn parse(raw: &str, min: usize, max: usize) -> Result<DisplayText, String> {
         let value = raw.trim();
         let len = value.chars().count();

@@ -205,6 +205,11 @@ impl FieldErrors {
         self.0.iter().any(|(f, _)| *f == field)
     }
 
+    /// `(field, message)` in the order found, for the error summary's links.
+    pub fn items(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (*f, m.as_str()))
+    }
+
     pub fn all(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(_, m)| m.as_str())
     }

@@ -145,7 +145,15 @@ async fn invalid_fields_get_messages_next_to_them(app: &TestApp) {
         .await;
     resp.assert_status(422);
     assert_eq!(resp.select(".field-error").len(), 4, "one message per bad field, the missing name too");
-    assert!(resp.text().contains("Your name"), "{}", resp.text());
+    assert!(resp.text().contains("Enter your full name."), "{}", resp.text());
+    // The summary comes first, takes focus and links each message to its field.
+    let summary = r#".error-summary[role="alert"][tabindex="-1"][autofocus]"#;
+    assert_eq!(resp.select(summary).len(), 1);
+    let links = resp.select_attr(&format!("{summary} a"), "href");
+    assert_eq!(links, ["#full_name", "#email", "#username", "#password"]);
+    for link in &links {
+        assert_eq!(resp.select(&format!("form {link}")).len(), 1, "{link} is a field of the form");
+    }
     assert!(resp.body.contains(r#"aria-invalid="true""#));
     assert_eq!(app.count("users").await, 0);
 }

@@ -64,8 +64,7 @@ struct Valid {
 
 fn validate(form: &RegisterForm) -> Result<Valid, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let full_name =
-        errors.check("full_name", DisplayText::parse(&form.full_name, 2, 100).map_err(|e| format!("Your name: {e}")));
+    let full_name = errors.check("full_name", DisplayText::full_name(&form.full_name));
     let email = errors.check("email", Email::parse(&form.email));
     let username = errors.check("username", Username::parse(&form.username));
     let password = errors.check("password", Password::parse(&form.password));

@@ -73,9 +73,7 @@ impl Details {
             phone: given("phone", profile.phone),
             location: given("location", profile.location),
         };
-        if let Some(name) =
-            errors.check("name", DisplayText::parse(&d.name, 2, 100).map_err(|e| format!("Your name: {e}")))
-        {
+        if let Some(name) = errors.check("name", DisplayText::full_name(&d.name)) {
             d.name = name.into_inner();
         }
         if let Some(email) = errors.check("email", Email::parse(&d.email)) {
