@@ -25,7 +25,7 @@ pub mod steps;
 pub mod table;
 pub mod team;
 
-pub use page::{FieldErrors, Page, render, safe_next, see_other};
+pub use page::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
 pub use query::{Pager, Query};
 pub use table::Routes;
 

@@ -158,6 +158,12 @@ fn location_value(location: &str) -> String {
     out
 }
 
+/// `?next=/path`: where a page returns to (pass it through `safe_next`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
 /// Only same-site paths are followed after log-in, so `next` cannot send a
 /// user to another site.
 pub fn safe_next(next: Option<&str>) -> Option<String> {

@@ -10,7 +10,7 @@ use crate::db::mail::{self as outbox, LinkKind};
 use crate::db::{throttle, users};
 use crate::error::AppResult;
 use crate::mail::notices;
-use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
+use crate::routes::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -27,11 +27,6 @@ struct LoginPage {
     page: Page,
     form: LoginForm,
     errors: FieldErrors,
-}
-
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
 }
 
 pub async fn form(page: Page, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {

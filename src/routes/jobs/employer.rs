@@ -18,7 +18,7 @@ use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::mail::notices;
-use crate::routes::{FieldErrors, Page, render, safe_next, see_other};
+use crate::routes::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
 use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
@@ -385,19 +385,13 @@ struct ClosePage {
     back: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct BackQuery {
-    next: String,
-}
-
 /// Asks before closing a live job: it stops taking applications at once.
 pub async fn close_form(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<BackQuery>,
+    query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
     // A viewer may not close it: no page asks them to.
     if !user.changes_company_work() {
@@ -407,7 +401,7 @@ pub async fn close_form(
     if job.status != JobStatus::Open {
         return Ok(see_other(&format!("/employer/jobs/{}/preview", job.id)));
     }
-    let back = safe_next(Some(&query.next)).unwrap_or_else(|| "/employer/jobs".into());
+    let back = safe_next(query.next.as_deref()).unwrap_or_else(|| "/employer/jobs".into());
     render(StatusCode::OK, &ClosePage { page, job, open_applicants, back })
 }
 
