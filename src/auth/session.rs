@@ -27,6 +27,8 @@ const EPOCH: &str = "epoch";
 /// `SESSION_HOURS` later, whatever the cookie's own expiry says.
 const SINCE: &str = "since";
 const CSRF: &str = "csrf";
+/// The user's log-in before this one (Unix seconds): "new since your last visit".
+const PREVIOUS_VISIT: &str = "prev";
 const FLASH: &str = "flash";
 /// Messages kept for the next page, and the longest one (bytes).
 const MAX_FLASHES: usize = 3;
@@ -73,7 +75,17 @@ impl TypedSession {
         self.insert(EPOCH, user.session_epoch)?;
         self.insert(SINCE, unix_now())?;
         self.insert(CSRF, new_token())?;
+        if let Some(at) = user.last_login_at {
+            self.insert(PREVIOUS_VISIT, at.assume_utc().unix_timestamp())?;
+        }
         Ok(())
+    }
+
+    /// When the user last logged in before this session began (None: never).
+    pub fn previous_visit(&self) -> Option<time::PrimitiveDateTime> {
+        let seconds = self.0.get::<i64>(PREVIOUS_VISIT).ok().flatten()?;
+        let at = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+        Some(time::PrimitiveDateTime::new(at.date(), at.time()))
     }
 
     /// Keeps this session alive after the user's epoch moved on (password change).

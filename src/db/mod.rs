@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod applicants;
 pub mod audit;
 pub mod companies;
+pub mod employer_home;
 pub mod interviews;
 pub mod jobs;
 pub mod limits;

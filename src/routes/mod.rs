@@ -8,6 +8,7 @@ pub mod applications;
 pub mod assets;
 pub mod companies;
 pub mod email;
+pub mod employer_home;
 pub mod feeds;
 pub mod health;
 pub mod home;
@@ -54,6 +55,7 @@ fn register(r: &mut Routes) {
     // Before the CRM's patterns: its fixed paths (`/applicants/email`) must win.
     email::routes(r);
     feeds::routes(r);
+    employer_home::routes(r);
     jobs::routes(r);
     companies::routes(r);
     profile::routes(r);

@@ -6,6 +6,7 @@ mod interviews;
 mod account;
 mod admin;
 mod alerts;
+mod employer_home;
 mod applicants;
 mod faults;
 mod feeds;

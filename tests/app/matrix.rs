@@ -238,6 +238,7 @@ POST     /applicants/{id:\d+}/scorecard   applicant*      form       login   404
 POST     /applicants/{id:\d+}/interviews  applicant*      form       login   404    404          422      404            422    422       404
 POST     /applicants/{id:\d+}/interviews/cancel applicant* form      login   404    404          422      404            422    422       404
 GET      /employer/interviews             -               -          login   404    404          200      200            404    200       200
+GET      /employer                        -               -          login   404    404          200      200            404    200       200
 POST     /applications/{id}/interview     applicant*      form       login   422    404          404      404            404    404       404
 POST     /applicants/{id:\d+}/tags        applicant*      form       login   404    404          422      404            422    422       404
 POST     /applicants/{id:\d+}/tags/remove applicant*      form       login   404    404          422      404            422    422       404

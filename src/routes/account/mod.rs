@@ -37,7 +37,7 @@ pub fn routes(r: &mut Routes) {
 pub fn landing_for(role: Role) -> &'static str {
     match role {
         Role::Seeker => "/jobs",
-        Role::Employer => "/",
+        Role::Employer => "/employer",
         Role::Admin => "/admin",
     }
 }
