@@ -33,6 +33,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/js/live.js"),
     },
+    Asset {
+        path: "js/pages.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/js/pages.js"),
+    },
     Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
 ];
 

@@ -401,9 +401,13 @@ async fn seekers_save_and_unsave_jobs(app: &TestApp) {
     assert!(ann.get("/saved-jobs").await.text().contains("No saved jobs yet"));
     let list = ann.get("/jobs?q=welder").await;
     assert!(list.body.contains(&format!(r#"action="/jobs/{job}/save""#)), "a save button on each card");
-    let saved = ann.post_form(&format!("/jobs/{job}/save"), &[("next", "/jobs?q=welder")]).await;
+    // Without a script the form returns to the same card: its anchor rides along.
+    let back = list.select_attr(&format!("form[action='/jobs/{job}/save'] input[name=next]"), "value");
+    assert_eq!(back, vec![format!("/jobs?q=welder#job-{job}")]);
+    assert_eq!(list.select_attr(&format!("#job-{job} .job-card-title a"), "href"), vec![format!("/jobs/{job}")]);
+    let saved = ann.post_form(&format!("/jobs/{job}/save"), &[("next", &back[0])]).await;
     saved.assert_status(303);
-    assert_eq!(saved.location(), "/jobs?q=welder", "back where the seeker was");
+    assert_eq!(saved.location(), back[0], "back where the seeker was");
     ann.post_form(&format!("/jobs/{job}/save"), &[]).await.assert_status(303);
     assert_eq!(app.count("saved_jobs").await, 1, "saving twice keeps one");
     let page = ann.get("/saved-jobs").await;

@@ -157,6 +157,21 @@ async fn seeker_journey(app: &TestApp) {
     assert!(browser.find(Locator::Css(&format!("a[href='/jobs/{other}']"))).await.is_err(), "no Office Manager");
     screenshot(&browser, &format!("journey-seeker-search-{t}.png")).await;
 
+    // Saving from the list toggles in place: the same document, the same place.
+    // (A tall page, so that a jump to the top would show.)
+    let mark = "window.sameDocument = true; document.body.style.minHeight = '4000px'; window.scrollTo(0, 40)";
+    browser.execute(mark, vec![]).await.unwrap();
+    let save = format!("#job-{job} form[data-save-toggle] button");
+    click(&browser, &save).await;
+    wait_text(&browser, &format!("#job-{job} button.is-saved[aria-pressed=true]"), "Saved").await;
+    wait_text(&browser, "[data-save-status]", "Job saved").await;
+    let kept = browser.execute("return [window.sameDocument === true, window.scrollY]", vec![]).await.unwrap();
+    assert_eq!(kept, serde_json::json!([true, 40]), "no reload, no jump to the top");
+    assert_eq!(app.count("saved_jobs").await, 1);
+    click(&browser, &save).await;
+    wait_text(&browser, &format!("#job-{job} button[aria-pressed=false]"), "Save").await;
+    assert_eq!(app.count("saved_jobs").await, 0, "the second press takes it off");
+
     // Open it.
     hit.click().await.unwrap();
     wait_path(&browser, "the job page", |p| p == format!("/jobs/{job}")).await;

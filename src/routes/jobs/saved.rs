@@ -25,6 +25,25 @@ fn back(form: &BackTo, id: i64) -> String {
     safe_next(Some(&form.next)).unwrap_or_else(|| format!("/jobs/{id}"))
 }
 
+/// The answer to a save or unsave: for the page's script (it asked for
+/// JSON) the new state, so the button toggles in place; for a plain form
+/// the message on the page it came from (the card's anchor keeps the place).
+fn answer(req: &actix_web::HttpRequest, saved: bool, message: Option<&str>, back: &str) -> HttpResponse {
+    let wants_json = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return HttpResponse::Ok().json(serde_json::json!({ "saved": saved, "message": message.unwrap_or_default() }));
+    }
+    if let Some(message) = message {
+        let kind = if saved { FlashKind::Success } else { FlashKind::Info };
+        TypedSession::from_request(req).flash(kind, message);
+    }
+    see_other(back)
+}
+
 pub async fn save(
     req: actix_web::HttpRequest,
     user: CurrentUser,
@@ -47,8 +66,7 @@ pub async fn save(
             Ok(())
         })
         .await?;
-    TypedSession::from_request(&req).flash(FlashKind::Success, "Job saved. Find it under Saved.");
-    Ok(see_other(&back(&form, id)))
+    Ok(answer(&req, true, Some("Job saved. Find it under Saved."), &back(&form, id)))
 }
 
 pub async fn unsave(
@@ -69,10 +87,8 @@ pub async fn unsave(
             jobs::unsave(c, user_id, id)
         })
         .await?;
-    if removed {
-        TypedSession::from_request(&req).flash(FlashKind::Info, "Job removed from your saved jobs.");
-    }
-    Ok(see_other(&back(&form, id)))
+    let message = removed.then_some("Job removed from your saved jobs.");
+    Ok(answer(&req, false, message, &back(&form, id)))
 }
 
 pub struct SavedView {
