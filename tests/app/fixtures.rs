@@ -13,6 +13,21 @@ use crate::helpers::{TestApp, TestUser};
 
 impl TestApp {
     /// The company of an employer.
+    /// The newest row's id of a table (0 when empty).
+    pub async fn max_id(&self, table: &'static str) -> i64 {
+        self.db
+            .run(move |c| {
+                diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+                    .get_result::<i64>(c)
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn company_slug(&self, company_id: i64) -> String {
+        self.db.run(move |c| db::companies::find(c, company_id)).await.unwrap().slug
+    }
+
     pub async fn company_of(&self, employer: &TestUser) -> i64 {
         let id = employer.id;
         self.db.run(move |c| db::users::find(c, id)).await.unwrap().company_id.expect("an employer has a company")

@@ -436,6 +436,24 @@ async fn seekers_save_and_unsave_jobs(app: &TestApp) {
     ann.post_form("/jobs/999999/unsave", &[]).await.assert_status(404);
 }
 
+async fn job_ads_link_web_addresses_and_keep_apply_in_reach(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let text = "See https://acme.example/team?x=1&y=2. Not javascript://%0aalert(1) nor <a href=x>this</a>.";
+    let job = app.job(acme, "Welder").description(text).insert().await;
+    let page = app.client().get(&format!("/jobs/{job}")).await;
+    let links = page.select_attr(".job-description a", "href");
+    assert_eq!(links, vec!["https://acme.example/team?x=1&y=2"], "only the web address is a link");
+    assert_eq!(page.select_attr(".job-description a", "rel"), vec!["nofollow ugc noopener"]);
+    assert!(page.text().contains("nor <a href=x>this</a>."), "the employer's markup stays text");
+    // The phone bar's Apply: for visitors and seekers, not for the company.
+    let apply = format!(".apply-bar a[href='/jobs/{job}/apply']");
+    assert_eq!(page.select(&apply), vec!["Apply now"]);
+    let ann = app.seeker("ann").await;
+    assert_eq!(ann.get(&format!("/jobs/{job}")).await.select(&apply).len(), 1);
+    assert!(bob.get(&format!("/jobs/{job}")).await.select(".apply-bar").is_empty());
+}
+
 async fn job_page_carries_valid_json_ld(app: &TestApp) {
     let bob = app.employer("bob", "Acme").await;
     let acme = app.company_of(&bob).await;
@@ -763,6 +781,7 @@ both_backends!(
     closing_date_hides_the_job_at_once_and_the_task_closes_it,
     seekers_save_and_unsave_jobs,
     job_page_carries_valid_json_ld,
+    job_ads_link_web_addresses_and_keep_apply_in_reach,
     pay_range_is_required_where_the_company_rule_demands_it,
     search_words_are_never_query_syntax,
     every_post_needs_the_csrf_token,

@@ -78,20 +78,33 @@ impl Driver {
 
     /// A new browser window with its own profile (its own cookies).
     pub async fn session(&mut self) -> Client {
+        self.open(json!({})).await
+    }
+
+    /// A new browser window showing pages as a phone of this size does
+    /// (390 × 844): headless windows are never narrower than 500 px, so the
+    /// phone is emulated.
+    pub async fn phone(&mut self, width: u32, height: u32) -> Client {
+        let metrics = json!({ "width": width, "height": height, "pixelRatio": 2, "mobile": false, "touch": true });
+        self.open(json!({ "deviceMetrics": metrics })).await
+    }
+
+    async fn open(&mut self, mobile_emulation: serde_json::Value) -> Client {
         let profile = tempfile::tempdir().unwrap();
+        let mut options = json!({
+            "binary": self.chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        });
+        if mobile_emulation.as_object().is_some_and(|o| !o.is_empty()) {
+            options["mobileEmulation"] = mobile_emulation;
+        }
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": self.chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            }),
-        );
+        caps.insert("goog:chromeOptions".into(), options);
         self.profiles.push(profile);
         ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&self.url).await.expect("a browser session")
     }

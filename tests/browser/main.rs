@@ -20,3 +20,4 @@ mod driver;
 mod hiring;
 mod journeys;
 mod live;
+mod phones;

@@ -276,9 +276,49 @@ pub fn blocks(text: &str) -> Vec<Block> {
     out
 }
 
+/// A piece of a description's line: text, or a web address shown as a link.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Span<'a> {
+    Text(&'a str),
+    Link(&'a str),
+}
+
+/// Splits a line at its web addresses (`linkify`); only http and https
+/// become links, so no other scheme (`javascript://…`) ever reaches an href.
+pub fn spans(text: &str) -> Vec<Span<'_>> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]).url_must_have_scheme(true);
+    finder
+        .spans(text)
+        .map(|span| {
+            let s = span.as_str();
+            let web = s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+                || s.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+            if span.kind().is_some() && web { Span::Link(s) } else { Span::Text(s) }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_addresses_become_links_and_nothing_else_does() {
+        assert_eq!(
+            spans("Apply at https://acme.example/jobs?id=1. Or (see http://x.example/a_(b))!"),
+            vec![
+                Span::Text("Apply at "),
+                Span::Link("https://acme.example/jobs?id=1"),
+                Span::Text(". Or (see "),
+                Span::Link("http://x.example/a_(b)"),
+                Span::Text(")!"),
+            ]
+        );
+        for hostile in ["javascript://%0aalert(1)", "data://text/html,x", "ftp://files.example/x"] {
+            assert_eq!(spans(hostile), vec![Span::Text(hostile)], "{hostile}");
+        }
+    }
 
     #[test]
     fn snippets_become_escaped_pieces() {
