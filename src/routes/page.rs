@@ -173,6 +173,16 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     ok.then(|| next.to_string())
 }
 
+/// The request came from a page's script asking for JSON (`Accept:
+/// application/json`): it updates the page in place instead of following a
+/// redirect, and shows the message itself.
+pub fn wants_json(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
 /// Per-field messages of a form, in the order the fields were checked.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(Vec<(&'static str, String)>);

@@ -40,4 +40,146 @@
         button.disabled = false;
       });
   });
+
+  // The pipeline board: cards move between columns by drag and drop, or
+  // from the keyboard with the card's handle (Space picks up, the arrows
+  // choose a column, Space drops, Escape cancels). Either way the card's
+  // own move form is sent; anything but a plain move (a rejection asks
+  // for its reason, an error) is sent as the form, so the page shows it.
+  var board = document.querySelector("[data-board]");
+  if (board) {
+    var boardStatus = document.querySelector("[data-board-status]");
+    var help = document.querySelector("[data-board-help]");
+    if (help) help.hidden = false;
+    var columns = Array.prototype.slice.call(board.querySelectorAll("[data-place]"));
+    var say = function (text) { if (boardStatus) boardStatus.textContent = text; };
+    var columnOf = function (el) { return el.closest("[data-place]"); };
+    var recount = function () {
+      columns.forEach(function (column) {
+        var n = column.querySelectorAll("[data-card]").length;
+        column.querySelector("[data-count]").firstChild.nodeValue = String(n);
+        column.querySelector(".crm-column-empty").hidden = n > 0;
+      });
+    };
+    var moveCard = function (card, column) {
+      var from = columnOf(card);
+      if (!column || column === from) return;
+      var form = card.querySelector("form.crm-card-move");
+      var select = form.querySelector("select");
+      var value = column.getAttribute("data-place");
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+      if (!known) { say("This card cannot move there."); return; }
+      var previous = select.value;
+      select.value = value;
+      column.querySelector(".crm-cards").appendChild(card);
+      recount();
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin"
+      })
+        .then(function (response) {
+          var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+          if (!response.ok || !json) throw new Error("not a plain move");
+          return response.json();
+        })
+        .then(function (answer) {
+          say(card.getAttribute("data-name") + ": " + answer.message);
+        })
+        .catch(function () {
+          // Put the card back and let the server's page take over.
+          from.querySelector(".crm-cards").appendChild(card);
+          recount();
+          select.value = value;
+          form.submit();
+          select.value = previous;
+        });
+    };
+
+    // Mouse and touch pads: native drag and drop.
+    board.querySelectorAll("[data-card]").forEach(function (card) { card.draggable = true; });
+    var dragged = null;
+    board.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest && event.target.closest("[data-card]");
+      if (!dragged) return;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", dragged.getAttribute("data-card"));
+      dragged.classList.add("is-dragging");
+    });
+    board.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("is-dragging");
+      columns.forEach(function (c) { c.classList.remove("is-drop-target"); });
+      dragged = null;
+    });
+    board.addEventListener("dragover", function (event) {
+      var column = columnOf(event.target);
+      if (!dragged || !column) return;
+      event.preventDefault();
+      columns.forEach(function (c) { c.classList.toggle("is-drop-target", c === column); });
+    });
+    board.addEventListener("drop", function (event) {
+      var column = columnOf(event.target);
+      if (!dragged || !column) return;
+      event.preventDefault();
+      moveCard(dragged, column);
+    });
+
+    // Keyboard: the handle.
+    var held = null;
+    var heldFrom = null;
+    // Moving a focused card out of the DOM tree blurs it: not a cancel.
+    var moving = false;
+    var carry = function (card, column) {
+      moving = true;
+      column.querySelector(".crm-cards").appendChild(card);
+      card.querySelector(".crm-card-handle").focus();
+      moving = false;
+    };
+    var drop = function (commit) {
+      if (!held) return;
+      var card = held;
+      var target = columnOf(card);
+      held.classList.remove("is-held");
+      held.querySelector(".crm-card-handle").setAttribute("aria-pressed", "false");
+      held = null;
+      carry(card, heldFrom);
+      if (commit && target !== heldFrom) {
+        moveCard(card, target);
+      } else {
+        say(card.getAttribute("data-name") + " stays in " + heldFrom.getAttribute("data-label") + ".");
+      }
+      card.querySelector(".crm-card-handle").focus();
+    };
+    board.querySelectorAll(".crm-card-handle").forEach(function (handle) {
+      handle.hidden = false;
+      handle.setAttribute("aria-pressed", "false");
+      handle.addEventListener("keydown", function (event) {
+        var card = handle.closest("[data-card]");
+        if (event.key === " " || event.key === "Enter") {
+          event.preventDefault();
+          if (held === card) { drop(true); return; }
+          drop(false);
+          held = card;
+          heldFrom = columnOf(card);
+          card.classList.add("is-held");
+          handle.setAttribute("aria-pressed", "true");
+          say(card.getAttribute("data-name") + " picked up in " + heldFrom.getAttribute("data-label") +
+              ". Left and right arrows choose a column, Space drops, Escape cancels.");
+        } else if (held === card && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+          event.preventDefault();
+          var i = columns.indexOf(columnOf(card)) + (event.key === "ArrowRight" ? 1 : -1);
+          if (i < 0 || i >= columns.length) return;
+          carry(card, columns[i]);
+          say(columns[i].getAttribute("data-label"));
+        } else if (held === card && event.key === "Escape") {
+          event.preventDefault();
+          drop(false);
+        }
+      });
+      handle.addEventListener("blur", function () {
+        if (!moving && held === handle.closest("[data-card]")) drop(false);
+      });
+    });
+  }
 })();

@@ -179,7 +179,7 @@ async fn seeker_journey(app: &TestApp) {
     screenshot(&browser, &format!("journey-seeker-job-{t}.png")).await;
 
     // Apply with a PDF chosen in the file input.
-    click(&browser, &format!("a[href='/jobs/{job}/apply']")).await;
+    click(&browser, &format!("a.apply-now[href='/jobs/{job}/apply']")).await;
     wait_path(&browser, "the apply form", |p| p == format!("/jobs/{job}/apply")).await;
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("sara-cv.pdf");
@@ -263,7 +263,7 @@ async fn employer_journey(backend: Backend) {
     assert!(welcome.html.as_deref().is_some_and(|h| h.contains(&link)), "in the HTML part too");
     browser.goto(&app.url(&link)).await.unwrap();
     click(&browser, &format!("form[action='{link}'] button[type=submit]")).await;
-    wait_path(&browser, "the employer to be logged in", |p| p == "/").await;
+    wait_path(&browser, "the employer to land on their home", |p| p == "/employer").await;
     wait_text(&browser, ".flashes", "Welcome to JobConnect, nina!").await;
     let nina = app.user_id("nina").await;
 

@@ -16,6 +16,7 @@ mod realtime_support;
 #[path = "../app/smtp.rs"]
 mod smtp;
 
+mod board;
 mod driver;
 mod hiring;
 mod journeys;

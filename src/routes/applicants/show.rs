@@ -336,9 +336,14 @@ pub async fn stage(
     if moved.emailed > 0 {
         state.outbox.wake();
     }
+    let sent = if moved.emailed > 0 { " The candidate is told by e-mail." } else { "" };
+    let message = format!("Moved to {label}.{sent}");
+    if crate::routes::page::wants_json(&req) {
+        // The board's script moved the card already; it shows the message.
+        return Ok(HttpResponse::Ok().json(serde_json::json!({ "moved": moved.changed.count > 0, "message": message })));
+    }
     if moved.changed.count > 0 {
-        let sent = if moved.emailed > 0 { " The candidate is told by e-mail." } else { "" };
-        TypedSession::from_request(&req).flash(FlashKind::Success, format!("Moved to {label}.{sent}"));
+        TypedSession::from_request(&req).flash(FlashKind::Success, message);
     }
     Ok(see_other(&back_to(id, &form.next)))
 }

@@ -29,12 +29,7 @@ fn back(form: &BackTo, id: i64) -> String {
 /// JSON) the new state, so the button toggles in place; for a plain form
 /// the message on the page it came from (the card's anchor keeps the place).
 fn answer(req: &actix_web::HttpRequest, saved: bool, message: Option<&str>, back: &str) -> HttpResponse {
-    let wants_json = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"));
-    if wants_json {
+    if crate::routes::page::wants_json(req) {
         return HttpResponse::Ok().json(serde_json::json!({ "saved": saved, "message": message.unwrap_or_default() }));
     }
     if let Some(message) = message {
