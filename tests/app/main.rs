@@ -1,6 +1,7 @@
 //! HTTP-level tests of the real app, each on SQLite and on PostgreSQL.
 
 mod helpers;
+mod html;
 mod interviews;
 
 mod account;
@@ -26,3 +27,4 @@ mod site;
 mod smtp;
 mod spam;
 mod team;
+mod tour;

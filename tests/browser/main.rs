@@ -13,6 +13,9 @@ mod fixtures;
 #[path = "../app/realtime_support.rs"]
 mod realtime_support;
 
+#[path = "../app/tour.rs"]
+mod tour;
+
 #[path = "../app/smtp.rs"]
 mod smtp;
 
