@@ -68,6 +68,7 @@ pub fn create_admin(
                 role: Role::Admin,
                 company_name: None,
                 email_confirmed: true,
+            timezone: "",
             },
         )?;
         db::audit::record(

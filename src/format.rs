@@ -8,11 +8,6 @@ pub fn date(t: &PrimitiveDateTime) -> String {
     t.format(format_description!("[day padding:none] [month repr:short] [year]")).unwrap_or_default()
 }
 
-pub fn datetime(t: &PrimitiveDateTime) -> String {
-    t.format(format_description!("[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"))
-        .unwrap_or_default()
-}
-
 /// Machine-readable time for `<time datetime>`.
 pub fn iso(t: &PrimitiveDateTime) -> String {
     // Whole seconds: HTML's `<time datetime>` allows at most 3 fractional digits.

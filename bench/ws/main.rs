@@ -117,6 +117,7 @@ fn create_rows(database_url: &str, users_n: usize) -> anyhow::Result<Fixture> {
                 created_at: now,
                 updated_at: now,
                 email_confirmed: true,
+                timezone: "",
             },
         )?;
         let job: i64 = diesel::insert_into(schema::jobs::table)
@@ -147,6 +148,7 @@ fn create_rows(database_url: &str, users_n: usize) -> anyhow::Result<Fixture> {
                     created_at: now,
                     updated_at: now,
                     email_confirmed: true,
+                    timezone: "",
                 },
             )?;
             let applicant = applicants::insert(

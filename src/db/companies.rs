@@ -24,6 +24,8 @@ pub struct Company {
     /// Rejected applicants are anonymised this many days after their last
     /// change (None: kept).
     pub retention_days: Option<i32>,
+    /// The IANA zone the team enters closing dates and interview times in (empty: UTC).
+    pub timezone: String,
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Company> {
@@ -53,6 +55,8 @@ pub struct CompanyProfile {
     pub pay_rule: PayRule,
     /// Days after which rejected applicants are anonymised (None: kept).
     pub retention_days: Option<i32>,
+    /// The zone the team enters dates in (empty: UTC).
+    pub timezone: String,
 }
 
 /// Writes the profile; the slug stays, so links to the company keep working.
@@ -81,6 +85,11 @@ const MAX_SLUG_TRIES: usize = 100;
 /// Creates a company with a unique slug made from its name (`acme`, `acme-2`, …).
 /// Two companies of one name made at the same moment: the second's insert
 /// meets the unique index inside a savepoint and takes the next free slug.
+/// The zone the team enters dates in (an IANA name, checked by the caller).
+pub fn set_timezone(conn: &mut AnyConnection, id: i64, zone: &str) -> QueryResult<usize> {
+    diesel::update(companies::table.find(id)).set(companies::timezone.eq(zone)).execute(conn)
+}
+
 pub fn create(conn: &mut AnyConnection, name: &str) -> QueryResult<Company> {
     let base = slugify(name);
     let mut tries = 0;

@@ -25,7 +25,7 @@ pub struct Interview {
     pub status: InterviewStatus,
     pub duration_minutes: i32,
     pub location: String,
-    /// The IANA zone times are shown in (`domain::interview::ZONES`).
+    /// The IANA zone times are shown in (`domain::zone::OFFERED`).
     pub timezone: String,
     /// The picked time (UTC), once scheduled.
     pub starts_at: Option<PrimitiveDateTime>,

@@ -16,6 +16,7 @@ pub struct ProfileChanges<'a> {
     pub location: &'a str,
     pub phone: &'a str,
     pub skills: &'a str,
+    pub timezone: &'a str,
     pub updated_at: PrimitiveDateTime,
 }
 

@@ -14,6 +14,7 @@ diesel::table! {
         updated_at -> Timestamp,
         pay_rule -> Text,
         retention_days -> Nullable<Integer>,
+        timezone -> Text,
     }
 }
 
@@ -38,6 +39,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         email_confirmed -> Bool,
         company_role -> Text,
+        timezone -> Text,
     }
 }
 

@@ -295,6 +295,8 @@ pub fn join(
             return Ok(Err(JoinRefused::Closed));
         }
         let now = super::now();
+        let company_zone: String =
+            super::schema::companies::table.find(invite.company_id).select(super::schema::companies::timezone).first(c)?;
         let new = super::users::NewUser {
             email: &invite.email,
             username,
@@ -305,6 +307,8 @@ pub fn join(
             created_at: now,
             updated_at: now,
             email_confirmed: true,
+            // A new member reads times on their company's clock until they choose.
+            timezone: &company_zone,
         };
         // Someone else taking the name (or the address) at this moment: the
         // unique index refuses the row inside a savepoint, and the person is

@@ -31,6 +31,8 @@ pub struct User {
     pub email_confirmed: bool,
     /// An employer's part in the company's team (owner for everyone else).
     pub company_role: CompanyRole,
+    /// The IANA zone the person reads times in (empty: UTC).
+    pub timezone: String,
 }
 
 impl User {
@@ -63,6 +65,7 @@ pub struct NewUser<'a> {
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     pub email_confirmed: bool,
+    pub timezone: &'a str,
 }
 
 /// A new account: the user and, for an employer, the company they name.
@@ -76,12 +79,21 @@ pub struct NewAccount<'a> {
     pub company_name: Option<&'a str>,
     /// False for a sign-up (the e-mailed link confirms it).
     pub email_confirmed: bool,
+    /// The browser's zone at sign-up (checked: known or empty); a new
+    /// company starts on its owner's clock.
+    pub timezone: &'a str,
 }
 
 /// Creates the account (and its company). Call it inside a transaction.
 pub fn create_account(conn: &mut AnyConnection, account: &NewAccount) -> QueryResult<User> {
     let company_id = match account.company_name {
-        Some(name) => Some(super::companies::create(conn, name)?.id),
+        Some(name) => {
+            let company = super::companies::create(conn, name)?;
+            if !account.timezone.is_empty() {
+                super::companies::set_timezone(conn, company.id, account.timezone)?;
+            }
+            Some(company.id)
+        }
         None => None,
     };
     let now = super::now();
@@ -97,6 +109,7 @@ pub fn create_account(conn: &mut AnyConnection, account: &NewAccount) -> QueryRe
             created_at: now,
             updated_at: now,
             email_confirmed: account.email_confirmed,
+            timezone: account.timezone,
         },
     )
 }

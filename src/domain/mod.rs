@@ -6,6 +6,7 @@ mod enums;
 pub mod interview;
 pub mod job_search;
 pub mod signed;
+pub mod zone;
 
 pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, MoveTarget, RawApplicantFields, SearchTerms, Tag};

@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::db::interviews::{Interview, Slot};
 use crate::db::mail::{self as outbox, OutgoingEmail, Sender};
 use crate::db::{AnyConnection, applicants, companies, jobs, users};
-use crate::domain::interview::in_words;
+use crate::domain::zone::in_words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {

@@ -134,7 +134,7 @@ pub fn notification_frame(n: &Notification) -> String {
 }
 
 /// A message as the user of `scope` sees it (`ours`: written by their side).
-pub fn message_frame(m: &MessageView, viewer_is_seeker: bool) -> String {
+pub fn message_frame(m: &MessageView, viewer_is_seeker: bool, zone: &jiff::tz::TimeZone) -> String {
     json!({
         "type": "message",
         "id": m.id,
@@ -144,7 +144,7 @@ pub fn message_frame(m: &MessageView, viewer_is_seeker: bool) -> String {
         "from_seeker": m.from_seeker,
         "body": m.body,
         "created_at": format::iso(&m.created_at),
-        "time": format::datetime(&m.created_at),
+        "time": crate::domain::zone::datetime(&m.created_at, zone),
         "link": messages::thread_link(m.applicant_id, viewer_is_seeker),
     })
     .to_string()

@@ -43,6 +43,8 @@ pub struct LiveSocket {
     /// When the log-in behind the socket ends (Unix seconds).
     pub session_expires: i64,
     pub scope: Option<Scope>,
+    /// The zone the user reads times in (their profile's, else UTC).
+    pub zone: jiff::tz::TimeZone,
     /// Where the page's ids end (what is new to it starts after them).
     pub cursors: Cursors,
 }
@@ -213,7 +215,7 @@ impl Socket {
             self.live.cursors.notification = Some(n.id);
         }
         for m in &batch.messages {
-            self.send_text(feed::message_frame(m, viewer_is_seeker)).await.map_err(Ok)?;
+            self.send_text(feed::message_frame(m, viewer_is_seeker, &self.live.zone)).await.map_err(Ok)?;
             self.live.cursors.message = Some(m.id);
         }
         self.live.cursors = batch.cursors;

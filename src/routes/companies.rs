@@ -116,6 +116,8 @@ pub struct CompanyForm {
     pub pay_rule: String,
     /// Days after which rejected applicants are anonymised; empty: kept.
     pub retention_days: String,
+    /// The zone closing dates and interview times are entered in (empty: UTC).
+    pub timezone: String,
 }
 
 impl CompanyForm {
@@ -127,7 +129,12 @@ impl CompanyForm {
             location: c.location.clone(),
             pay_rule: c.pay_rule.as_str().into(),
             retention_days: c.retention_days.map(|d| d.to_string()).unwrap_or_default(),
+            timezone: c.timezone.clone(),
         }
+    }
+
+    pub fn zones(&self) -> Vec<&str> {
+        crate::domain::zone::choices(&self.timezone)
     }
 
     /// The choices of the pay-transparency select: (value, label, chosen).
@@ -160,10 +167,17 @@ impl CompanyForm {
                     .ok_or("Keep rejected applicants from 30 to 3,650 days, or leave it empty to keep them."),
             ),
         };
-        match (name, website, description, location, pay_rule, retention_days) {
-            (Some(name), Some(website), Some(description), Some(location), Some(pay_rule), Some(retention_days))
-                if errors.is_empty() =>
-            {
+        let timezone = errors.check("timezone", crate::domain::zone::field(&self.timezone));
+        match (name, website, description, location, pay_rule, retention_days, timezone) {
+            (
+                Some(name),
+                Some(website),
+                Some(description),
+                Some(location),
+                Some(pay_rule),
+                Some(retention_days),
+                Some(timezone),
+            ) if errors.is_empty() => {
                 Ok(CompanyProfile {
                     name: name.into_inner(),
                     website,
@@ -171,6 +185,7 @@ impl CompanyForm {
                     location: location.into_inner(),
                     pay_rule,
                     retention_days,
+                    timezone,
                 })
             }
             _ => Err(errors),

@@ -33,7 +33,7 @@ async fn home(req: HttpRequest, page: Page, user: CurrentUser, state: web::Data<
     let company = user.employer_company()?;
     let previous_visit = TypedSession::from_request(&req).previous_visit();
     let now = crate::db::now();
-    let day_end = now.replace_time(time::Time::MIDNIGHT) + time::Duration::days(1);
+    let day_end = crate::domain::zone::end_of_day(now, &page.zone());
     let since = previous_visit.unwrap_or(now - time::Duration::days(7));
     let summary = state.db.run(move |c| employer_home::summary(c, company, now, day_end, since)).await?;
     render(StatusCode::OK, &HomePage { page, summary, previous_visit })

@@ -68,6 +68,7 @@ pub async fn connect(
         epoch: user.session_epoch,
         session_expires: user.session_expires(),
         scope: Scope::of(user.id, user.role, user.company_id),
+        zone: crate::domain::zone::or_utc(&user.timezone),
         cursors: Cursors { notification: cursor(&query.notification), message: cursor(&query.message) },
     }
     .spawn(session, stream);

@@ -55,6 +55,21 @@ impl Page {
         self.role() == Some(Role::Admin)
     }
 
+    /// The zone the viewer reads times in: their own (profile), else UTC.
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        crate::domain::zone::or_utc(self.user.as_ref().map_or("", |u| u.timezone.as_str()))
+    }
+
+    /// "7 Dec 2026" on the viewer's clock.
+    pub fn date(&self, utc: &time::PrimitiveDateTime) -> String {
+        crate::domain::zone::date(utc, &self.zone())
+    }
+
+    /// "7 Dec 2026, 15:30 CET" on the viewer's clock.
+    pub fn datetime(&self, utc: &time::PrimitiveDateTime) -> String {
+        crate::domain::zone::datetime(utc, &self.zone())
+    }
+
     /// `aria-current="page"` for the navigation entry of the current section.
     pub fn current(&self, prefix: &str) -> &'static str {
         let here = self.path == prefix || (prefix != "/" && self.path.starts_with(&format!("{prefix}/")));

@@ -49,6 +49,8 @@ pub struct ProfileForm {
     pub location: String,
     pub phone: String,
     pub skills: String,
+    /// An IANA zone (empty: UTC); the page's script offers the browser's.
+    pub timezone: String,
 }
 
 impl ProfileForm {
@@ -59,7 +61,12 @@ impl ProfileForm {
             location: user.location.clone(),
             phone: user.phone.clone(),
             skills: user.skills.clone(),
+            timezone: user.timezone.clone(),
         }
+    }
+
+    pub fn zones(&self) -> Vec<&str> {
+        crate::domain::zone::choices(&self.timezone)
     }
 }
 
@@ -177,6 +184,7 @@ struct ValidProfile {
     location: String,
     phone: String,
     skills: String,
+    timezone: String,
 }
 
 fn validate_profile(form: &ProfileForm) -> Result<ValidProfile, FieldErrors> {
@@ -186,13 +194,15 @@ fn validate_profile(form: &ProfileForm) -> Result<ValidProfile, FieldErrors> {
     let location = errors.check("location", DisplayText::parse(&form.location, 0, 100));
     let phone = errors.check("phone", parse_phone(&form.phone));
     let skills = errors.check("skills", parse_skills(&form.skills));
-    match (display_name, headline, location, phone, skills) {
-        (Some(d), Some(h), Some(l), Some(p), Some(s)) if errors.is_empty() => Ok(ValidProfile {
+    let timezone = errors.check("timezone", crate::domain::zone::field(&form.timezone));
+    match (display_name, headline, location, phone, skills, timezone) {
+        (Some(d), Some(h), Some(l), Some(p), Some(s), Some(z)) if errors.is_empty() => Ok(ValidProfile {
             display_name: d.into_inner(),
             headline: h.into_inner(),
             location: l.into_inner(),
             phone: p,
             skills: s,
+            timezone: z,
         }),
         _ => Err(errors),
     }
@@ -223,6 +233,7 @@ async fn save_profile(
                     location: &valid.location,
                     phone: &valid.phone,
                     skills: &valid.skills,
+                    timezone: &valid.timezone,
                     updated_at: db::now(),
                 };
                 profiles::update(c, id, &changes)?;

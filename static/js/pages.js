@@ -3,6 +3,21 @@
 (function () {
   "use strict";
 
+  // Time zones: a form field marked data-browser-zone that is still empty
+  // gets the browser's zone (sign-up's hidden field; the profile's select,
+  // which gains the option when it is not among the usual ones).
+  var browserZone = "";
+  try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { browserZone = ""; }
+  if (browserZone) {
+    document.querySelectorAll("[data-browser-zone]").forEach(function (field) {
+      if (field.value) return;
+      if (field.tagName === "SELECT" && !Array.prototype.some.call(field.options, function (o) { return o.value === browserZone; })) {
+        field.add(new Option(browserZone.replace(/_/g, " ") + " (this device)", browserZone), 1);
+      }
+      field.value = browserZone;
+    });
+  }
+
   // Saving a job from a list toggles the button in place: no reload, no
   // jump to the top. Without the script the form posts and the server sends
   // the seeker back to the same card (its anchor).

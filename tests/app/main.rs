@@ -27,4 +27,5 @@ mod site;
 mod smtp;
 mod spam;
 mod team;
+mod time_zones;
 mod tour;

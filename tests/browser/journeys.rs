@@ -141,6 +141,18 @@ async fn seeker_journey(app: &TestApp) {
     wait_path(&browser, "the seeker to land on the jobs", |p| p == "/jobs").await;
     wait_text(&browser, ".flashes", "Welcome to JobConnect, sara!").await;
     let sara = app.user_id("sara").await;
+    // The page's script sent the browser's time zone with the sign-up.
+    let zone = browser.execute("return Intl.DateTimeFormat().resolvedOptions().timeZone", vec![]).await.unwrap();
+    let stored = app
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use jobconnect::db::schema::users;
+            users::table.find(sara).select(users::timezone).first::<String>(c)
+        })
+        .await
+        .unwrap();
+    assert_eq!(serde_json::json!(stored), zone, "the account reads times on the browser's clock");
 
     // Search with words from the description.
     fill(&browser, "#q", "firmware robots").await;

@@ -15,7 +15,7 @@ use diesel::sql_types::Text;
 use time::PrimitiveDateTime;
 
 use super::AnyConnection;
-use super::schema::{applicant_events, applicants, resumes};
+use super::schema::{applicant_events, applicants, companies, resumes};
 use crate::domain::{ApplicantSource, ApplicantStatus, EmploymentType, MoveTarget, RejectionReason, Stage};
 
 pub use choices::{
@@ -224,6 +224,8 @@ pub struct Detail {
     pub tags: Vec<String>,
     /// The company's name for the applicant's step, when at one.
     pub step_name: Option<String>,
+    /// The company's clock (interview times are proposed on it; empty: UTC).
+    pub company_timezone: String,
 }
 
 impl Detail {
@@ -258,8 +260,11 @@ pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<De
             .optional()?,
         None => None,
     };
+    let company_timezone =
+        companies::table.find(applicant.company_id).select(companies::timezone).first(conn)?;
     Ok(Detail {
         applicant,
+        company_timezone,
         company_name: row.company_name,
         job_title: row.job_title,
         assignee_name: row.assignee_name,

@@ -25,6 +25,8 @@ pub struct RegisterForm {
     pub password: String,
     pub role: String,
     pub company_name: String,
+    /// The browser's time zone, filled by the page's script (see `domain::zone`).
+    pub timezone: String,
     /// The honeypot: empty from people (see `routes::honeypot`).
     pub website: String,
 }
@@ -150,6 +152,7 @@ pub async fn submit(
     let (email, username) = (valid.email.as_str().to_string(), valid.username.as_str().to_string());
     let (role, company) = (valid.role, valid.company.map(DisplayText::into_inner));
     let full_name = valid.full_name.into_inner();
+    let timezone = crate::domain::zone::known_or_empty(&form.timezone);
     let settings = state.settings.clone();
     let created = state
         .db
@@ -176,6 +179,7 @@ pub async fn submit(
                                 role,
                                 company_name: company.as_deref(),
                                 email_confirmed: false,
+                            timezone: &timezone,
                             },
                         )?;
                         notices::confirm_email(c, &settings, &user)?;

@@ -12,7 +12,8 @@ use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::applicants as crm;
 use crate::db::interviews::{self, InterviewStatus, Proposal, Upcoming};
 use crate::domain::DisplayText;
-use crate::domain::interview::{DURATIONS, ZONES, in_words, to_utc};
+use crate::domain::interview::DURATIONS;
+use crate::domain::zone::{in_words, to_utc};
 use crate::error::{AppError, AppResult};
 use crate::mail::interviews::{Notice, notify};
 use crate::routes::{Page, render, see_other};
@@ -29,7 +30,7 @@ fn value<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
 /// checked: every time in the future.
 fn proposal(fields: &[(String, String)]) -> Result<Proposal, String> {
     let timezone = value(fields, "timezone");
-    if !ZONES.contains(&timezone) {
+    if crate::domain::zone::parse(timezone).is_err() {
         return Err("Choose the time zone of the times.".into());
     }
     let duration = value(fields, "duration").parse::<i32>().ok().filter(|d| DURATIONS.contains(d));

@@ -126,8 +126,14 @@ impl ShowPage {
         pair(&self.kept.fields, key)
     }
 
-    fn zones(&self) -> &'static [&'static str] {
-        crate::domain::interview::ZONES
+    fn zones(&self) -> Vec<&str> {
+        crate::domain::zone::choices(self.default_zone())
+    }
+
+    /// The zone a proposal starts in: the company's, else the viewer's, else UTC.
+    fn default_zone(&self) -> &str {
+        let own = self.page.user.as_ref().map_or("", |u| u.timezone.as_str());
+        [self.d.company_timezone.as_str(), own].into_iter().find(|z| !z.is_empty()).unwrap_or("UTC")
     }
 
     fn durations(&self) -> [i32; 5] {

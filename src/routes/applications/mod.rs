@@ -154,7 +154,7 @@ pub async fn pick_interview(
                             user_id: interviewer,
                             kind: "interview",
                             title: "An interview time was picked",
-                            body: &crate::domain::interview::in_words(&at, &scheduled.timezone),
+                            body: &crate::domain::zone::in_words(&at, &scheduled.timezone),
                             link: &format!("/applicants/{id}#interviews"),
                             data: serde_json::json!({ "applicant_id": id, "interview_id": scheduled.id }).to_string(),
                         },

@@ -234,10 +234,6 @@ impl JobView {
     pub fn closes_label(&self) -> &'static str {
         if self.job.closes_at.is_some_and(|t| t <= self.now) { "Closed" } else { "Closes" }
     }
-
-    pub fn closes(&self) -> String {
-        self.job.closes_at.as_ref().map(format::datetime).unwrap_or_default()
-    }
 }
 
 #[derive(Template)]

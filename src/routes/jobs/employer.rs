@@ -16,7 +16,6 @@ use crate::db::{self, companies};
 use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod};
 use crate::error::{AppError, AppResult};
-use crate::format;
 use crate::mail::notices;
 use crate::routes::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
 use crate::state::AppState;
@@ -31,14 +30,6 @@ pub struct ManagedView {
 impl ManagedView {
     pub fn job(&self) -> &Job {
         &self.item.job
-    }
-
-    pub fn published(&self) -> String {
-        self.item.job.published_at.as_ref().map(format::date).unwrap_or_else(|| "—".into())
-    }
-
-    pub fn closes(&self) -> String {
-        self.item.job.closes_at.as_ref().map(format::datetime).unwrap_or_else(|| "—".into())
     }
 }
 
@@ -127,6 +118,8 @@ struct FormPage {
     errors: FieldErrors,
     /// The company's pay-transparency rule (the Pay section says what it demands).
     pay_rule: PayRule,
+    /// The company's clock: the closing date is entered on it (empty: UTC).
+    zone: String,
 }
 
 impl FormPage {
@@ -166,7 +159,11 @@ impl FormPage {
     }
 
     fn min_closing(&self) -> String {
-        super::form::format_closes_at(&crate::db::now())
+        super::form::format_closes_at(&crate::db::now(), &self.zone)
+    }
+
+    fn zone_label(&self) -> String {
+        if self.zone.is_empty() { "UTC".into() } else { self.zone.replace('_', " ") }
     }
 }
 
@@ -175,14 +172,16 @@ fn pay_range_message(rule: PayRule) -> String {
     format!("Job ads under {} must state the pay: give a minimum and a maximum salary.", rule.label())
 }
 
-async fn pay_rule_of(state: &AppState, company_id: i64) -> AppResult<PayRule> {
-    Ok(state.db.run(move |c| companies::find(c, company_id)).await?.pay_rule)
+/// The company's pay rule and time zone, which the job form follows.
+async fn rules_of(state: &AppState, company_id: i64) -> AppResult<(PayRule, String)> {
+    let company = state.db.run(move |c| companies::find(c, company_id)).await?;
+    Ok((company.pay_rule, company.timezone))
 }
 
 pub async fn new_form(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let pay_rule = pay_rule_of(&state, user.employer_company()?).await?;
+    let (pay_rule, zone) = rules_of(&state, user.employer_company()?).await?;
     let form = JobForm::blank();
-    render(StatusCode::OK, &FormPage { page, job: None, form, errors: FieldErrors::default(), pay_rule })
+    render(StatusCode::OK, &FormPage { page, job: None, form, errors: FieldErrors::default(), pay_rule, zone })
 }
 
 pub async fn create(
@@ -193,11 +192,12 @@ pub async fn create(
     CsrfForm(form): CsrfForm<JobForm>,
 ) -> AppResult<HttpResponse> {
     let company_id = user.employer_company()?;
-    let fields = match form.validate(crate::db::now(), None) {
+    let (pay_rule, zone) = rules_of(&state, company_id).await?;
+    let fields = match form.validate(crate::db::now(), None, &zone) {
         Ok(fields) => fields,
         Err(errors) => {
-            let pay_rule = pay_rule_of(&state, company_id).await?;
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, job: None, form, errors, pay_rule });
+            let tpl = FormPage { page, job: None, form, errors, pay_rule, zone };
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &tpl);
         }
     };
     let user_id = user.id;
@@ -217,9 +217,10 @@ pub async fn edit_form(
     let scope = Scope::Company(user.employer_company()?);
     let id = super::job_id(&path)?;
     let job = state.db.run(move |c| jobs::find_managed(c, id, scope)).await?;
-    let pay_rule = pay_rule_of(&state, job.company_id).await?;
-    let form = JobForm::from_job(&job);
-    render(StatusCode::OK, &FormPage { page, job: Some(job), form, errors: FieldErrors::default(), pay_rule })
+    let (pay_rule, zone) = rules_of(&state, job.company_id).await?;
+    let form = JobForm::from_job(&job, &zone);
+    let errors = FieldErrors::default();
+    render(StatusCode::OK, &FormPage { page, job: Some(job), form, errors, pay_rule, zone })
 }
 
 pub async fn update(
@@ -232,15 +233,16 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let scope = Scope::Company(user.employer_company()?);
     let id = super::job_id(&path)?;
-    let (job, pay_rule) = state
+    let (job, company) = state
         .db
         .run(move |c| {
             let job = jobs::find_managed(c, id, scope)?;
-            let rule = companies::find(c, job.company_id)?.pay_rule;
-            Ok::<_, AppError>((job, rule))
+            let company = companies::find(c, job.company_id)?;
+            Ok::<_, AppError>((job, company))
         })
         .await?;
-    let fields = match form.validate(crate::db::now(), job.closes_at) {
+    let (pay_rule, zone) = (company.pay_rule, company.timezone);
+    let fields = match form.validate(crate::db::now(), job.closes_at, &zone) {
         // A live ad keeps its pay range where the company's rule demands one.
         Ok(fields)
             if job.status == JobStatus::Open
@@ -249,12 +251,12 @@ pub async fn update(
         {
             let mut errors = FieldErrors::default();
             errors.add("salary_min", pay_range_message(pay_rule));
-            let tpl = FormPage { page, job: Some(job), form, errors, pay_rule };
+            let tpl = FormPage { page, job: Some(job), form, errors, pay_rule, zone };
             return render(StatusCode::UNPROCESSABLE_ENTITY, &tpl);
         }
         Ok(fields) => fields,
         Err(errors) => {
-            let tpl = FormPage { page, job: Some(job), form, errors, pay_rule };
+            let tpl = FormPage { page, job: Some(job), form, errors, pay_rule, zone };
             return render(StatusCode::UNPROCESSABLE_ENTITY, &tpl);
         }
     };

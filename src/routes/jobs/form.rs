@@ -2,7 +2,6 @@
 //! comes back exactly as sent, and its validation into `JobFields`.
 
 use serde::Deserialize;
-use time::macros::format_description;
 use time::{Duration, PrimitiveDateTime};
 
 use crate::db::jobs::{Job, JobFields};
@@ -44,7 +43,8 @@ impl JobForm {
         }
     }
 
-    pub fn from_job(job: &Job) -> Self {
+    /// The job's fields; the closing date on the company's clock (`zone`).
+    pub fn from_job(job: &Job, zone: &str) -> Self {
         JobForm {
             title: job.title.clone(),
             description: job.description.clone(),
@@ -56,16 +56,18 @@ impl JobForm {
             salary_max: job.salary_max.map(|n| n.to_string()).unwrap_or_default(),
             salary_currency: job.salary_currency.clone(),
             salary_period: job.salary_period.as_str().into(),
-            closes_at: job.closes_at.as_ref().map(format_closes_at).unwrap_or_default(),
+            closes_at: job.closes_at.as_ref().map(|t| format_closes_at(t, zone)).unwrap_or_default(),
         }
     }
 
     /// Checks every field. `previous_closes_at` is the stored closing date:
-    /// keeping it unchanged is allowed even when it has passed.
+    /// keeping it unchanged is allowed even when it has passed. The closing
+    /// date is read on the company's clock (`zone`, empty: UTC).
     pub fn validate(
         &self,
         now: PrimitiveDateTime,
         previous_closes_at: Option<PrimitiveDateTime>,
+        zone: &str,
     ) -> Result<JobFields, FieldErrors> {
         let mut errors = FieldErrors::default();
         let title = errors.check(
@@ -103,7 +105,7 @@ impl JobForm {
             "salary_period",
             self.salary_period.parse::<SalaryPeriod>().map_err(|_| "Choose per year, month or hour."),
         );
-        let closes_at = errors.check("closes_at", closing_date(&self.closes_at, now, previous_closes_at));
+        let closes_at = errors.check("closes_at", closing_date(&self.closes_at, now, previous_closes_at, zone));
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -188,39 +190,38 @@ fn salary(raw: &str) -> Result<Option<i64>, &'static str> {
     Ok(Some(n))
 }
 
-/// The value of a `datetime-local` input (UTC): `2026-12-01T17:00`, with
-/// optional seconds; a bare date means the end of that day.
+/// The value of a `datetime-local` input on the company's clock
+/// (`2026-12-01T17:00`, with optional seconds; a bare date means the end of
+/// that day), as the UTC instant it names.
 fn closing_date(
     raw: &str,
     now: PrimitiveDateTime,
     previous: Option<PrimitiveDateTime>,
-) -> Result<Option<PrimitiveDateTime>, &'static str> {
+    zone: &str,
+) -> Result<Option<PrimitiveDateTime>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
-    let parsed = PrimitiveDateTime::parse(raw, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"))
-        .or_else(|_| PrimitiveDateTime::parse(raw, format_description!("[year]-[month]-[day]T[hour]:[minute]")))
-        .or_else(|_| {
-            time::Date::parse(raw, format_description!("[year]-[month]-[day]"))
-                .map(|d| d.with_hms(23, 59, 0).expect("a valid time"))
-        })
-        .map_err(|_| "Enter a date and time like 2026-12-31T17:00.")?;
+    let local = if raw.len() == 10 { format!("{raw}T23:59") } else { raw.to_string() };
+    let zone = if zone.is_empty() { "UTC" } else { zone };
+    let parsed = crate::domain::zone::to_utc(&local, zone)
+        .map_err(|e| if e.starts_with("Enter a date") { "Enter a date and time like 2026-12-31T17:00.".into() } else { e })?;
     if previous.is_some_and(|p| p.replace_nanosecond(0).ok() == parsed.replace_nanosecond(0).ok()) {
         return Ok(previous);
     }
     if parsed <= now {
-        return Err("The closing date must be in the future.");
+        return Err("The closing date must be in the future.".into());
     }
     if parsed > now + Duration::days(366) {
-        return Err("The closing date can be at most a year from now.");
+        return Err("The closing date can be at most a year from now.".into());
     }
     Ok(Some(parsed))
 }
 
-/// A stored closing date as the form shows it.
-pub fn format_closes_at(t: &PrimitiveDateTime) -> String {
-    t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")).unwrap_or_default()
+/// A stored closing date as the form shows it, on the company's clock.
+pub fn format_closes_at(t: &PrimitiveDateTime, zone: &str) -> String {
+    crate::domain::zone::local_input(*t, if zone.is_empty() { "UTC" } else { zone })
 }
 
 #[cfg(test)]
@@ -241,7 +242,7 @@ mod tests {
 
     #[test]
     fn a_good_form_gives_fields() {
-        let fields = valid().validate(crate::db::now(), None).unwrap();
+        let fields = valid().validate(crate::db::now(), None, "").unwrap();
         assert_eq!(fields.salary_min, Some(60_000));
         assert_eq!(fields.salary_currency, "EUR");
     }
@@ -255,14 +256,14 @@ mod tests {
         f.remote = "moon".into();
         f.category = "Astrology".into();
         f.closes_at = "2001-01-01T00:00".into();
-        let errors = f.validate(now, None).unwrap_err();
+        let errors = f.validate(now, None, "").unwrap_err();
         for field in ["title", "salary_max", "remote", "category", "closes_at"] {
             assert!(errors.has(field), "{field}");
         }
         let mut f = valid();
         f.description = "x".repeat(DESCRIPTION_MAX + 1);
         f.salary_min = "-5".into();
-        assert!(f.validate(now, None).unwrap_err().has("description"));
+        assert!(f.validate(now, None, "").unwrap_err().has("description"));
     }
 
     #[test]
@@ -270,8 +271,8 @@ mod tests {
         let now = crate::db::now();
         let past = now - Duration::days(2);
         let mut f = valid();
-        f.closes_at = format_closes_at(&past);
-        assert!(f.validate(now, None).is_err());
-        assert!(f.validate(now, Some(past)).is_ok());
+        f.closes_at = format_closes_at(&past, "");
+        assert!(f.validate(now, None, "").is_err());
+        assert!(f.validate(now, Some(past), "").is_ok());
     }
 }

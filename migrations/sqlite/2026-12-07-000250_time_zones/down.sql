@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN timezone;
+ALTER TABLE companies DROP COLUMN timezone;
