@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod applicants;
 pub mod audit;
 pub mod companies;
+pub mod data_fixes;
 pub mod employer_home;
 pub mod interviews;
 pub mod jobs;
@@ -267,7 +268,7 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<()> {
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
-    Ok(())
+    data_fixes::run(conn).map_err(|e| anyhow::anyhow!("data fix failed: {e}"))
 }
 
 /// A transaction for work that reads then writes. On SQLite it takes the write

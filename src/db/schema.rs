@@ -66,6 +66,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_fixes (name) {
+        name -> Text,
+        done_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     jobs (id) {
         id -> BigInt,
         company_id -> BigInt,
@@ -86,6 +93,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         closed_by_admin -> Bool,
+        city -> Text,
+        region -> Text,
+        country -> Text,
+        remote_countries -> Text,
     }
 }
 

@@ -213,6 +213,7 @@ fn fill(
                 open_jobs.push((next_job, ci, job.title.clone(), job.employment_type.as_str(), now - age));
             }
             let created = now - age - Duration::hours(6);
+            let place = crate::domain::place::from_text(job.remote, &job.location);
             job_rows.push(JobRow {
                 id: next_job,
                 company_id,
@@ -232,6 +233,10 @@ fn fill(
                 published_at: published,
                 created_at: created,
                 updated_at: published.unwrap_or(created),
+                remote_countries: place.remote_codes(),
+                city: place.city,
+                region: place.region,
+                country: place.country,
             });
             next_job += 1;
         }

@@ -259,6 +259,7 @@ fn fill(c: &mut AnyConnection, opts: &GenOptions, hash: &str) -> anyhow::Result<
                 published,
             });
         }
+        let place = crate::domain::place::from_text(job.remote, &job.location);
         job_rows.push(JobRow {
             id,
             company_id: ids.company + company as i64,
@@ -278,6 +279,10 @@ fn fill(c: &mut AnyConnection, opts: &GenOptions, hash: &str) -> anyhow::Result<
             published_at: published,
             created_at: created,
             updated_at: published.unwrap_or(created),
+            remote_countries: place.remote_codes(),
+            city: place.city,
+            region: place.region,
+            country: place.country,
         });
         if job_rows.len() == BATCH {
             insert_jobs(c, &job_rows)?;

@@ -64,6 +64,10 @@ pub struct JobRow {
     pub published_at: Option<PrimitiveDateTime>,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub city: String,
+    pub region: String,
+    pub country: String,
+    pub remote_countries: String,
 }
 
 #[derive(Insertable)]
@@ -129,7 +133,7 @@ macro_rules! bulk_insert_fn {
 
 bulk_insert_fn!(insert_companies, CompanyRow, companies::table, 9);
 bulk_insert_fn!(insert_users, UserRow, users::table, 17);
-bulk_insert_fn!(insert_jobs, JobRow, jobs::table, 18);
+bulk_insert_fn!(insert_jobs, JobRow, jobs::table, 22);
 bulk_insert_fn!(insert_resumes, ResumeRow, resumes::table, 8);
 bulk_insert_fn!(insert_applicants, ApplicantRow, applicants::table, 21);
 

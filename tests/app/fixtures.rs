@@ -325,6 +325,9 @@ impl<'a> JobFixture<'a> {
             status,
             closes_at,
         } = self;
+        // The place read from the text, as the data fix reads older jobs.
+        let mode = remote.parse::<jobconnect::domain::RemoteMode>().expect("a work place");
+        let place = jobconnect::domain::place::from_text(mode, &location);
         app.db
             .run(move |c| {
                 let now = db::now();
@@ -334,6 +337,10 @@ impl<'a> JobFixture<'a> {
                         jobs::title.eq(&title),
                         jobs::description.eq(&description),
                         jobs::location.eq(&location),
+                        jobs::city.eq(&place.city),
+                        jobs::region.eq(&place.region),
+                        jobs::country.eq(&place.country),
+                        jobs::remote_countries.eq(place.remote_codes()),
                         jobs::remote.eq(remote),
                         jobs::employment_type.eq(employment_type),
                         jobs::category.eq(&category),

@@ -90,7 +90,8 @@ async fn hiring_journey(app: &TestApp) {
     click(&employer, ".interview-new summary").await;
     employer
         .execute(
-            "document.getElementById('new-slot1').value = arguments[0]; document.getElementById('new-location').value = 'Room 4';",
+            "document.getElementById('new-slot1').value = arguments[0]; document.getElementById('new-location').value = 'Room 4';
+             document.getElementById('new-timezone').value = 'Europe/Berlin';",
             vec![serde_json::json!(format!("{year}-03-10T10:00"))],
         )
         .await

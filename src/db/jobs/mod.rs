@@ -43,6 +43,13 @@ pub struct Job {
     pub updated_at: PrimitiveDateTime,
     /// Closed by an admin (moderation): its company cannot reopen it.
     pub closed_by_admin: bool,
+    /// The structured place (`domain::place`); `location` is its label.
+    pub city: String,
+    pub region: String,
+    /// ISO 3166-1 alpha-2, or empty.
+    pub country: String,
+    /// Where remote candidates may live: alpha-2 codes separated by spaces (empty: anywhere).
+    pub remote_countries: String,
 }
 
 impl Job {
@@ -82,7 +89,7 @@ impl Scope {
 }
 
 /// The fields an employer writes (validated by the form).
-#[derive(Debug, Clone, AsChangeset)]
+#[derive(Debug, Clone, AsChangeset, Insertable)]
 #[diesel(table_name = jobs, treat_none_as_null = true)]
 pub struct JobFields {
     pub title: String,
@@ -96,6 +103,10 @@ pub struct JobFields {
     pub salary_currency: String,
     pub salary_period: SalaryPeriod,
     pub closes_at: Option<PrimitiveDateTime>,
+    pub city: String,
+    pub region: String,
+    pub country: String,
+    pub remote_countries: String,
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Job> {
@@ -118,25 +129,38 @@ pub fn create_draft(
     let now = super::now();
     diesel::insert_into(jobs::table)
         .values((
+            fields,
             jobs::company_id.eq(company_id),
             jobs::created_by.eq(created_by),
-            jobs::title.eq(&fields.title),
-            jobs::description.eq(&fields.description),
-            jobs::location.eq(&fields.location),
-            jobs::remote.eq(fields.remote),
-            jobs::employment_type.eq(fields.employment_type),
-            jobs::category.eq(&fields.category),
-            jobs::salary_min.eq(fields.salary_min),
-            jobs::salary_max.eq(fields.salary_max),
-            jobs::salary_currency.eq(&fields.salary_currency),
-            jobs::salary_period.eq(fields.salary_period),
-            jobs::closes_at.eq(fields.closes_at),
             jobs::status.eq(JobStatus::Draft),
             jobs::created_at.eq(now),
             jobs::updated_at.eq(now),
         ))
         .returning(jobs::all_columns)
         .get_result(conn)
+}
+
+/// Reads the places of jobs written before places were structured (their
+/// free-text `location`) as well as `domain::place::from_text` can; a data
+/// fix (`db::data_fixes`), and the end of seeding. Returns how many it read.
+pub fn structure_places(conn: &mut AnyConnection) -> QueryResult<usize> {
+    let unread: Vec<(i64, RemoteMode, String)> = jobs::table
+        .filter(jobs::city.eq("").and(jobs::region.eq("")).and(jobs::country.eq("")))
+        .filter(jobs::remote_countries.eq("").and(jobs::location.ne("")))
+        .select((jobs::id, jobs::remote, jobs::location))
+        .load(conn)?;
+    for (id, remote, location) in &unread {
+        let place = crate::domain::place::from_text(*remote, location);
+        diesel::update(jobs::table.find(id))
+            .set((
+                jobs::city.eq(&place.city),
+                jobs::region.eq(&place.region),
+                jobs::country.eq(&place.country),
+                jobs::remote_countries.eq(place.remote_codes()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(unread.len())
 }
 
 /// Writes the employer's fields to a job of the scope.

@@ -115,6 +115,7 @@ struct Count {
 const CARD_COLUMNS: &str = "j.id, j.company_id, j.created_by, j.title, substr(j.description, 1, 400) AS description, \
      j.location, j.remote, j.employment_type, j.category, j.salary_min, j.salary_max, j.salary_currency, \
      j.salary_period, j.status, j.closes_at, j.published_at, j.created_at, j.updated_at, j.closed_by_admin, \
+     j.city, j.region, j.country, j.remote_countries, \
      c.name AS company_name, c.slug AS company_slug, c.logo_path AS company_logo";
 
 /// The yearly equivalent of a job's best pay, for the minimum-salary filter.

@@ -6,6 +6,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use crate::db::jobs::{Job, JobFields};
 use crate::domain::{CATEGORIES, CURRENCIES};
+use crate::domain::place::{self, Place};
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, SalaryPeriod};
 use crate::routes::FieldErrors;
 
@@ -20,7 +21,15 @@ pub const SALARY_MAX: i64 = 100_000_000;
 pub struct JobForm {
     pub title: String,
     pub description: String,
+    /// The free-text place of clients that send no structured one (read by
+    /// `domain::place::from_text`); the form sends the four fields below.
     pub location: String,
+    pub city: String,
+    pub region: String,
+    /// A country's name, alias or ISO code (the form offers a list).
+    pub country: String,
+    /// Remote jobs: the countries candidates may live in, separated by commas.
+    pub remote_countries: String,
     pub remote: String,
     pub employment_type: String,
     pub category: String,
@@ -48,7 +57,11 @@ impl JobForm {
         JobForm {
             title: job.title.clone(),
             description: job.description.clone(),
-            location: job.location.clone(),
+            location: String::new(),
+            city: job.city.clone(),
+            region: job.region.clone(),
+            country: place::country_text(&job.location, &job.country),
+            remote_countries: place::remote_text(&job.location, &job.remote_countries),
             remote: job.remote.as_str().into(),
             employment_type: job.employment_type.as_str().into(),
             category: job.category.clone(),
@@ -79,9 +92,9 @@ impl JobForm {
             },
         );
         let description = errors.check("description", multiline(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX));
-        let location = errors.check("location", DisplayText::parse(&self.location, 2, LOCATION_MAX));
         let remote =
             errors.check("remote", self.remote.parse::<RemoteMode>().map_err(|_| "Choose where the work happens."));
+        let place = remote.and_then(|remote| self.place(remote, &mut errors));
         let employment_type = errors.check(
             "employment_type",
             self.employment_type.parse::<EmploymentType>().map_err(|_| "Choose an employment type."),
@@ -112,7 +125,7 @@ impl JobForm {
         match (
             title,
             description,
-            location,
+            place,
             remote,
             employment_type,
             category,
@@ -125,7 +138,7 @@ impl JobForm {
             (
                 Some(title),
                 Some(description),
-                Some(location),
+                Some(place),
                 Some(remote),
                 Some(employment_type),
                 Some(category),
@@ -137,7 +150,11 @@ impl JobForm {
             ) => Ok(JobFields {
                 title: title.into_inner(),
                 description,
-                location: location.into_inner(),
+                remote_countries: place.remote_codes(),
+                location: place.label,
+                city: place.city,
+                region: place.region,
+                country: place.country,
                 remote,
                 employment_type,
                 category,
@@ -148,6 +165,32 @@ impl JobForm {
                 closes_at,
             }),
             _ => Err(errors),
+        }
+    }
+}
+
+impl JobForm {
+    /// The job's place: the form's four fields, or (when a client sends only
+    /// the free text) that text read as well as it can be.
+    fn place(&self, remote: RemoteMode, errors: &mut FieldErrors) -> Option<Place> {
+        let structured =
+            [&self.city, &self.region, &self.country, &self.remote_countries].iter().any(|f| !f.trim().is_empty());
+        if !structured && !self.location.trim().is_empty() {
+            let text = errors.check("location", DisplayText::parse(&self.location, 2, LOCATION_MAX))?;
+            return Some(place::from_text(remote, text.as_str()));
+        }
+        match place::parse(remote, &self.city, &self.region, &self.country, &self.remote_countries) {
+            Ok(p) if p.label.chars().count() > LOCATION_MAX => {
+                errors.add("city", format!("Together the place may take at most {LOCATION_MAX} characters."));
+                None
+            }
+            Ok(p) => Some(p),
+            Err(list) => {
+                for (field, message) in list {
+                    errors.add(field, message);
+                }
+                None
+            }
         }
     }
 }

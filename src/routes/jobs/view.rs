@@ -192,13 +192,27 @@ pub fn json_ld(job: &Job, company: &Company, base_url: &str) -> serde_json::Valu
         ld["validThrough"] = iso(closes).into();
     }
     if job.remote == RemoteMode::Remote {
+        // Google for Jobs: the countries as ISO codes; none named means anywhere.
         ld["jobLocationType"] = "TELECOMMUTE".into();
-        ld["applicantLocationRequirements"] = serde_json::json!({ "@type": "Country", "name": job.location });
+        let countries: Vec<serde_json::Value> = job
+            .remote_countries
+            .split_whitespace()
+            .map(|code| serde_json::json!({ "@type": "Country", "name": code }))
+            .collect();
+        if !countries.is_empty() {
+            ld["applicantLocationRequirements"] = countries.into();
+        }
     } else {
-        ld["jobLocation"] = serde_json::json!({
-            "@type": "Place",
-            "address": { "@type": "PostalAddress", "addressLocality": job.location },
-        });
+        let mut address = serde_json::json!({ "@type": "PostalAddress" });
+        let parts = [("addressLocality", &job.city), ("addressRegion", &job.region), ("addressCountry", &job.country)];
+        for (key, value) in parts.into_iter().filter(|(_, v)| !v.is_empty()) {
+            address[key] = value.as_str().into();
+        }
+        if job.city.is_empty() && job.country.is_empty() {
+            // A place that could not be read (older free text): its words.
+            address["addressLocality"] = job.location.as_str().into();
+        }
+        ld["jobLocation"] = serde_json::json!({ "@type": "Place", "address": address });
     }
     if job.salary_min.is_some() || job.salary_max.is_some() {
         let unit = match job.salary_period {
