@@ -117,6 +117,17 @@ async fn seeker_journey(app: &TestApp) {
 
     let browser = driver.session().await;
 
+    // A refused sign-up (the browser's own checks off, so the server answers):
+    // focus lands on the error summary, whose links lead to the fields.
+    browser.goto(&app.url("/register")).await.unwrap();
+    browser.execute("document.querySelector(\"form[action='/register']\").noValidate = true", vec![]).await.unwrap();
+    click(&browser, "form[action='/register'] button[type=submit]").await;
+    let summary = wait_text(&browser, ".error-summary", "There is a problem").await;
+    let focused = browser.execute("return document.activeElement.classList.contains('error-summary')", vec![]).await;
+    assert_eq!(focused.unwrap(), serde_json::json!(true), "the summary takes focus");
+    let first = summary.find(Locator::Css("a")).await.unwrap().attr("href").await.unwrap().unwrap_or_default();
+    assert!(first.starts_with('#') && browser.find(Locator::Css(&first)).await.is_ok(), "{first} is a field");
+
     // Register as a job seeker.
     browser.goto(&app.url("/register")).await.unwrap();
     click(&browser, "input[name=role][value=seeker]").await;
@@ -284,8 +295,10 @@ async fn employer_journey(backend: Backend) {
     fill(&browser, "#title", "Platform Engineer (Rust)").await;
     choose(&browser, "#category", "Engineering").await;
     choose(&browser, "#employment_type", "full_time").await;
-    fill(&browser, "#location", "Hamburg, Germany").await;
     click(&browser, "input[name=remote][value=hybrid]").await;
+    assert!(!browser.find(Locator::Css("#remote_countries")).await.unwrap().is_displayed().await.unwrap());
+    fill(&browser, "#city", "Hamburg").await;
+    fill(&browser, "#country", "Germany").await;
     fill(&browser, "#salary_min", "70000").await;
     fill(&browser, "#salary_max", "90000").await;
     choose(&browser, "#salary_currency", "EUR").await;
