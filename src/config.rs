@@ -40,6 +40,10 @@ pub struct Settings {
     pub limits: Limits,
     /// Keep job list pages in memory (`JOB_CACHE`, true); off for measuring the queries.
     pub job_cache: bool,
+    /// The currency pay is compared in (`PAY_CURRENCY`, EUR), and a newer
+    /// exchange-rate file than the shipped one (`EXCHANGE_RATES_FILE`).
+    pub pay_currency: String,
+    pub exchange_rates_file: Option<PathBuf>,
 }
 
 /// Limits that keep one client from wearing out the site or an account.
@@ -152,6 +156,8 @@ impl std::fmt::Debug for Settings {
             .field("mail_delivery", &self.mail_delivery)
             .field("limits", &self.limits)
             .field("job_cache", &self.job_cache)
+            .field("pay_currency", &self.pay_currency)
+            .field("exchange_rates_file", &self.exchange_rates_file)
             .finish_non_exhaustive()
     }
 }
@@ -226,6 +232,8 @@ impl Settings {
                 poll_interval: std::time::Duration::from_secs(1),
             },
             job_cache: parse_var("JOB_CACHE", true)?,
+            pay_currency: std::env::var("PAY_CURRENCY").unwrap_or_else(|_| "EUR".into()),
+            exchange_rates_file: std::env::var_os("EXCHANGE_RATES_FILE").map(PathBuf::from),
             limits: Limits {
                 session_ttl: std::time::Duration::from_secs(
                     parse_var("SESSION_HOURS", 12u64)?.clamp(1, 24 * 90) * 3600,

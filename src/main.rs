@@ -78,6 +78,10 @@ fn main() -> anyhow::Result<()> {
                 seed,
                 password,
                 bcrypt_cost: settings.bcrypt_cost,
+                rates: jobconnect::domain::money::Rates::load(
+                    settings.exchange_rates_file.as_deref(),
+                    &settings.pay_currency,
+                )?,
             };
             jobconnect::seed::generate::run(&settings, &opts)
         }

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, data_fixes};
+use crate::domain::money::Rates;
 use crate::mail::OutboxSignal;
 use crate::realtime::Hub;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub hub: Hub,
     /// Wakes this instance's outbox worker after a commit that queued e-mail.
     pub outbox: OutboxSignal,
+    /// Exchange rates and the site's pay currency (`domain::money`).
+    pub rates: Arc<Rates>,
 }
 
 impl AppState {
@@ -29,10 +32,18 @@ impl AppState {
         let settings = Arc::new(settings);
         std::fs::create_dir_all(&settings.upload_dir)
             .with_context(|| format!("cannot create UPLOAD_DIR {}", settings.upload_dir.display()))?;
+        let rates = Arc::new(Rates::load(settings.exchange_rates_file.as_deref(), &settings.pay_currency)?);
         let db = Db::new(&settings.database_url, settings.db_pool_size)?;
         db.migrate_or_wait().await?;
+        // Yearly pay in the site's currency, recomputed once per rate table.
+        let fix = rates.clone();
+        let name = format!("pay {}", rates.version());
+        match db.run(move |c| data_fixes::once(c, &name, |c| crate::db::jobs::normalise_pay(c, &fix))).await {
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "yearly pay not recomputed yet: the next start tries again"),
+        }
         crate::storage::clean_temporary(&settings.upload_dir);
-        Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new() })
+        Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new(), rates })
     }
 
     /// Starts what runs beside the server: the hub's tasks and, unless

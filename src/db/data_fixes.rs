@@ -16,23 +16,33 @@ const FIXES: &[(&str, Fix)] = &[("job_places", super::jobs::structure_places)];
 
 pub fn run(conn: &mut AnyConnection) -> QueryResult<()> {
     for (name, fix) in FIXES {
-        let changed = super::transaction(conn, |c| {
-            if !c.is_sqlite() {
-                // SQLite's transaction holds the write lock already (BEGIN IMMEDIATE).
-                diesel::sql_query("LOCK TABLE data_fixes IN EXCLUSIVE MODE").execute(c)?;
-            }
-            if data_fixes::table.find(name).count().get_result::<i64>(c)? > 0 {
-                return Ok(None);
-            }
-            let changed = fix(c)?;
-            diesel::insert_into(data_fixes::table)
-                .values((data_fixes::name.eq(name), data_fixes::done_at.eq(super::now())))
-                .execute(c)?;
-            Ok::<_, diesel::result::Error>(Some(changed))
-        })?;
-        if let Some(changed) = changed {
-            tracing::info!(fix = name, changed, "data fix applied");
-        }
+        once(conn, name, fix)?;
     }
     Ok(())
+}
+
+/// Runs `fix` unless a fix of this name ran already; Some(rows changed) when it ran.
+pub fn once(
+    conn: &mut AnyConnection,
+    name: &str,
+    fix: impl FnOnce(&mut AnyConnection) -> QueryResult<usize>,
+) -> QueryResult<Option<usize>> {
+    let changed = super::transaction(conn, |c| {
+        if !c.is_sqlite() {
+            // SQLite's transaction holds the write lock already (BEGIN IMMEDIATE).
+            diesel::sql_query("LOCK TABLE data_fixes IN EXCLUSIVE MODE").execute(c)?;
+        }
+        if data_fixes::table.find(name).count().get_result::<i64>(c)? > 0 {
+            return Ok(None);
+        }
+        let changed = fix(c)?;
+        diesel::insert_into(data_fixes::table)
+            .values((data_fixes::name.eq(name), data_fixes::done_at.eq(super::now())))
+            .execute(c)?;
+        Ok::<_, diesel::result::Error>(Some(changed))
+    })?;
+    if let Some(changed) = changed {
+        tracing::info!(fix = name, changed, "data fix applied");
+    }
+    Ok(changed)
 }

@@ -97,6 +97,7 @@ diesel::table! {
         region -> Text,
         country -> Text,
         remote_countries -> Text,
+        pay_yearly -> Nullable<BigInt>,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod applicant;
 mod enums;
 pub mod interview;
 pub mod job_search;
+pub mod money;
 pub mod place;
 pub mod signed;
 pub mod zone;

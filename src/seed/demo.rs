@@ -11,6 +11,7 @@ use rand::{Rng, SeedableRng};
 use time::{Duration, PrimitiveDateTime};
 
 use super::rows::*;
+use crate::domain::money::Rates;
 use super::text;
 use super::words::FAMILIES;
 use crate::config::Settings;
@@ -100,7 +101,8 @@ pub fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     let resume_dir = settings.upload_dir.join("resumes");
     std::fs::create_dir_all(&resume_dir).with_context(|| format!("cannot create {}", resume_dir.display()))?;
     let mut written = Vec::new();
-    let result = db::transaction(&mut *conn, |c| fill(c, &hash, &settings.upload_dir, &mut written));
+    let rates = Rates::load(settings.exchange_rates_file.as_deref(), &settings.pay_currency)?;
+    let result = db::transaction(&mut *conn, |c| fill(c, &hash, &settings.upload_dir, &rates, &mut written));
     let (jobs, applications) = match result {
         Ok(counts) => counts,
         Err(e) => {
@@ -139,6 +141,7 @@ fn fill(
     c: &mut AnyConnection,
     hash: &str,
     upload_dir: &Path,
+    rates: &Rates,
     written: &mut Vec<std::path::PathBuf>,
 ) -> anyhow::Result<(usize, usize)> {
     let mut rng = SmallRng::seed_from_u64(2026);
@@ -214,6 +217,7 @@ fn fill(
             }
             let created = now - age - Duration::hours(6);
             let place = crate::domain::place::from_text(job.remote, &job.location);
+            let pay_yearly = rates.best_yearly(job.salary_min, job.salary_max, job.salary_currency, job.salary_period);
             job_rows.push(JobRow {
                 id: next_job,
                 company_id,
@@ -234,6 +238,7 @@ fn fill(
                 created_at: created,
                 updated_at: published.unwrap_or(created),
                 remote_countries: place.remote_codes(),
+                pay_yearly,
                 city: place.city,
                 region: place.region,
                 country: place.country,

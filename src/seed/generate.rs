@@ -32,6 +32,8 @@ pub struct GenOptions {
     /// The password of every generated account.
     pub password: String,
     pub bcrypt_cost: u32,
+    /// The site's exchange rates: jobs store their yearly pay in its currency.
+    pub rates: crate::domain::money::Rates,
 }
 
 /// What was made, for the summary.
@@ -260,6 +262,8 @@ fn fill(c: &mut AnyConnection, opts: &GenOptions, hash: &str) -> anyhow::Result<
             });
         }
         let place = crate::domain::place::from_text(job.remote, &job.location);
+        let pay_yearly =
+            opts.rates.best_yearly(job.salary_min, job.salary_max, job.salary_currency, job.salary_period);
         job_rows.push(JobRow {
             id,
             company_id: ids.company + company as i64,
@@ -280,6 +284,7 @@ fn fill(c: &mut AnyConnection, opts: &GenOptions, hash: &str) -> anyhow::Result<
             created_at: created,
             updated_at: published.unwrap_or(created),
             remote_countries: place.remote_codes(),
+            pay_yearly,
             city: place.city,
             region: place.region,
             country: place.country,

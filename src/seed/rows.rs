@@ -68,6 +68,7 @@ pub struct JobRow {
     pub region: String,
     pub country: String,
     pub remote_countries: String,
+    pub pay_yearly: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -133,7 +134,7 @@ macro_rules! bulk_insert_fn {
 
 bulk_insert_fn!(insert_companies, CompanyRow, companies::table, 9);
 bulk_insert_fn!(insert_users, UserRow, users::table, 17);
-bulk_insert_fn!(insert_jobs, JobRow, jobs::table, 22);
+bulk_insert_fn!(insert_jobs, JobRow, jobs::table, 23);
 bulk_insert_fn!(insert_resumes, ResumeRow, resumes::table, 8);
 bulk_insert_fn!(insert_applicants, ApplicantRow, applicants::table, 21);
 

@@ -273,6 +273,7 @@ pub struct JobFixture<'a> {
     employment_type: &'static str,
     category: String,
     salary: (Option<i64>, Option<i64>, &'static str),
+    currency: Option<&'static str>,
     status: &'static str,
     closes_at: Option<time::PrimitiveDateTime>,
 }
@@ -302,6 +303,10 @@ impl<'a> JobFixture<'a> {
         self.salary = (min, max, period);
         self
     }
+    pub fn currency(mut self, currency: &'static str) -> Self {
+        self.currency = Some(currency);
+        self
+    }
     pub fn status(mut self, status: &'static str) -> Self {
         self.status = status;
         self
@@ -322,12 +327,17 @@ impl<'a> JobFixture<'a> {
             employment_type,
             category,
             salary,
+            currency,
             status,
             closes_at,
         } = self;
         // The place read from the text, as the data fix reads older jobs.
         let mode = remote.parse::<jobconnect::domain::RemoteMode>().expect("a work place");
         let place = jobconnect::domain::place::from_text(mode, &location);
+        // The yearly pay in euros, as a save through the form stores it.
+        let period = salary.2.parse().expect("a pay period");
+        let currency = currency.unwrap_or("EUR");
+        let pay_yearly = jobconnect::domain::money::Rates::shipped().best_yearly(salary.0, salary.1, currency, period);
         app.db
             .run(move |c| {
                 let now = db::now();
@@ -341,6 +351,8 @@ impl<'a> JobFixture<'a> {
                         jobs::region.eq(&place.region),
                         jobs::country.eq(&place.country),
                         jobs::remote_countries.eq(place.remote_codes()),
+                        jobs::pay_yearly.eq(pay_yearly),
+                        jobs::salary_currency.eq(currency),
                         jobs::remote.eq(remote),
                         jobs::employment_type.eq(employment_type),
                         jobs::category.eq(&category),
@@ -374,6 +386,7 @@ impl TestApp {
             employment_type: "full_time",
             category: "Engineering".into(),
             salary: (None, None, "year"),
+            currency: None,
             status: "open",
             closes_at: None,
         }

@@ -86,6 +86,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
             ..Default::default()
         },
         job_cache: true,
+        pay_currency: "EUR".into(),
+        exchange_rates_file: None,
     }
 }
 

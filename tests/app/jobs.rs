@@ -495,6 +495,57 @@ async fn places_are_structured_for_search_engines(app: &TestApp) {
     assert_eq!(ld["applicantLocationRequirements"], countries, "unchanged");
 }
 
+/// Pay is compared in the site's currency (EUR here), at the shipped ECB
+/// rates of 30 October 2026 (1 EUR = 1.1172 USD = 175.68 JPY = 0.8338 GBP).
+async fn pay_is_compared_in_one_currency(app: &TestApp) {
+    use diesel::prelude::*;
+    use jobconnect::db::schema::{data_fixes, jobs};
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let dollars = app.job(acme, "Dollar Welder").salary(Some(100_000), Some(111_720), "year").currency("USD").insert().await;
+    app.job(acme, "Yen Welder").salary(None, Some(17_568_000), "year").currency("JPY").insert().await;
+    app.job(acme, "Pound Welder").salary(Some(4_000), Some(5_000), "month").currency("GBP").insert().await;
+    app.job(acme, "Shilling Welder").salary(None, Some(90_000_000), "year").currency("KES").insert().await;
+    let found = titles(&app.client().get("/jobs?salary_min=90000").await);
+    assert_eq!(sorted(found), ["Dollar Welder", "Yen Welder"], "USD and JPY reach EUR 100,000; GBP 60,000 a year does not");
+    let found = titles(&app.client().get("/jobs?salary_min=70000").await);
+    assert_eq!(sorted(found), ["Dollar Welder", "Pound Welder", "Yen Welder"], "GBP 60,000 is EUR 71,960");
+    let page = app.client().get(&format!("/jobs/{dollars}")).await;
+    assert!(page.text().contains("(about EUR 100,000 a year)"), "the original currency, and the site's");
+    assert!(page.text().contains("USD 100,000–111,720"), "{}", page.text());
+    let list = app.client().get("/jobs").await;
+    assert!(list.text().contains("ECB rates of 30 October 2026"), "the filter says how it compares");
+
+    // Through the form, the yearly pay is stored with the job.
+    let pay = [("salary_min", "4000"), ("salary_max", "5000"), ("salary_currency", "CHF"), ("salary_period", "month")];
+    let resp = bob.post_form("/employer/jobs/new", &job_form("Franc Welder", &pay)).await;
+    resp.assert_status(303);
+    let id: i64 = resp.location().split('/').nth(3).unwrap().parse().unwrap();
+    let yearly = move |id: i64| app.db.run(move |c| jobs::table.find(id).select(jobs::pay_yearly).first::<Option<i64>>(c));
+    assert_eq!(yearly(id).await.unwrap(), Some(65_260), "CHF 60,000 a year at 0.9194 per euro");
+
+    // A new rate table recomputes every job once (a data fix named by the rates).
+    app.db.run(|c| diesel::update(jobs::table).set(jobs::pay_yearly.eq(None::<i64>)).execute(c)).await.unwrap();
+    let rates = jobconnect::domain::money::Rates::shipped();
+    let name = format!("pay {}", rates.version());
+    let fixed = app.db.run(|c| diesel::delete(data_fixes::table.find(name)).execute(c)).await.unwrap();
+    assert_eq!(fixed, 1, "the running site had recomputed with these rates");
+    let rerun = |rates: jobconnect::domain::money::Rates| {
+        app.db.run(move |c| {
+            let name = format!("pay {}", rates.version());
+            jobconnect::db::data_fixes::once(c, &name, |c| jobconnect::db::jobs::normalise_pay(c, &rates))
+        })
+    };
+    assert_eq!(rerun(rates.clone()).await.unwrap(), Some(4), "four jobs with a known currency");
+    assert_eq!(rerun(rates).await.unwrap(), None, "once per rate table");
+    assert_eq!(yearly(dollars).await.unwrap(), Some(100_000));
+}
+
+fn sorted(mut titles: Vec<String>) -> Vec<String> {
+    titles.sort();
+    titles
+}
+
 /// Jobs written before places were structured are read once, at start.
 async fn older_free_text_places_are_structured_once(app: &TestApp) {
     use diesel::prelude::*;
@@ -865,6 +916,7 @@ both_backends!(
     job_page_carries_valid_json_ld,
     places_are_structured_for_search_engines,
     older_free_text_places_are_structured_once,
+    pay_is_compared_in_one_currency,
     job_ads_link_web_addresses_and_keep_apply_in_reach,
     pay_range_is_required_where_the_company_rule_demands_it,
     search_words_are_never_query_syntax,

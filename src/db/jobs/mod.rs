@@ -50,6 +50,8 @@ pub struct Job {
     pub country: String,
     /// Where remote candidates may live: alpha-2 codes separated by spaces (empty: anywhere).
     pub remote_countries: String,
+    /// The best pay as a yearly amount in the site's currency (`domain::money`).
+    pub pay_yearly: Option<i64>,
 }
 
 impl Job {
@@ -107,6 +109,7 @@ pub struct JobFields {
     pub region: String,
     pub country: String,
     pub remote_countries: String,
+    pub pay_yearly: Option<i64>,
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Job> {
@@ -161,6 +164,23 @@ pub fn structure_places(conn: &mut AnyConnection) -> QueryResult<usize> {
             .execute(conn)?;
     }
     Ok(unread.len())
+}
+
+/// Recomputes every job's yearly pay with `rates` (a data fix, run when the
+/// rates or the site's currency change). Returns how many changed.
+pub fn normalise_pay(conn: &mut AnyConnection, rates: &crate::domain::money::Rates) -> QueryResult<usize> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>, String, SalaryPeriod, Option<i64>)> = jobs::table
+        .select((jobs::id, jobs::salary_min, jobs::salary_max, jobs::salary_currency, jobs::salary_period, jobs::pay_yearly))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, min, max, currency, period, stored) in rows {
+        let yearly = rates.best_yearly(min, max, &currency, period);
+        if yearly != stored {
+            diesel::update(jobs::table.find(id)).set(jobs::pay_yearly.eq(yearly)).execute(conn)?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// Writes the employer's fields to a job of the scope.

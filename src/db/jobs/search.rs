@@ -115,12 +115,9 @@ struct Count {
 const CARD_COLUMNS: &str = "j.id, j.company_id, j.created_by, j.title, substr(j.description, 1, 400) AS description, \
      j.location, j.remote, j.employment_type, j.category, j.salary_min, j.salary_max, j.salary_currency, \
      j.salary_period, j.status, j.closes_at, j.published_at, j.created_at, j.updated_at, j.closed_by_admin, \
-     j.city, j.region, j.country, j.remote_countries, \
+     j.city, j.region, j.country, j.remote_countries, j.pay_yearly, \
      c.name AS company_name, c.slug AS company_slug, c.logo_path AS company_logo";
 
-/// The yearly equivalent of a job's best pay, for the minimum-salary filter.
-const YEARLY_PAY: &str = "(CASE j.salary_period WHEN 'hour' THEN 2080 WHEN 'month' THEN 12 ELSE 1 END) \
-     * COALESCE(j.salary_max, j.salary_min)";
 
 /// The conditions every listed job meets, and the filters (not the text match).
 fn push_filters(sql: &mut Sql, q: &SearchQuery, now: PrimitiveDateTime) {
@@ -135,7 +132,7 @@ fn push_filters(sql: &mut Sql, q: &SearchQuery, now: PrimitiveDateTime) {
         sql.push(" AND j.category = ").arg(Arg::Text(category.clone()));
     }
     if let Some(min) = q.salary_min {
-        sql.push(" AND ").push(YEARLY_PAY).push(" >= ").arg(Arg::Int(min));
+        sql.push(" AND j.pay_yearly >= ").arg(Arg::Int(min));
     }
     if let Some(company) = q.company_id {
         sql.push(" AND j.company_id = ").arg(Arg::Int(company));

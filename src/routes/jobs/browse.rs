@@ -48,6 +48,9 @@ struct ListPage {
     next: Option<String>,
     chips: Vec<Chip>,
     categories: &'static [&'static str],
+    /// The minimum-pay filter's currency and the date of its exchange rates.
+    pay_currency: String,
+    rates_date: String,
 }
 
 impl ListPage {
@@ -133,6 +136,8 @@ pub async fn list(
             next,
             chips,
             categories: CATEGORIES,
+            pay_currency: state.rates.reference().to_string(),
+            rates_date: state.rates.date().to_string(),
         },
     )
 }
@@ -247,6 +252,17 @@ struct ShowPage {
     saved: bool,
     applied: Option<PrimitiveDateTime>,
     json_ld: Option<serde_json::Value>,
+    /// The site's pay currency: pay in another is also shown in it.
+    pay_currency: String,
+}
+
+impl ShowPage {
+    /// "about EUR 100,000 a year" for pay in another currency than the site's.
+    fn pay_in_site_currency(&self) -> Option<String> {
+        let yearly = self.v.job.pay_yearly?;
+        (self.v.job.salary_currency != self.pay_currency)
+            .then(|| format!("about {} {} a year", self.pay_currency, crate::format::thousands(&yearly)))
+    }
 }
 
 /// Loads a job for the page: open and closed jobs for everyone (a closed one
@@ -285,7 +301,9 @@ pub async fn show(page: Page, state: web::Data<AppState>, path: web::Path<String
     // (410, noindex) but still readable, for those who applied or follow a link.
     let status = if v.listed() || manager { StatusCode::OK } else { StatusCode::GONE };
     let listed = v.listed();
-    let mut response = render(status, &ShowPage { page, v, manager, preview: false, saved, applied, json_ld })?;
+    let pay_currency = state.rates.reference().to_string();
+    let tpl = ShowPage { page, v, manager, preview: false, saved, applied, json_ld, pay_currency };
+    let mut response = render(status, &tpl)?;
     if !listed {
         response.headers_mut().insert(HeaderName::from_static("x-robots-tag"), HeaderValue::from_static("noindex"));
     }
@@ -294,11 +312,9 @@ pub async fn show(page: Page, state: web::Data<AppState>, path: web::Path<String
 
 /// The employer's preview: the page as visitors will see it, with the
 /// actions on top.
-pub async fn render_preview(page: Page, v: JobView) -> AppResult<HttpResponse> {
-    render(
-        StatusCode::OK,
-        &ShowPage { page, v, manager: true, preview: true, saved: false, applied: None, json_ld: None },
-    )
+pub async fn render_preview(page: Page, v: JobView, pay_currency: String) -> AppResult<HttpResponse> {
+    let (saved, applied, json_ld) = (false, None, None);
+    render(StatusCode::OK, &ShowPage { page, v, manager: true, preview: true, saved, applied, json_ld, pay_currency })
 }
 
 #[cfg(test)]

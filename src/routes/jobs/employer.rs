@@ -193,7 +193,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let company_id = user.employer_company()?;
     let (pay_rule, zone) = rules_of(&state, company_id).await?;
-    let fields = match form.validate(crate::db::now(), None, &zone) {
+    let fields = match form.validate(crate::db::now(), None, &zone, &state.rates) {
         Ok(fields) => fields,
         Err(errors) => {
             let tpl = FormPage { page, job: None, form, errors, pay_rule, zone };
@@ -242,7 +242,7 @@ pub async fn update(
         })
         .await?;
     let (pay_rule, zone) = (company.pay_rule, company.timezone);
-    let fields = match form.validate(crate::db::now(), job.closes_at, &zone) {
+    let fields = match form.validate(crate::db::now(), job.closes_at, &zone, &state.rates) {
         // A live ad keeps its pay range where the company's rule demands one.
         Ok(fields)
             if job.status == JobStatus::Open
@@ -293,7 +293,7 @@ pub async fn preview(
             Ok((job, company))
         })
         .await?;
-    render_preview(page, JobView { job, company, now: crate::db::now() }).await
+    render_preview(page, JobView { job, company, now: crate::db::now() }, state.rates.reference().to_string()).await
 }
 
 /// Where a status button sends the employer back to.

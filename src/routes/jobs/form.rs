@@ -6,6 +6,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use crate::db::jobs::{Job, JobFields};
 use crate::domain::{CATEGORIES, CURRENCIES};
+use crate::domain::money::Rates;
 use crate::domain::place::{self, Place};
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, SalaryPeriod};
 use crate::routes::FieldErrors;
@@ -75,12 +76,14 @@ impl JobForm {
 
     /// Checks every field. `previous_closes_at` is the stored closing date:
     /// keeping it unchanged is allowed even when it has passed. The closing
-    /// date is read on the company's clock (`zone`, empty: UTC).
+    /// date is read on the company's clock (`zone`, empty: UTC); the pay is
+    /// also kept as a yearly amount in the site's currency (`rates`).
     pub fn validate(
         &self,
         now: PrimitiveDateTime,
         previous_closes_at: Option<PrimitiveDateTime>,
         zone: &str,
+        rates: &Rates,
     ) -> Result<JobFields, FieldErrors> {
         let mut errors = FieldErrors::default();
         let title = errors.check(
@@ -150,6 +153,7 @@ impl JobForm {
             ) => Ok(JobFields {
                 title: title.into_inner(),
                 description,
+                pay_yearly: rates.best_yearly(salary_min, salary_max, &salary_currency, salary_period),
                 remote_countries: place.remote_codes(),
                 location: place.label,
                 city: place.city,
@@ -285,7 +289,7 @@ mod tests {
 
     #[test]
     fn a_good_form_gives_fields() {
-        let fields = valid().validate(crate::db::now(), None, "").unwrap();
+        let fields = valid().validate(crate::db::now(), None, "", &Rates::shipped()).unwrap();
         assert_eq!(fields.salary_min, Some(60_000));
         assert_eq!(fields.salary_currency, "EUR");
     }
@@ -299,14 +303,14 @@ mod tests {
         f.remote = "moon".into();
         f.category = "Astrology".into();
         f.closes_at = "2001-01-01T00:00".into();
-        let errors = f.validate(now, None, "").unwrap_err();
+        let errors = f.validate(now, None, "", &Rates::shipped()).unwrap_err();
         for field in ["title", "salary_max", "remote", "category", "closes_at"] {
             assert!(errors.has(field), "{field}");
         }
         let mut f = valid();
         f.description = "x".repeat(DESCRIPTION_MAX + 1);
         f.salary_min = "-5".into();
-        assert!(f.validate(now, None, "").unwrap_err().has("description"));
+        assert!(f.validate(now, None, "", &Rates::shipped()).unwrap_err().has("description"));
     }
 
     #[test]
@@ -315,7 +319,7 @@ mod tests {
         let past = now - Duration::days(2);
         let mut f = valid();
         f.closes_at = format_closes_at(&past, "");
-        assert!(f.validate(now, None, "").is_err());
-        assert!(f.validate(now, Some(past), "").is_ok());
+        assert!(f.validate(now, None, "", &Rates::shipped()).is_err());
+        assert!(f.validate(now, Some(past), "", &Rates::shipped()).is_ok());
     }
 }

@@ -1,0 +1,2 @@
+DROP INDEX jobs_pay_yearly;
+ALTER TABLE jobs DROP COLUMN pay_yearly;
