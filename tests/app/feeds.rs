@@ -49,7 +49,7 @@ async fn feeds_list_the_listed_jobs_and_revalidate(app: &TestApp) {
     indeed.assert_status(200);
     let doc = xml(&indeed);
     assert_eq!(texts(&doc, "referencenumber"), [open.to_string()]);
-    assert_eq!(texts(&doc, "salary"), ["50000-70000 USD per year"]);
+    assert_eq!(texts(&doc, "salary"), ["50000-70000 EUR per year"]);
     assert_eq!(texts(&doc, "jobtype"), ["fulltime"]);
     assert_eq!(texts(&doc, "remotetype"), ["Remote"]);
     assert_eq!(texts(&doc, "description"), ["Build things & ship them."], "what XML forbids is left out");

@@ -334,7 +334,8 @@ impl<'a> JobFixture<'a> {
         // The place read from the text, as the data fix reads older jobs.
         let mode = remote.parse::<jobconnect::domain::RemoteMode>().expect("a work place");
         let place = jobconnect::domain::place::from_text(mode, &location);
-        // The yearly pay in euros, as a save through the form stores it.
+        // Euros unless told (the column's default is USD); the yearly pay as a
+        // save through the form stores it.
         let period = salary.2.parse().expect("a pay period");
         let currency = currency.unwrap_or("EUR");
         let pay_yearly = jobconnect::domain::money::Rates::shipped().best_yearly(salary.0, salary.1, currency, period);

@@ -566,7 +566,7 @@ async fn older_free_text_places_are_structured_once(app: &TestApp) {
             diesel::update(jobs::table)
                 .set((jobs::city.eq(""), jobs::region.eq(""), jobs::country.eq(""), jobs::remote_countries.eq("")))
                 .execute(c)?;
-            diesel::delete(data_fixes::table).execute(c)
+            diesel::delete(data_fixes::table.find("job_places")).execute(c)
         })
         .await
         .unwrap();
