@@ -127,6 +127,14 @@ pub fn local_input(utc: PrimitiveDateTime, zone_name: &str) -> String {
     zoned(utc, zone_name).map(|z| z.strftime("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default()
 }
 
+/// The same instant on the reader's clock when that is another than the
+/// interview's ("Thursday 10 December, 08:30 your time"), else None.
+pub fn on_reader_clock(utc: &PrimitiveDateTime, zone_name: &str, reader: &jiff::tz::TimeZone) -> Option<String> {
+    let theirs = zoned(*utc, zone_name)?;
+    let mine = at(*utc, reader);
+    (theirs.offset() != mine.offset()).then(|| format!("{} your time", mine.strftime("%A %-d %B, %H:%M")))
+}
+
 /// The `datetime-local` value of an instant in a zone (a form shown again).
 pub fn local_value(utc: PrimitiveDateTime, zone_name: &str) -> String {
     zoned(utc, zone_name).map(|z| z.strftime("%Y-%m-%dT%H:%M").to_string()).unwrap_or_default()
@@ -157,6 +165,9 @@ mod tests {
         assert_eq!(date(&late, &or_utc("Asia/Tokyo")), "11 Dec 2026");
         assert_eq!(date(&late, &or_utc("")), "10 Dec 2026");
         assert_eq!(known_or_empty("Etc/UTC"), "Etc/UTC");
+        let ny = or_utc("America/New_York");
+        assert_eq!(on_reader_clock(&winter, "Europe/Berlin", &ny).unwrap(), "Thursday 10 December, 08:30 your time");
+        assert_eq!(on_reader_clock(&winter, "Europe/Berlin", &berlin), None, "the same clock says nothing more");
         // 23:30 UTC is already the next day in Tokyo: its day ends at 15:00 UTC after.
         assert_eq!(end_of_day(late, &or_utc("Asia/Tokyo")).to_string(), "2026-12-11 15:00:00.0");
         assert_eq!(end_of_day(late, &or_utc("")).to_string(), "2026-12-11 0:00:00.0");

@@ -70,6 +70,12 @@ impl Page {
         crate::domain::zone::datetime(utc, &self.zone())
     }
 
+    /// " · Thursday 10 December, 08:30 your time" beside a time given on
+    /// another clock (an interview's), or "" when the reader's is the same.
+    pub fn also_here(&self, utc: &time::PrimitiveDateTime, zone_name: &str) -> String {
+        crate::domain::zone::on_reader_clock(utc, zone_name, &self.zone()).map(|t| format!(" · {t}")).unwrap_or_default()
+    }
+
     /// `aria-current="page"` for the navigation entry of the current section.
     pub fn current(&self, prefix: &str) -> &'static str {
         let here = self.path == prefix || (prefix != "/" && self.path.starts_with(&format!("{prefix}/")));

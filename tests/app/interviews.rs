@@ -84,6 +84,8 @@ async fn interviews_are_proposed_picked_and_sent_as_invites(backend: Backend) {
     let offered = page.select("#interviews label.choice span");
     assert_eq!(offered.len(), 2, "{offered:?}");
     assert!(offered[1].contains(&format!("15 July {year}, 09:00 (Europe/Berlin)")));
+    // Ann reads UTC (no zone of her own): each time also on her clock.
+    assert!(offered[1].ends_with("15 July, 07:00 your time"), "{}", offered[1]);
     let (interview, first_slot): (i64, i64) = app
         .db
         .run(move |c| {
