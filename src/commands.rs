@@ -68,7 +68,7 @@ pub fn create_admin(
                 role: Role::Admin,
                 company_name: None,
                 email_confirmed: true,
-            timezone: "",
+                timezone: "",
             },
         )?;
         db::audit::record(

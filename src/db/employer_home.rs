@@ -58,8 +58,7 @@ pub fn summary(
 ) -> QueryResult<Summary> {
     let ahead = interviews::upcoming(conn, company, now)?;
     let interviews_ahead = ahead.len();
-    let interviews_today =
-        ahead.into_iter().filter(|u| u.interview.starts_at.is_some_and(|at| at < day_end)).collect();
+    let interviews_today = ahead.into_iter().filter(|u| u.interview.starts_at.is_some_and(|at| at < day_end)).collect();
 
     let live = applicants::table
         .filter(applicants::company_id.eq(company))

@@ -295,8 +295,10 @@ pub fn join(
             return Ok(Err(JoinRefused::Closed));
         }
         let now = super::now();
-        let company_zone: String =
-            super::schema::companies::table.find(invite.company_id).select(super::schema::companies::timezone).first(c)?;
+        let company_zone: String = super::schema::companies::table
+            .find(invite.company_id)
+            .select(super::schema::companies::timezone)
+            .first(c)?;
         let new = super::users::NewUser {
             email: &invite.email,
             username,

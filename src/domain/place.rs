@@ -48,10 +48,8 @@ pub fn country_name(code: &str) -> Option<String> {
 
 /// Every country as (code, name), by name: the job form's list.
 pub static COUNTRIES: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
-    let mut all: Vec<(&'static str, String)> = celes::Country::get_countries()
-        .iter()
-        .filter_map(|c| Some((c.alpha2, country_name(c.alpha2)?)))
-        .collect();
+    let mut all: Vec<(&'static str, String)> =
+        celes::Country::get_countries().iter().filter_map(|c| Some((c.alpha2, country_name(c.alpha2)?))).collect();
     all.sort_by(|a, b| a.1.cmp(&b.1));
     all
 });

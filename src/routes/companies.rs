@@ -177,17 +177,15 @@ impl CompanyForm {
                 Some(pay_rule),
                 Some(retention_days),
                 Some(timezone),
-            ) if errors.is_empty() => {
-                Ok(CompanyProfile {
-                    name: name.into_inner(),
-                    website,
-                    description,
-                    location: location.into_inner(),
-                    pay_rule,
-                    retention_days,
-                    timezone,
-                })
-            }
+            ) if errors.is_empty() => Ok(CompanyProfile {
+                name: name.into_inner(),
+                website,
+                description,
+                location: location.into_inner(),
+                pay_rule,
+                retention_days,
+                timezone,
+            }),
             _ => Err(errors),
         }
     }

@@ -73,7 +73,9 @@ impl Page {
     /// " · Thursday 10 December, 08:30 your time" beside a time given on
     /// another clock (an interview's), or "" when the reader's is the same.
     pub fn also_here(&self, utc: &time::PrimitiveDateTime, zone_name: &str) -> String {
-        crate::domain::zone::on_reader_clock(utc, zone_name, &self.zone()).map(|t| format!(" · {t}")).unwrap_or_default()
+        crate::domain::zone::on_reader_clock(utc, zone_name, &self.zone())
+            .map(|t| format!(" · {t}"))
+            .unwrap_or_default()
     }
 
     /// `aria-current="page"` for the navigation entry of the current section.

@@ -11,12 +11,12 @@ use rand::{Rng, SeedableRng};
 use time::{Duration, PrimitiveDateTime};
 
 use super::rows::*;
-use crate::domain::money::Rates;
 use super::text;
 use super::words::FAMILIES;
 use crate::config::Settings;
 use crate::db::schema::{applicant_events, jobs, saved_jobs, users};
 use crate::db::{self, AnyConnection, Db};
+use crate::domain::money::Rates;
 use crate::domain::{JobStatus, Stage};
 
 pub const DEMO_PASSWORD: &str = "demo-password";

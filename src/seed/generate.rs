@@ -262,8 +262,7 @@ fn fill(c: &mut AnyConnection, opts: &GenOptions, hash: &str) -> anyhow::Result<
             });
         }
         let place = crate::domain::place::from_text(job.remote, &job.location);
-        let pay_yearly =
-            opts.rates.best_yearly(job.salary_min, job.salary_max, job.salary_currency, job.salary_period);
+        let pay_yearly = opts.rates.best_yearly(job.salary_min, job.salary_max, job.salary_currency, job.salary_period);
         job_rows.push(JobRow {
             id,
             company_id: ids.company + company as i64,

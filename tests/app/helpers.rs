@@ -314,7 +314,7 @@ impl TestApp {
                             role,
                             company_name: c.as_deref(),
                             email_confirmed: true,
-                        timezone: "",
+                            timezone: "",
                         },
                     )
                 })

@@ -67,7 +67,13 @@ async fn every_page_is_valid_html(app: &TestApp) {
         .map(|m| {
             let file = m["url"].as_str().unwrap_or_default();
             let n: usize = file.rsplit('/').next().and_then(|f| f.get(..3)).and_then(|n| n.parse().ok()).unwrap_or(0);
-            format!("{} (line {}): {}\n    {}", pages[n], m["lastLine"], m["message"], m["extract"].as_str().unwrap_or_default())
+            format!(
+                "{} (line {}): {}\n    {}",
+                pages[n],
+                m["lastLine"],
+                m["message"],
+                m["extract"].as_str().unwrap_or_default()
+            )
         })
         .collect();
     assert!(errors.is_empty(), "{} HTML errors:\n{}", errors.len(), errors.join("\n"));

@@ -502,12 +502,17 @@ async fn pay_is_compared_in_one_currency(app: &TestApp) {
     use jobconnect::db::schema::{data_fixes, jobs};
     let bob = app.employer("bob", "Acme").await;
     let acme = app.company_of(&bob).await;
-    let dollars = app.job(acme, "Dollar Welder").salary(Some(100_000), Some(111_720), "year").currency("USD").insert().await;
+    let dollars =
+        app.job(acme, "Dollar Welder").salary(Some(100_000), Some(111_720), "year").currency("USD").insert().await;
     app.job(acme, "Yen Welder").salary(None, Some(17_568_000), "year").currency("JPY").insert().await;
     app.job(acme, "Pound Welder").salary(Some(4_000), Some(5_000), "month").currency("GBP").insert().await;
     app.job(acme, "Shilling Welder").salary(None, Some(90_000_000), "year").currency("KES").insert().await;
     let found = titles(&app.client().get("/jobs?salary_min=90000").await);
-    assert_eq!(sorted(found), ["Dollar Welder", "Yen Welder"], "USD and JPY reach EUR 100,000; GBP 60,000 a year does not");
+    assert_eq!(
+        sorted(found),
+        ["Dollar Welder", "Yen Welder"],
+        "USD and JPY reach EUR 100,000; GBP 60,000 a year does not"
+    );
     let found = titles(&app.client().get("/jobs?salary_min=70000").await);
     assert_eq!(sorted(found), ["Dollar Welder", "Pound Welder", "Yen Welder"], "GBP 60,000 is EUR 71,960");
     let page = app.client().get(&format!("/jobs/{dollars}")).await;
@@ -521,7 +526,8 @@ async fn pay_is_compared_in_one_currency(app: &TestApp) {
     let resp = bob.post_form("/employer/jobs/new", &job_form("Franc Welder", &pay)).await;
     resp.assert_status(303);
     let id: i64 = resp.location().split('/').nth(3).unwrap().parse().unwrap();
-    let yearly = move |id: i64| app.db.run(move |c| jobs::table.find(id).select(jobs::pay_yearly).first::<Option<i64>>(c));
+    let yearly =
+        move |id: i64| app.db.run(move |c| jobs::table.find(id).select(jobs::pay_yearly).first::<Option<i64>>(c));
     assert_eq!(yearly(id).await.unwrap(), Some(65_260), "CHF 60,000 a year at 0.9194 per euro");
 
     // A new rate table recomputes every job once (a data fix named by the rates).
@@ -557,7 +563,14 @@ async fn older_free_text_places_are_structured_once(app: &TestApp) {
     let vague = app.job(acme, "Diver").location("Somewhere nice").insert().await;
     let place = |id: i64| {
         app.db.run(move |c| {
-            jobs::table.find(id).select((jobs::city, jobs::region, jobs::country, jobs::remote_countries)).first::<(String, String, String, String)>(c)
+            jobs::table.find(id).select((jobs::city, jobs::region, jobs::country, jobs::remote_countries)).first::<(
+                String,
+                String,
+                String,
+                String,
+            )>(
+                c
+            )
         })
     };
     let forgotten = app
@@ -577,10 +590,7 @@ async fn older_free_text_places_are_structured_once(app: &TestApp) {
     assert_eq!(place(remote).await.unwrap(), (empty(), empty(), empty(), "GB IE".to_string()));
     assert_eq!(place(vague).await.unwrap(), ("Somewhere nice".into(), empty(), empty(), empty()));
     // Done once: a job written by hand afterwards is left as it is.
-    app.db
-        .run(move |c| diesel::update(jobs::table.find(berlin)).set(jobs::country.eq("")).execute(c))
-        .await
-        .unwrap();
+    app.db.run(move |c| diesel::update(jobs::table.find(berlin)).set(jobs::country.eq("")).execute(c)).await.unwrap();
     app.db.run(|c| jobconnect::db::run_migrations(c).map_err(jobconnect::error::AppError::internal)).await.unwrap();
     assert_eq!(place(berlin).await.unwrap().2, "");
 }

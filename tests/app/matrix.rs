@@ -725,7 +725,7 @@ impl<'a> World<'a> {
                                 role: jobconnect::domain::Role::Seeker,
                                 company_name: None,
                                 email_confirmed: true,
-                            timezone: "",
+                                timezone: "",
                             },
                         )
                     })

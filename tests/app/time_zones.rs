@@ -13,8 +13,10 @@ both_backends!(sign_up_keeps_the_browsers_zone, people_read_times_on_their_clock
 async fn zone_of(app: &TestApp, username: &'static str) -> (String, Option<String>) {
     app.db
         .run(move |c| {
-            let (zone, company): (String, Option<i64>) =
-                users::table.filter(users::username.eq(username)).select((users::timezone, users::company_id)).first(c)?;
+            let (zone, company): (String, Option<i64>) = users::table
+                .filter(users::username.eq(username))
+                .select((users::timezone, users::company_id))
+                .first(c)?;
             let company_zone = match company {
                 Some(id) => Some(companies::table.find(id).select(companies::timezone).first(c)?),
                 None => None,
@@ -26,7 +28,9 @@ async fn zone_of(app: &TestApp, username: &'static str) -> (String, Option<Strin
 }
 
 async fn sign_up_keeps_the_browsers_zone(app: &TestApp) {
-    for (name, role, zone) in [("tokyo", "seeker", "Asia/Tokyo"), ("nyc", "employer", "America/New_York"), ("odd", "seeker", "Not/AZone")] {
+    for (name, role, zone) in
+        [("tokyo", "seeker", "Asia/Tokyo"), ("nyc", "employer", "America/New_York"), ("odd", "seeker", "Not/AZone")]
+    {
         let email = format!("{name}@example.com");
         let fields = [
             ("full_name", "Some Body"),
@@ -86,7 +90,14 @@ async fn companies_enter_dates_on_theirs(app: &TestApp) {
     let bob = app.employer("bob", "Acme").await;
     let acme = app.company_of(&bob).await;
     let company = |zone| {
-        vec![("name", "Acme"), ("website", ""), ("description", ""), ("location", "New York"), ("pay_rule", "none"), ("timezone", zone)]
+        vec![
+            ("name", "Acme"),
+            ("website", ""),
+            ("description", ""),
+            ("location", "New York"),
+            ("pay_rule", "none"),
+            ("timezone", zone),
+        ]
     };
     bob.post_form("/employer/company", &company("Atlantis/Lost")).await.assert_status(422);
     bob.post_form("/employer/company", &company("America/New_York")).await.assert_status(303);

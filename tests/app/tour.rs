@@ -141,6 +141,11 @@ pub async fn set_up(app: &TestApp) -> Tour {
         seeker: ann,
         employer: bob,
         admin: root,
-        stops: vec![("visitor", None, visitor), ("seeker", Some(0), seeker), ("employer", Some(1), employer), ("admin", Some(2), admin)],
+        stops: vec![
+            ("visitor", None, visitor),
+            ("seeker", Some(0), seeker),
+            ("employer", Some(1), employer),
+            ("admin", Some(2), admin),
+        ],
     }
 }

@@ -66,8 +66,10 @@ async fn cards_move_by_keyboard_and_by_drag_and_drop(app: &TestApp) {
     press(&browser, ann, &[Key::Space, Key::Right, Key::Space]).await;
     wait_stage(app, ann, "screening").await;
     let status = browser.find(Locator::Css("[data-board-status]")).await.unwrap();
-    wait_for("the move to be announced", || async { status.text().await.ok()?.contains("Moved to Screening").then_some(()) })
-        .await;
+    wait_for("the move to be announced", || async {
+        status.text().await.ok()?.contains("Moved to Screening").then_some(())
+    })
+    .await;
     assert_eq!((count(&browser, "applied").await, count(&browser, "screening").await), ("2".into(), "1".into()));
     let focused = browser.execute("return document.activeElement.closest('[data-card]').dataset.card", vec![]).await;
     assert_eq!(focused.unwrap(), serde_json::json!(ann.to_string()), "focus stays on the moved card");

@@ -260,8 +260,7 @@ pub fn detail(conn: &mut AnyConnection, scope: Scope, id: i64) -> QueryResult<De
             .optional()?,
         None => None,
     };
-    let company_timezone =
-        companies::table.find(applicant.company_id).select(companies::timezone).first(conn)?;
+    let company_timezone = companies::table.find(applicant.company_id).select(companies::timezone).first(conn)?;
     Ok(Detail {
         applicant,
         company_timezone,

@@ -170,7 +170,14 @@ pub fn structure_places(conn: &mut AnyConnection) -> QueryResult<usize> {
 /// rates or the site's currency change). Returns how many changed.
 pub fn normalise_pay(conn: &mut AnyConnection, rates: &crate::domain::money::Rates) -> QueryResult<usize> {
     let rows: Vec<(i64, Option<i64>, Option<i64>, String, SalaryPeriod, Option<i64>)> = jobs::table
-        .select((jobs::id, jobs::salary_min, jobs::salary_max, jobs::salary_currency, jobs::salary_period, jobs::pay_yearly))
+        .select((
+            jobs::id,
+            jobs::salary_min,
+            jobs::salary_max,
+            jobs::salary_currency,
+            jobs::salary_period,
+            jobs::pay_yearly,
+        ))
         .load(conn)?;
     let mut changed = 0;
     for (id, min, max, currency, period, stored) in rows {

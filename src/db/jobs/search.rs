@@ -118,7 +118,6 @@ const CARD_COLUMNS: &str = "j.id, j.company_id, j.created_by, j.title, substr(j.
      j.city, j.region, j.country, j.remote_countries, j.pay_yearly, \
      c.name AS company_name, c.slug AS company_slug, c.logo_path AS company_logo";
 
-
 /// The conditions every listed job meets, and the filters (not the text match).
 fn push_filters(sql: &mut Sql, q: &SearchQuery, now: PrimitiveDateTime) {
     sql.push("j.status = 'open' AND (j.closes_at IS NULL OR j.closes_at > ").arg(Arg::Time(now)).push(")");

@@ -179,7 +179,7 @@ pub async fn submit(
                                 role,
                                 company_name: company.as_deref(),
                                 email_confirmed: false,
-                            timezone: &timezone,
+                                timezone: &timezone,
                             },
                         )?;
                         notices::confirm_email(c, &settings, &user)?;

@@ -5,9 +5,9 @@ use serde::Deserialize;
 use time::{Duration, PrimitiveDateTime};
 
 use crate::db::jobs::{Job, JobFields};
-use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::money::Rates;
 use crate::domain::place::{self, Place};
+use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, SalaryPeriod};
 use crate::routes::FieldErrors;
 
@@ -252,8 +252,9 @@ fn closing_date(
     }
     let local = if raw.len() == 10 { format!("{raw}T23:59") } else { raw.to_string() };
     let zone = if zone.is_empty() { "UTC" } else { zone };
-    let parsed = crate::domain::zone::to_utc(&local, zone)
-        .map_err(|e| if e.starts_with("Enter a date") { "Enter a date and time like 2026-12-31T17:00.".into() } else { e })?;
+    let parsed = crate::domain::zone::to_utc(&local, zone).map_err(|e| {
+        if e.starts_with("Enter a date") { "Enter a date and time like 2026-12-31T17:00.".into() } else { e }
+    })?;
     if previous.is_some_and(|p| p.replace_nanosecond(0).ok() == parsed.replace_nanosecond(0).ok()) {
         return Ok(previous);
     }
