@@ -40,7 +40,11 @@ impl AppState {
         let name = format!("pay {}", rates.version());
         match db.run(move |c| data_fixes::once(c, &name, |c| crate::db::jobs::normalise_pay(c, &fix))).await {
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "yearly pay not recomputed yet: the next start tries again"),
+            // A database that has not answered yet: the next start does it.
+            Err(e @ crate::error::AppError::Unavailable(_)) => {
+                tracing::warn!(error = %e, "yearly pay not recomputed yet: the next start tries again")
+            }
+            Err(e) => return Err(anyhow::anyhow!("recomputing the yearly pay failed: {e}")),
         }
         crate::storage::clean_temporary(&settings.upload_dir);
         Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new(), rates })

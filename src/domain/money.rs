@@ -78,16 +78,26 @@ impl Rates {
         format!("{} {}", self.reference, self.date)
     }
 
-    /// A salary as a whole yearly amount in the reference currency; None for
-    /// a currency the table does not know.
-    pub fn yearly(&self, amount: i64, currency: &str, period: SalaryPeriod) -> Option<i64> {
+    /// What one unit of `currency` paid per `period` is a year, in the
+    /// reference currency; None for a currency the table does not know. The
+    /// database applies the same factor (`db::jobs::normalise_pay`).
+    pub fn factor(&self, currency: &str, period: SalaryPeriod) -> Option<f64> {
         let per_year = match period {
-            SalaryPeriod::Year => 1,
-            SalaryPeriod::Month => 12,
-            SalaryPeriod::Hour => HOURS_A_YEAR,
+            SalaryPeriod::Year => 1.0,
+            SalaryPeriod::Month => 12.0,
+            SalaryPeriod::Hour => HOURS_A_YEAR as f64,
         };
-        let in_euro = (amount * per_year) as f64 / self.per_euro.get(currency)?;
-        Some((in_euro * self.per_euro[&self.reference]).round() as i64)
+        Some(per_year / self.per_euro.get(currency)? * self.per_euro[&self.reference])
+    }
+
+    /// The currencies the table knows.
+    pub fn currencies(&self) -> impl Iterator<Item = &str> {
+        self.per_euro.keys().map(String::as_str)
+    }
+
+    /// A salary as a whole yearly amount in the reference currency.
+    pub fn yearly(&self, amount: i64, currency: &str, period: SalaryPeriod) -> Option<i64> {
+        Some((amount as f64 * self.factor(currency, period)?).round() as i64)
     }
 
     /// A job's best yearly pay (its maximum, else its minimum), for the filter.

@@ -18,6 +18,21 @@
     });
   }
 
+  // Posts a form for its JSON answer; rejects when the server answers
+  // anything else (a page to show: the caller then posts the form itself).
+  function postForJson(form) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!response.ok || !json) throw new Error("not a JSON answer");
+      return response.json();
+    });
+  }
+
   // Saving a job from a list toggles the button in place: no reload, no
   // jump to the top. Without the script the form posts and the server sends
   // the seeker back to the same card (its anchor).
@@ -29,16 +44,7 @@
     var button = form.querySelector("button");
     if (button.disabled) return;
     button.disabled = true;
-    fetch(form.action, {
-      method: "POST",
-      body: new URLSearchParams(new FormData(form)),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin"
-    })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
+    postForJson(form)
       .then(function (answer) {
         var saved = !!answer.saved;
         form.action = form.action.replace(/\/(un)?save$/, saved ? "/unsave" : "/save");
@@ -88,17 +94,7 @@
       select.value = value;
       column.querySelector(".crm-cards").appendChild(card);
       recount();
-      fetch(form.action, {
-        method: "POST",
-        body: new URLSearchParams(new FormData(form)),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin"
-      })
-        .then(function (response) {
-          var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-          if (!response.ok || !json) throw new Error("not a plain move");
-          return response.json();
-        })
+      postForJson(form)
         .then(function (answer) {
           say(card.getAttribute("data-name") + ": " + answer.message);
         })

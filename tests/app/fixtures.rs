@@ -15,13 +15,7 @@ impl TestApp {
     /// The company of an employer.
     /// The newest row's id of a table (0 when empty).
     pub async fn max_id(&self, table: &'static str) -> i64 {
-        self.db
-            .run(move |c| {
-                diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
-                    .get_result::<i64>(c)
-            })
-            .await
-            .unwrap()
+        self.scalar(format!("SELECT COALESCE(MAX(id), 0) FROM {table}")).await
     }
 
     pub async fn company_slug(&self, company_id: i64) -> String {

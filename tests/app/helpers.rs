@@ -272,13 +272,12 @@ impl TestApp {
 
     /// Counts the rows of a table, to prove that a refused request changed nothing.
     pub async fn count(&self, table: &'static str) -> i64 {
-        self.db
-            .run(move |c| {
-                diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!("SELECT count(*) FROM {table}"))
-                    .get_result::<i64>(c)
-            })
-            .await
-            .unwrap()
+        self.scalar(format!("SELECT count(*) FROM {table}")).await
+    }
+
+    /// The one number a query answers.
+    pub async fn scalar(&self, query: String) -> i64 {
+        self.db.run(move |c| diesel::dsl::sql::<diesel::sql_types::BigInt>(&query).get_result::<i64>(c)).await.unwrap()
     }
 
     /// A job seeker called `name`, logged in (see `account`).

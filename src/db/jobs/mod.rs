@@ -147,46 +147,64 @@ pub fn create_draft(
 /// free-text `location`) as well as `domain::place::from_text` can; a data
 /// fix (`db::data_fixes`), and the end of seeding. Returns how many it read.
 pub fn structure_places(conn: &mut AnyConnection) -> QueryResult<usize> {
-    let unread: Vec<(i64, RemoteMode, String)> = jobs::table
-        .filter(jobs::city.eq("").and(jobs::region.eq("")).and(jobs::country.eq("")))
-        .filter(jobs::remote_countries.eq("").and(jobs::location.ne("")))
-        .select((jobs::id, jobs::remote, jobs::location))
-        .load(conn)?;
-    for (id, remote, location) in &unread {
+    let unread = jobs::city
+        .eq("")
+        .and(jobs::region.eq(""))
+        .and(jobs::country.eq(""))
+        .and(jobs::remote_countries.eq(""))
+        .and(jobs::location.ne(""));
+    // Many jobs share a place: one statement per distinct text, not per job.
+    let texts: Vec<(RemoteMode, String)> =
+        jobs::table.filter(unread).select((jobs::remote, jobs::location)).distinct().load(conn)?;
+    let mut read = 0;
+    for (remote, location) in &texts {
         let place = crate::domain::place::from_text(*remote, location);
-        diesel::update(jobs::table.find(id))
-            .set((
-                jobs::city.eq(&place.city),
-                jobs::region.eq(&place.region),
-                jobs::country.eq(&place.country),
-                jobs::remote_countries.eq(place.remote_codes()),
-            ))
-            .execute(conn)?;
+        read += diesel::update(
+            jobs::table.filter(unread).filter(jobs::remote.eq(remote)).filter(jobs::location.eq(location)),
+        )
+        .set((
+            jobs::city.eq(&place.city),
+            jobs::region.eq(&place.region),
+            jobs::country.eq(&place.country),
+            jobs::remote_countries.eq(place.remote_codes()),
+        ))
+        .execute(conn)?;
     }
-    Ok(unread.len())
+    Ok(read)
 }
 
 /// Recomputes every job's yearly pay with `rates` (a data fix, run when the
-/// rates or the site's currency change). Returns how many changed.
+/// rates or the site's currency change): one statement per currency and
+/// period, with the factor `Rates::yearly` uses. Returns how many changed.
 pub fn normalise_pay(conn: &mut AnyConnection, rates: &crate::domain::money::Rates) -> QueryResult<usize> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>, String, SalaryPeriod, Option<i64>)> = jobs::table
-        .select((
-            jobs::id,
-            jobs::salary_min,
-            jobs::salary_max,
-            jobs::salary_currency,
-            jobs::salary_period,
-            jobs::pay_yearly,
-        ))
-        .load(conn)?;
+    use diesel::sql_types::{BigInt, Double, Nullable};
     let mut changed = 0;
-    for (id, min, max, currency, period, stored) in rows {
-        let yearly = rates.best_yearly(min, max, &currency, period);
-        if yearly != stored {
-            diesel::update(jobs::table.find(id)).set(jobs::pay_yearly.eq(yearly)).execute(conn)?;
-            changed += 1;
+    let known: Vec<String> = rates.currencies().map(str::to_string).collect();
+    for currency in &known {
+        for period in SalaryPeriod::ALL {
+            let Some(factor) = rates.factor(currency, *period) else { continue };
+            let yearly = || {
+                // NUMERIC: PostgreSQL rounds it half away from zero, as Rust does
+                // (its doubles round half to even; SQLite has no FLOOR built in).
+                diesel::dsl::sql::<Nullable<BigInt>>("CAST(ROUND(CAST(COALESCE(salary_max, salary_min) * ")
+                    .bind::<Double, _>(factor)
+                    .sql(" AS NUMERIC)) AS BIGINT)")
+            };
+            let stale = jobs::pay_yearly.is_null().or(jobs::pay_yearly.nullable().ne(yearly()));
+            changed += diesel::update(
+                jobs::table
+                    .filter(jobs::salary_currency.eq(currency))
+                    .filter(jobs::salary_period.eq(*period))
+                    .filter(jobs::salary_max.is_not_null().or(jobs::salary_min.is_not_null()))
+                    .filter(stale),
+            )
+            .set(jobs::pay_yearly.eq(yearly()))
+            .execute(conn)?;
         }
     }
+    // Pay in a currency the table lacks is compared with nothing.
+    let unknown = jobs::salary_currency.ne_all(&known).and(jobs::pay_yearly.is_not_null());
+    changed += diesel::update(jobs::table.filter(unknown)).set(jobs::pay_yearly.eq(None::<i64>)).execute(conn)?;
     Ok(changed)
 }
 
