@@ -87,3 +87,28 @@ pub fn create_admin(
     println!("Admin {} (id {}) created.", user.username, user.id);
     Ok(())
 }
+
+/// Rebuilds the job search index: moves the index epoch, so every running
+/// instance rebuilds its index now and a stopped one at its next start;
+/// when no server holds this instance's index (`SEARCH_INDEX_DIR`), builds
+/// it here and says how long that took and how large it is.
+pub fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = Db::new(&settings.database_url, 1)?;
+    let mut conn = db.pool().get().context("cannot connect to the database")?;
+    let epoch = db::jobs::next_index_epoch(&mut conn)?;
+    match crate::search::SearchIndex::open(&settings.search_index_dir, settings.search_synonyms_file.as_deref()) {
+        Ok(index) => {
+            let started = std::time::Instant::now();
+            index.sync(&mut conn)?;
+            let (jobs, bytes) = index.size();
+            println!(
+                "built {} with {jobs} open jobs in {:.1} s ({:.1} MB on disk)",
+                index.dir().display(),
+                started.elapsed().as_secs_f64(),
+                bytes as f64 / 1e6
+            );
+        }
+        Err(e) => println!("index epoch {epoch}: running instances rebuild their indexes now ({e})"),
+    }
+    Ok(())
+}

@@ -44,6 +44,11 @@ pub struct Settings {
     /// exchange-rate file than the shipped one (`EXCHANGE_RATES_FILE`).
     pub pay_currency: String,
     pub exchange_rates_file: Option<PathBuf>,
+    /// This instance's job search index (`SEARCH_INDEX_DIR`, DATA_DIR/search-index):
+    /// one per instance, never shared.
+    pub search_index_dir: PathBuf,
+    /// A synonym list to use instead of the shipped one (`SEARCH_SYNONYMS_FILE`).
+    pub search_synonyms_file: Option<PathBuf>,
 }
 
 /// Limits that keep one client from wearing out the site or an account.
@@ -158,6 +163,8 @@ impl std::fmt::Debug for Settings {
             .field("job_cache", &self.job_cache)
             .field("pay_currency", &self.pay_currency)
             .field("exchange_rates_file", &self.exchange_rates_file)
+            .field("search_index_dir", &self.search_index_dir)
+            .field("search_synonyms_file", &self.search_synonyms_file)
             .finish_non_exhaustive()
     }
 }
@@ -196,6 +203,8 @@ impl Settings {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let base_url = var("BASE_URL").unwrap_or_else(|| default_base_url(&bind));
         let upload_dir = var("UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads"));
+        let search_index_dir =
+            var("SEARCH_INDEX_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("search-index"));
         let mail_dir = var("MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail"));
         let database_url =
             var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("jobconnect.db").display()));
@@ -234,6 +243,8 @@ impl Settings {
             job_cache: parse_var("JOB_CACHE", true)?,
             pay_currency: std::env::var("PAY_CURRENCY").unwrap_or_else(|_| "EUR".into()),
             exchange_rates_file: std::env::var_os("EXCHANGE_RATES_FILE").map(PathBuf::from),
+            search_index_dir,
+            search_synonyms_file: std::env::var_os("SEARCH_SYNONYMS_FILE").map(PathBuf::from),
             limits: Limits {
                 session_ttl: std::time::Duration::from_secs(
                     parse_var("SESSION_HOURS", 12u64)?.clamp(1, 24 * 90) * 3600,

@@ -11,6 +11,7 @@ pub mod format;
 pub mod mail;
 pub mod realtime;
 pub mod routes;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod state;

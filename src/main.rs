@@ -28,6 +28,8 @@ enum Command {
     /// Print the text of a PDF (used by the server to read resumes in a child process).
     #[command(hide = true)]
     PdfText { path: std::path::PathBuf },
+    /// Rebuild the job search index (every running instance rebuilds its own).
+    Reindex,
     /// Fill the database with demo companies, jobs, seekers and applications.
     SeedDemo,
     /// Generate a large data set for load tests (into a database without companies or jobs).
@@ -69,6 +71,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::PdfText { .. } => unreachable!("handled before the settings are read"),
         Command::SeedDemo => jobconnect::seed::seed_demo(&settings),
+        Command::Reindex => jobconnect::commands::reindex(&settings),
         Command::GenData { jobs, seekers, applicants, companies, seed, password } => {
             let opts = jobconnect::seed::GenOptions {
                 jobs,

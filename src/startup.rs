@@ -174,6 +174,8 @@ impl Application {
         };
         // After the last request: the e-mails in flight finish, the rest stay queued.
         state.outbox.shutdown().await;
+        let search = state.search.clone();
+        let _ = tokio::task::spawn_blocking(move || search.shutdown()).await;
         drop(site_lock);
         served
     }

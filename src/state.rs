@@ -4,6 +4,7 @@
 //! parts they need, never the whole.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 
@@ -12,6 +13,7 @@ use crate::db::{Db, data_fixes};
 use crate::domain::money::Rates;
 use crate::mail::OutboxSignal;
 use crate::realtime::Hub;
+use crate::search::SearchIndex;
 
 pub struct AppState {
     pub db: Db,
@@ -21,6 +23,8 @@ pub struct AppState {
     pub outbox: OutboxSignal,
     /// Exchange rates and the site's pay currency (`domain::money`).
     pub rates: Arc<Rates>,
+    /// This instance's job search index (`crate::search`).
+    pub search: SearchIndex,
 }
 
 impl AppState {
@@ -47,13 +51,17 @@ impl AppState {
             Err(e) => return Err(anyhow::anyhow!("recomputing the yearly pay failed: {e}")),
         }
         crate::storage::clean_temporary(&settings.upload_dir);
-        Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new(), rates })
+        let search = SearchIndex::open(&settings.search_index_dir, settings.search_synonyms_file.as_deref())?;
+        Ok(AppState { db, settings, hub: Hub::new(), outbox: OutboxSignal::new(), rates, search })
     }
 
     /// Starts what runs beside the server: the hub's tasks and, unless
     /// `BACKGROUND_WORKERS=false`, the background tasks.
     pub fn start_tasks(&self) {
         self.hub.start(self.db.clone(), &self.settings);
+        // PostgreSQL's notice wakes the index; SQLite's counter is read in-process.
+        let poll = if self.db.is_postgres() { Duration::from_secs(2) } else { Duration::from_millis(100) };
+        self.search.spawn(self.db.clone(), poll);
         if self.settings.background_workers {
             crate::background::spawn(&self.db, &self.settings, &self.outbox, &self.hub);
         }

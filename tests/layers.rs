@@ -11,7 +11,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("foundation", &["config", "error", "format"]),
     ("domain", &["domain"]),
     ("data", &["db"]),
-    ("services", &["mail", "realtime", "storage", "background"]),
+    ("services", &["mail", "realtime", "storage", "background", "search"]),
     ("state", &["state"]),
     ("http", &["auth", "routes"]),
     ("wiring", &["startup", "commands", "seed", "main", "lib"]),

@@ -178,6 +178,10 @@ impl Db {
         Ok(Db { pool, jobs_version: jobs::KnownVersion::default(), waiting: Arc::default(), postgres })
     }
 
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
     pub fn pool(&self) -> &Pool {
         &self.pool
     }

@@ -88,6 +88,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         job_cache: true,
         pay_currency: "EUR".into(),
         exchange_rates_file: None,
+        search_index_dir: dir.join("search-index"),
+        search_synonyms_file: None,
     }
 }
 

@@ -23,7 +23,7 @@ use diesel::sql_types::{BigInt, Nullable, Timestamp};
 use quick_cache::sync::GuardResult;
 use time::PrimitiveDateTime;
 
-use super::search::{Arg, SearchResults, Sql, search};
+use super::search::{Arg, SearchResults, Sql};
 use crate::db::AnyConnection;
 use crate::domain::SearchQuery;
 
@@ -76,6 +76,8 @@ struct Heard {
     epoch: Instant,
     /// A listener that hears every notice is connected.
     listening: AtomicBool,
+    /// Told when the version grows (the search index catches up).
+    grew: tokio::sync::Notify,
 }
 
 impl Default for KnownVersion {
@@ -85,6 +87,7 @@ impl Default for KnownVersion {
             at_ms: AtomicI64::new(0),
             epoch: Instant::now(),
             listening: AtomicBool::new(false),
+            grew: tokio::sync::Notify::new(),
         }))
     }
 }
@@ -107,8 +110,15 @@ impl KnownVersion {
 
     /// A word of `version` (a notice, or the counter read): versions only grow.
     pub fn heard(&self, version: i64) {
-        self.0.version.fetch_max(version, Ordering::AcqRel);
+        if self.0.version.fetch_max(version, Ordering::AcqRel) < version {
+            self.0.grew.notify_one();
+        }
         self.0.at_ms.store(self.0.epoch.elapsed().as_millis() as i64, Ordering::Release);
+    }
+
+    /// Resolves when a newer version is heard of (one waiter).
+    pub async fn changed(&self) {
+        self.0.grew.notified().await
     }
 
     /// Takes the notices a PostgreSQL connection has received.
@@ -137,55 +147,65 @@ struct DataVersion {
     next_closing: Option<PrimitiveDateTime>,
 }
 
-/// `search`, answered from the cache when nothing changed since (the version
-/// is read here; a caller that knows it already asks `SearchCache::fresh`
-/// first and comes here only on a miss).
-pub fn search_cached(
+/// What `search_cached` found.
+pub enum Answer {
+    Page(Arc<CachedResults>),
+    /// `compute` cannot answer for this data version yet.
+    NotYet(i64),
+}
+
+/// The page of `q`, answered from the cache when nothing changed since (the
+/// version is read here; a caller that knows it already asks
+/// `SearchCache::fresh` first and comes here only on a miss), else by
+/// `compute` at the data version read. `compute` answers `None` when it
+/// cannot answer for that version yet (the search index is behind): this
+/// answers `NotYet` with the version, and nothing is cached. No cache:
+/// `compute` every time.
+pub fn search_cached<E>(
     conn: &mut AnyConnection,
-    cache: &SearchCache,
+    cache: Option<&SearchCache>,
     known: &KnownVersion,
     q: &SearchQuery,
     now: PrimitiveDateTime,
-) -> QueryResult<Arc<CachedResults>> {
+    compute: impl Fn(&mut AnyConnection, i64) -> Result<Option<SearchResults>, E>,
+) -> Result<Answer, E>
+where
+    E: From<diesel::result::Error>,
+{
     let mut sql = Sql::new(!conn.is_sqlite());
     sql.push("SELECT v.version, (SELECT min(j.closes_at) FROM jobs j WHERE j.status = 'open' AND j.closes_at > ");
     sql.arg(Arg::Time(now)).push(") AS next_closing FROM jobs_version v WHERE v.id = 1");
-    let state = sql.load::<DataVersion>(conn)?.into_iter().next();
-    let Some(state) = state else {
-        return Ok(Arc::new(CachedResults { fresh_until: None, results: search(conn, q, now)? }));
-    };
+    let state =
+        sql.load::<DataVersion>(conn)?.into_iter().next().unwrap_or(DataVersion { version: 0, next_closing: None });
     if !conn.is_sqlite() {
         known.heard(state.version);
     }
-    let key = (q.clone(), state.version);
-    let compute = |conn: &mut AnyConnection| -> QueryResult<Arc<CachedResults>> {
-        Ok(Arc::new(CachedResults { fresh_until: state.next_closing, results: search(conn, q, now)? }))
+    let page = |conn: &mut AnyConnection| -> Result<Answer, E> {
+        Ok(match compute(conn, state.version)? {
+            Some(results) => Answer::Page(Arc::new(CachedResults { fresh_until: state.next_closing, results })),
+            None => Answer::NotYet(state.version),
+        })
     };
+    let Some(cache) = cache else { return page(conn) };
+    let key = (q.clone(), state.version);
     // Many requests for a page nobody has computed yet (a new version, a
     // cold start): one computes it, the others wait for its result.
     loop {
         match cache.0.get_value_or_guard(&key, Some(SAME_PAGE_WAIT)) {
-            GuardResult::Value(hit) if hit.fresh_at(now) => return Ok(hit),
+            GuardResult::Value(hit) if hit.fresh_at(now) => return Ok(Answer::Page(hit)),
             GuardResult::Value(_) => {
                 cache.0.remove(&key);
             }
             GuardResult::Guard(placeholder) => {
-                let fresh = compute(conn)?;
-                let _ = placeholder.insert(fresh.clone());
-                return Ok(fresh);
+                let answer = page(conn)?;
+                if let Answer::Page(fresh) = &answer {
+                    let _ = placeholder.insert(fresh.clone());
+                }
+                return Ok(answer);
             }
-            GuardResult::Timeout => return compute(conn),
+            GuardResult::Timeout => return page(conn),
         }
     }
-}
-
-/// `search` with no cache (`JOB_CACHE=false`), in the cache's wrapping.
-pub fn search_uncached(
-    conn: &mut AnyConnection,
-    q: &SearchQuery,
-    now: PrimitiveDateTime,
-) -> QueryResult<Arc<CachedResults>> {
-    Ok(Arc::new(CachedResults { fresh_until: None, results: search(conn, q, now)? }))
 }
 
 /// What the home page asks for: the newest open jobs.

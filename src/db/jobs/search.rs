@@ -84,24 +84,39 @@ impl Sql {
     where
         T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
     {
-        // The same binding for each backend (a boxed query is typed by it).
-        macro_rules! bound {
-            ($backend:ty) => {{
-                let mut q = diesel::sql_query(self.text).into_boxed::<$backend>();
-                for arg in self.args {
-                    q = match arg {
-                        Arg::Text(v) => q.bind::<Text, _>(v),
-                        Arg::Int(v) => q.bind::<BigInt, _>(v),
-                        Arg::Time(v) => q.bind::<Timestamp, _>(v),
-                    };
-                }
-                q
-            }};
-        }
         match conn {
-            AnyConnection::Sqlite(c) => bound!(Sqlite).load(c),
-            AnyConnection::Postgresql(c) => bound!(Pg).load(c),
+            AnyConnection::Sqlite(c) => self.bound::<Sqlite>().load(c),
+            AnyConnection::Postgresql(c) => self.bound::<Pg>().load(c),
         }
+    }
+
+    pub(super) fn execute(self, conn: &mut AnyConnection) -> QueryResult<usize> {
+        match conn {
+            AnyConnection::Sqlite(c) => self.bound::<Sqlite>().execute(c),
+            AnyConnection::Postgresql(c) => self.bound::<Pg>().execute(c),
+        }
+    }
+
+    /// The query with its values bound, for one backend (a boxed query is typed by it).
+    fn bound<DB>(self) -> diesel::query_builder::BoxedSqlQuery<'static, DB, diesel::query_builder::SqlQuery>
+    where
+        DB: diesel::backend::Backend
+            + diesel::sql_types::HasSqlType<Text>
+            + diesel::sql_types::HasSqlType<BigInt>
+            + diesel::sql_types::HasSqlType<Timestamp>,
+        String: diesel::serialize::ToSql<Text, DB>,
+        i64: diesel::serialize::ToSql<BigInt, DB>,
+        PrimitiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+    {
+        let mut q = diesel::sql_query(self.text).into_boxed::<DB>();
+        for arg in self.args {
+            q = match arg {
+                Arg::Text(v) => q.bind::<Text, _>(v),
+                Arg::Int(v) => q.bind::<BigInt, _>(v),
+                Arg::Time(v) => q.bind::<Timestamp, _>(v),
+            };
+        }
+        q
     }
 }
 
@@ -272,6 +287,35 @@ fn list_newest(
     sql.push(") p JOIN jobs j ON j.id = p.id JOIN companies c ON c.id = j.company_id");
     sql.push(" ORDER BY j.published_at DESC, j.id DESC");
     Ok(SearchResults { jobs: sql.load::<JobCard>(conn)?, total })
+}
+
+/// The cards of `ids` that are still listed, in the order of `ids` (a page
+/// the search index found).
+pub fn cards_by_ids(conn: &mut AnyConnection, ids: &[i64], now: PrimitiveDateTime) -> QueryResult<Vec<JobCard>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(!conn.is_sqlite());
+    sql.push("SELECT ")
+        .push(CARD_COLUMNS)
+        .push(", NULL AS snippet FROM jobs j JOIN companies c ON c.id = j.company_id");
+    sql.push(" WHERE j.status = 'open' AND (j.closes_at IS NULL OR j.closes_at > ").arg(Arg::Time(now)).push(")");
+    sql.push(" AND j.id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.arg(Arg::Int(*id));
+    }
+    sql.push(")");
+    let mut cards = sql.load::<JobCard>(conn)?;
+    cards.sort_by_key(|c| ids.iter().position(|id| *id == c.job.id));
+    Ok(cards)
+}
+
+/// The full descriptions of `ids` (for search snippets).
+pub fn descriptions(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    jobs::table.filter(jobs::id.eq_any(ids)).select((jobs::id, jobs::description)).load(conn)
 }
 
 /// How many jobs match, counted no further than `MAX_RESULTS + 1`.

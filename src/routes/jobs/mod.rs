@@ -10,11 +10,12 @@ mod scorecard;
 pub mod view;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::routes::Routes;
 use actix_web::web;
 
-use crate::db::jobs::{self, CachedResults, SearchCache};
+use crate::db::jobs::{self, Answer, CachedResults, SearchCache};
 use crate::domain::SearchQuery;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -22,23 +23,50 @@ use crate::state::AppState;
 /// Job list pages kept per HTTP worker (see `db::jobs::SearchCache`).
 const CACHED_PAGES: usize = 1000;
 
+/// How long a search waits for this instance's index to apply a change it
+/// has not applied yet, before the database answers instead.
+const INDEX_WAIT: Duration = Duration::from_secs(2);
+
 /// The results of `q`: straight from this worker's cache when the data
 /// version is known without asking (PostgreSQL, `db::jobs::KnownVersion`),
-/// else through the database (which reads the version and refills the cache).
+/// else from the search index once it has applied that version (a search
+/// waits for it briefly: a change is found as soon as it is committed), or
+/// from the database while the index is being built or stays behind.
 pub async fn cached_search(
     state: &AppState,
     cache: &web::Data<SearchCache>,
     q: SearchQuery,
 ) -> AppResult<Arc<CachedResults>> {
     let now = crate::db::now();
-    if !state.settings.job_cache {
-        return state.db.run(move |c| jobs::search_uncached(c, &q, now)).await;
-    }
-    if let Some(hit) = state.db.jobs_version().get().and_then(|version| cache.fresh(&q, version, now)) {
+    let use_cache = state.settings.job_cache;
+    if use_cache && let Some(hit) = state.db.jobs_version().get().and_then(|version| cache.fresh(&q, version, now)) {
         return Ok(hit);
     }
-    let (cache, known) = (cache.clone(), state.db.jobs_version().clone());
-    state.db.run(move |c| jobs::search_cached(c, &cache, &known, &q, now)).await
+    // The index, caught up if need be; the database if it stays behind.
+    for attempt in 0..3 {
+        let database = attempt == 2;
+        let (cache, known, index, q) =
+            (cache.clone(), state.db.jobs_version().clone(), state.search.clone(), q.clone());
+        let answer = state
+            .db
+            .run(move |c| {
+                jobs::search_cached(c, use_cache.then_some(&**cache), &known, &q, now, |c, version| {
+                    match index.applied() {
+                        Some(applied) if applied >= version => index.results(c, &q, now).map(Some),
+                        Some(_) if !database => Ok(None),
+                        _ => Ok::<_, AppError>(Some(jobs::search(c, &q, now)?)),
+                    }
+                })
+            })
+            .await?;
+        match answer {
+            Answer::Page(page) => return Ok(page),
+            Answer::NotYet(version) => {
+                state.search.caught_up(version, INDEX_WAIT).await;
+            }
+        }
+    }
+    Err(AppError::internal("the job search did not answer"))
 }
 
 pub fn routes(r: &mut Routes) {

@@ -1,0 +1,372 @@
+//! The job search engine: an embedded tantivy index, one per instance
+//! (`SEARCH_INDEX_DIR`), kept in step with the database.
+//!
+//! Every change to a job writes a `job_changes` row in its own transaction
+//! (triggers; see the `job_changes` migration), tagged with the data version
+//! it made. The index applies the changes in version order and commits the
+//! last version applied with its documents (the commit's payload), so an
+//! instance that restarts, or a new one, continues where its index stands.
+//! It is woken by the jobs notice on PostgreSQL (every instance hears it),
+//! by a search that finds it behind, and by a short poll. An index that is
+//! missing, unreadable, of another layout or of another `reindex` epoch is
+//! rebuilt in the background; until then searches run on the database
+//! (`db::jobs::search`), so pages keep working.
+
+mod query;
+mod schema;
+mod snippet;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, SegmentReader};
+use time::PrimitiveDateTime;
+use tokio::sync::{Notify, watch};
+
+use crate::db::jobs::{self, IndexState, MAX_RESULTS, SearchResults};
+use crate::db::{AnyConnection, Db};
+use crate::domain::SearchQuery;
+use crate::error::AppError;
+pub use query::Synonyms;
+use query::{Analysers, Unit};
+use schema::Fields;
+
+/// The shipped synonym list (`SEARCH_SYNONYMS_FILE` replaces it).
+pub const SYNONYMS: &str = include_str!("synonyms.txt");
+
+/// Memory the index writer may fill before it writes a segment.
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Jobs read from the database per step of a build or catch-up.
+const BATCH: i64 = 5_000;
+
+/// What a commit records: the layout and epoch it was built with, and the
+/// data version it has applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Applied {
+    layout: u32,
+    epoch: i64,
+    version: i64,
+}
+
+/// The index of this instance (cheap to clone).
+#[derive(Clone)]
+pub struct SearchIndex(Arc<Inner>);
+
+struct Inner {
+    dir: PathBuf,
+    /// Held until `shutdown`: one process per index folder.
+    lock: Mutex<Option<std::fs::File>>,
+    reader: IndexReader,
+    /// `None` after `shutdown`.
+    writer: Mutex<Option<IndexWriter>>,
+    fields: Fields,
+    synonyms: Synonyms,
+    /// What the searchable commit holds; `None` while (re)building.
+    applied: watch::Sender<Option<Applied>>,
+    wake: Notify,
+}
+
+/// One page of a search: the job ids in order, and how many match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hits {
+    pub ids: Vec<i64>,
+    pub total: i64,
+}
+
+impl SearchIndex {
+    /// Opens this instance's index, or starts an empty one (to be built by
+    /// the first `sync`) when there is none or it cannot be read.
+    pub fn open(dir: &Path, synonyms_file: Option<&Path>) -> anyhow::Result<SearchIndex> {
+        let synonyms = match synonyms_file {
+            Some(path) => Synonyms::parse(
+                &std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+            ),
+            None => Synonyms::parse(SYNONYMS),
+        };
+        let lock = lock(dir)?;
+        let fields = Fields::new();
+        let (index, applied) = match Self::open_existing(dir, &fields) {
+            Ok(found) => found,
+            Err(e) => {
+                if dir.exists() {
+                    tracing::warn!(error = %e, dir = %dir.display(), "search index unreadable: rebuilding it");
+                    std::fs::remove_dir_all(dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+                }
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                let index = Index::create_in_dir(dir, fields.schema.clone())?;
+                register(&index);
+                (index, None)
+            }
+        };
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+        Ok(SearchIndex(Arc::new(Inner {
+            dir: dir.to_path_buf(),
+            lock: Mutex::new(Some(lock)),
+            reader,
+            writer: Mutex::new(Some(writer)),
+            fields,
+            synonyms,
+            applied: watch::Sender::new(applied),
+            wake: Notify::new(),
+        })))
+    }
+
+    /// An index of this layout whose documents can be read, and what it applied.
+    fn open_existing(dir: &Path, fields: &Fields) -> anyhow::Result<(Index, Option<Applied>)> {
+        let index = Index::open_in_dir(dir)?;
+        register(&index);
+        let applied: Applied = serde_json::from_str(index.load_metas()?.payload.as_deref().unwrap_or_default())
+            .context("no applied version")?;
+        anyhow::ensure!(applied.layout == schema::LAYOUT && index.schema() == fields.schema, "another layout");
+        // Every segment opens and every document is counted.
+        let searcher = index.reader()?.searcher();
+        searcher.search(&tantivy::query::AllQuery, &Count)?;
+        Ok((index, Some(applied)))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.0.dir
+    }
+
+    /// The data version the index has applied; `None` while it is being built.
+    pub fn applied(&self) -> Option<i64> {
+        self.0.applied.borrow().map(|a| a.version)
+    }
+
+    /// Asks the task of `spawn` to catch up now.
+    pub fn wake(&self) {
+        self.0.wake.notify_one();
+    }
+
+    /// Waits until the index has applied `version`, at most `within`.
+    pub async fn caught_up(&self, version: i64, within: Duration) -> bool {
+        self.wake();
+        let mut rx = self.0.applied.subscribe();
+        let reached = rx.wait_for(|a| a.is_some_and(|a| a.version >= version));
+        matches!(tokio::time::timeout(within, reached).await, Ok(Ok(_)))
+    }
+
+    /// One page of `q`: ranked by relevance when words are given (exact
+    /// matches first, then near ones; the newer first among equals), else
+    /// newest first.
+    pub fn search(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<Hits> {
+        let (units, location) = self.analyse(q);
+        let f = &self.0.fields;
+        let query = query::build(f, q, &units, &location, now);
+        let searcher = self.0.reader.searcher();
+        let per_page = q.per_page.clamp(1, 100) as usize;
+        let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        let (addresses, total) = if units.is_empty() {
+            let newest = top.custom_score(|seg: &SegmentReader| {
+                let published = seg.fast_fields().i64("published").ok();
+                let id = seg.fast_fields().u64("id").ok();
+                move |doc| (published.as_ref().and_then(|c| c.first(doc)), id.as_ref().and_then(|c| c.first(doc)))
+            });
+            let (found, total) = searcher.search(&query, &(newest, Count))?;
+            (found.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total)
+        } else {
+            let ranked = top.tweak_score(|seg: &SegmentReader| {
+                let published = seg.fast_fields().i64("published").ok();
+                move |doc, score: f32| (score, published.as_ref().and_then(|c| c.first(doc)))
+            });
+            let (found, total) = searcher.search(&query, &(ranked, Count))?;
+            (found.into_iter().map(|(_, a)| a).collect(), total)
+        };
+        Ok(Hits { ids: ids(&searcher, &addresses), total: total as i64 })
+    }
+
+    /// The words of a search as the index has them.
+    fn analyse(&self, q: &SearchQuery) -> (Vec<Unit>, Vec<query::Word>) {
+        let mut a = analysers();
+        let units = a.units(&q.words, &self.0.synonyms);
+        let location = q.location.iter().filter_map(|w| a.word(w, false)).collect();
+        (units, location)
+    }
+
+    /// A page of results: the cards of the hits, with snippets for a word search.
+    pub fn results(
+        &self,
+        conn: &mut AnyConnection,
+        q: &SearchQuery,
+        now: PrimitiveDateTime,
+    ) -> Result<SearchResults, AppError> {
+        let hits = self.search(q, now).map_err(AppError::internal)?;
+        let mut cards = jobs::cards_by_ids(conn, &hits.ids, now)?;
+        if !q.words.is_empty() && !cards.is_empty() {
+            let (units, _) = self.analyse(q);
+            let mut a = analysers();
+            for (id, text) in jobs::descriptions(conn, &hits.ids)? {
+                if let Some(card) = cards.iter_mut().find(|c| c.job.id == id) {
+                    card.snippet = snippet::snippet(&mut a.words, &mut a.stems, &text, &units);
+                }
+            }
+        }
+        Ok(SearchResults { jobs: cards, total: hits.total })
+    }
+
+    /// Brings the index up to the database: rebuilds it when it must, else
+    /// applies the changes since its last commit. Returns the version applied.
+    pub fn sync(&self, conn: &mut AnyConnection) -> anyhow::Result<i64> {
+        let state = jobs::index_state(conn)?;
+        let current = *self.0.applied.borrow();
+        match current {
+            Some(a) if a.epoch == state.index_epoch && a.version + 1 >= state.changes_from => {
+                if a.version >= state.version {
+                    return Ok(a.version);
+                }
+                let changed = jobs::changed_jobs(conn, a.version, state.version)?;
+                let mut writer = self.0.writer.lock().unwrap_or_else(|e| e.into_inner());
+                let writer = writer.as_mut().context("the search index was shut down")?;
+                for ids in changed.chunks(BATCH as usize) {
+                    for id in ids {
+                        writer.delete_term(self.0.fields.id_term(*id));
+                    }
+                    for row in jobs::open_rows(conn, ids)? {
+                        writer.add_document(self.0.fields.document(&row))?;
+                    }
+                }
+                self.commit(writer, state)
+            }
+            _ => self.rebuild(conn, state),
+        }
+    }
+
+    /// Indexes every open job again (searches use the database meanwhile).
+    fn rebuild(&self, conn: &mut AnyConnection, state: IndexState) -> anyhow::Result<i64> {
+        let started = Instant::now();
+        self.0.applied.send_replace(None);
+        let mut writer = self.0.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let writer = writer.as_mut().context("the search index was shut down")?;
+        writer.delete_all_documents()?;
+        let (mut after, mut count) = (0, 0);
+        loop {
+            let rows = jobs::open_rows_after(conn, after, BATCH)?;
+            let Some(last) = rows.last() else { break };
+            after = last.0.id;
+            count += rows.len();
+            for row in &rows {
+                writer.add_document(self.0.fields.document(row))?;
+            }
+        }
+        let version = self.commit(writer, state)?;
+        tracing::info!(jobs = count, seconds = started.elapsed().as_secs_f64(), "search index built");
+        Ok(version)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, state: IndexState) -> anyhow::Result<i64> {
+        let applied = Applied { layout: schema::LAYOUT, epoch: state.index_epoch, version: state.version };
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&serde_json::to_string(&applied)?);
+        commit.commit()?;
+        self.0.reader.reload()?;
+        self.0.applied.send_replace(Some(applied));
+        Ok(applied.version)
+    }
+
+    /// Keeps the index in step, in the background: catches up when woken
+    /// (a search that found it behind, the jobs notice) or every `poll`.
+    pub fn spawn(&self, db: Db, poll: Duration) {
+        let (index, known) = (self.clone(), db.jobs_version().clone());
+        tokio::spawn(async move {
+            while !index.is_shut_down() {
+                let step = index.clone();
+                let pool = db.pool().clone();
+                let done = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {
+                    let mut conn = pool.get()?;
+                    step.sync(&mut conn)
+                })
+                .await;
+                match done {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(_)) if index.is_shut_down() => return,
+                    Ok(Err(e)) => tracing::warn!(error = %e, "search index: catching up failed, trying again"),
+                    Err(e) => tracing::error!(error = %e, "search index task failed"),
+                }
+                tokio::select! {
+                    _ = index.0.wake.notified() => {}
+                    _ = known.changed() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                }
+            }
+        });
+    }
+
+    fn is_shut_down(&self) -> bool {
+        self.0.lock.lock().unwrap_or_else(|e| e.into_inner()).is_none()
+    }
+
+    /// Stops keeping the index in step: the work in hand finishes, the
+    /// writer's threads end and the folder is free for the next server
+    /// (searches still read the last commit). Blocks.
+    pub fn shutdown(&self) {
+        let writer = self.0.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(writer) = writer
+            && let Err(e) = writer.wait_merging_threads()
+        {
+            tracing::warn!(error = %e, "search index: merging did not finish");
+        }
+        self.0.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.wake();
+    }
+
+    /// Documents in the searchable commit, and the bytes its files take.
+    pub fn size(&self) -> (u64, u64) {
+        let docs = self.0.reader.searcher().num_docs();
+        let bytes = std::fs::read_dir(&self.0.dir)
+            .map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0);
+        (docs, bytes)
+    }
+}
+
+/// An exclusive lock on `<dir>.lock`, taken before the folder is read (or
+/// removed to be rebuilt); the kernel releases it however the process ends.
+fn lock(dir: &Path) -> anyhow::Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let path = PathBuf::from(format!("{}.lock", dir.display()));
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    // SAFETY: flock on a descriptor this function owns.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        anyhow::bail!(
+            "the search index {} is in use by another process: each instance needs its own SEARCH_INDEX_DIR",
+            dir.display()
+        );
+    }
+    Ok(file)
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(schema::WORDS, schema::words_analyzer());
+    index.tokenizers().register(schema::STEMS, schema::stems_analyzer());
+}
+
+fn analysers() -> Analysers {
+    Analysers { words: schema::words_analyzer(), stems: schema::stems_analyzer() }
+}
+
+/// The job ids of found documents, in their order.
+fn ids(searcher: &Searcher, addresses: &[DocAddress]) -> Vec<i64> {
+    addresses
+        .iter()
+        .filter_map(|a| {
+            let column = searcher.segment_reader(a.segment_ord).fast_fields().u64("id").ok()?;
+            column.first(a.doc_id).map(|id| id as i64)
+        })
+        .collect()
+}

@@ -1,0 +1,224 @@
+//! A search as the index runs it: the words (with synonyms, typos and the
+//! last word as a prefix) and the filters.
+
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+use time::PrimitiveDateTime;
+
+use super::schema::{Fields, seconds};
+use crate::domain::SearchQuery;
+
+/// How much a title match weighs against one in the description.
+const TITLE_BOOST: f32 = 3.0;
+/// The constant scores of near matches (typos, prefixes): below any exact
+/// match's BM25 score, so exact matches come first.
+const NEAR_TITLE: f32 = 0.3;
+const NEAR_BODY: f32 = 0.1;
+
+/// A word as the index has it: as written and as a stem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub written: String,
+    pub stem: String,
+    /// Typos allowed in the word as written: 1 from 5 letters, 2 from 9.
+    pub typos: u8,
+    /// Typos allowed in the stem, by its own length.
+    pub stem_typos: u8,
+    /// Also matches the words it starts (the last word typed).
+    pub prefix: bool,
+}
+
+/// One thing the search asks for: a word, or a group of synonyms (any
+/// member, each member all of its words).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unit {
+    Word(Word),
+    AnyOf(Vec<Vec<Word>>),
+}
+
+/// Synonym groups: each member a list of words.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms(Vec<Vec<Vec<String>>>);
+
+impl Synonyms {
+    /// Reads the list: one group per line, members separated by commas,
+    /// `#` starts a comment.
+    pub fn parse(text: &str) -> Synonyms {
+        let groups = text
+            .lines()
+            .map(|line| line.split('#').next().unwrap_or(""))
+            .map(|line| {
+                line.split(',')
+                    .map(|member| crate::domain::job_search::words(member, 8))
+                    .filter(|words| !words.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group| group.len() > 1)
+            .collect();
+        Synonyms(groups)
+    }
+
+    /// The longest member of a group that `words` starts with: (its length, the group).
+    fn longest_at(&self, words: &[String]) -> Option<(usize, &Vec<Vec<String>>)> {
+        self.0
+            .iter()
+            .flat_map(|group| group.iter().map(move |member| (member, group)))
+            .filter(|(member, _)| words.starts_with(member))
+            .max_by_key(|(member, _)| member.len())
+            .map(|(member, group)| (member.len(), group))
+    }
+}
+
+/// Cuts words as the index does.
+pub struct Analysers {
+    pub words: TextAnalyzer,
+    pub stems: TextAnalyzer,
+}
+
+impl Analysers {
+    fn first_token(analyser: &mut TextAnalyzer, text: &str) -> Option<String> {
+        let mut stream = analyser.token_stream(text);
+        stream.advance().then(|| stream.token().text.clone())
+    }
+
+    pub fn word(&mut self, raw: &str, prefix: bool) -> Option<Word> {
+        let written = Self::first_token(&mut self.words, raw)?;
+        let stem = Self::first_token(&mut self.stems, raw).unwrap_or_else(|| written.clone());
+        let letters = written.chars().count();
+        Some(Word {
+            typos: typos(letters),
+            stem_typos: typos(stem.chars().count()),
+            written,
+            stem,
+            prefix: prefix && letters >= 2,
+        })
+    }
+
+    /// The units of the words typed: synonym groups found (longest first),
+    /// the last word a prefix unless it belongs to a group.
+    pub fn units(&mut self, words: &[String], synonyms: &Synonyms) -> Vec<Unit> {
+        let mut units = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if let Some((len, group)) = synonyms.longest_at(&words[i..]) {
+                let members = group
+                    .iter()
+                    .map(|member| member.iter().filter_map(|w| self.word(w, false)).collect::<Vec<_>>())
+                    .filter(|m| !m.is_empty())
+                    .collect();
+                units.push(Unit::AnyOf(members));
+                i += len;
+            } else {
+                if let Some(word) = self.word(&words[i], i + 1 == words.len()) {
+                    units.push(Unit::Word(word));
+                }
+                i += 1;
+            }
+        }
+        units
+    }
+}
+
+/// Edits a word of this many letters may have and still match.
+fn typos(letters: usize) -> u8 {
+    match letters {
+        9.. => 2,
+        5..=8 => 1,
+        _ => 0,
+    }
+}
+
+fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+fn boost(q: impl Query, by: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(boxed(q), by))
+}
+
+/// A filter: matches or not, adds nothing to the score.
+fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(boxed(q), 0.0)))
+}
+
+fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
+    let title = Term::from_field_text(f.title, &w.stem);
+    let body = Term::from_field_text(f.body, &w.stem);
+    let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Should, boost(TermQuery::new(title, IndexRecordOption::WithFreqs), TITLE_BOOST)),
+        (Occur::Should, boxed(TermQuery::new(body, IndexRecordOption::WithFreqs))),
+    ];
+    let written_title = Term::from_field_text(f.title_words, &w.written);
+    if w.typos > 0 {
+        any.push((Occur::Should, boost(FuzzyTermQuery::new(written_title.clone(), w.typos, true), NEAR_TITLE)));
+    }
+    if w.stem_typos > 0 {
+        let body = Term::from_field_text(f.body, &w.stem);
+        any.push((Occur::Should, boost(FuzzyTermQuery::new(body, w.stem_typos, true), NEAR_BODY)));
+    }
+    if w.prefix {
+        any.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(written_title, 0, true), NEAR_TITLE)));
+        let body = Term::from_field_text(f.body, &w.written);
+        any.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(body, 0, true), NEAR_BODY)));
+    }
+    Box::new(BooleanQuery::new(any))
+}
+
+fn unit_query(f: &Fields, unit: &Unit) -> Box<dyn Query> {
+    match unit {
+        Unit::Word(w) => word_query(f, w),
+        Unit::AnyOf(members) => Box::new(BooleanQuery::new(
+            members
+                .iter()
+                .map(|words| {
+                    let all = words.iter().map(|w| (Occur::Must, word_query(f, w))).collect();
+                    (Occur::Should, boxed(BooleanQuery::new(all)))
+                })
+                .collect(),
+        )),
+    }
+}
+
+fn i64_range(field: tantivy::schema::Field, from: Bound<i64>) -> RangeQuery {
+    let term = |v: i64| Term::from_field_i64(field, v);
+    RangeQuery::new(from.map(term), Bound::Unbounded)
+}
+
+/// The whole query: every unit required, the location's words required in
+/// the place, the filters, and only jobs not past their closing date.
+pub fn build(f: &Fields, q: &SearchQuery, units: &[Unit], location: &[Word], now: PrimitiveDateTime) -> Box<dyn Query> {
+    let mut all: Vec<(Occur, Box<dyn Query>)> = units.iter().map(|u| (Occur::Must, unit_query(f, u))).collect();
+    for w in location {
+        all.push(filter(TermQuery::new(Term::from_field_text(f.place, &w.written), IndexRecordOption::Basic)));
+    }
+    all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));
+    if let Some(remote) = q.remote {
+        all.push(filter(TermQuery::new(Term::from_field_text(f.remote, remote.as_str()), IndexRecordOption::Basic)));
+    }
+    if let Some(kind) = q.employment_type {
+        all.push(filter(TermQuery::new(Term::from_field_text(f.kind, kind.as_str()), IndexRecordOption::Basic)));
+    }
+    if let Some(category) = &q.category {
+        all.push(filter(TermQuery::new(Term::from_field_text(f.category, category), IndexRecordOption::Basic)));
+    }
+    if let Some(min) = q.salary_min {
+        all.push(filter(i64_range(f.pay, Bound::Included(min))));
+    }
+    if let Some(company) = q.company_id {
+        all.push(filter(TermQuery::new(Term::from_field_u64(f.company, company as u64), IndexRecordOption::Basic)));
+    }
+    if let Some(after) = q.after_id {
+        let term = |v: i64| Term::from_field_u64(f.id, v as u64);
+        all.push(filter(RangeQuery::new(Bound::Excluded(term(after)), Bound::Unbounded)));
+    }
+    if units.is_empty() {
+        all.push((Occur::Must, boxed(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(all))
+}
