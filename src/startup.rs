@@ -174,9 +174,10 @@ impl Application {
         };
         // After the last request: the e-mails in flight finish, the rest stay queued.
         state.outbox.shutdown().await;
+        drop(site_lock);
+        // Last: once its index is free, nothing of this server is held.
         let search = state.search.clone();
         let _ = tokio::task::spawn_blocking(move || search.shutdown()).await;
-        drop(site_lock);
         served
     }
 }

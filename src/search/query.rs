@@ -26,10 +26,8 @@ const NEAR_BODY: f32 = 0.1;
 pub struct Word {
     pub written: String,
     pub stem: String,
-    /// Typos allowed in the word as written: 1 from 5 letters, 2 from 9.
+    /// Typos allowed: 1 from 5 letters, 2 from 9.
     pub typos: u8,
-    /// Typos allowed in the stem, by its own length.
-    pub stem_typos: u8,
     /// Also matches the words it starts (the last word typed).
     pub prefix: bool,
 }
@@ -91,13 +89,7 @@ impl Analysers {
         let written = Self::first_token(&mut self.words, raw)?;
         let stem = Self::first_token(&mut self.stems, raw).unwrap_or_else(|| written.clone());
         let letters = written.chars().count();
-        Some(Word {
-            typos: typos(letters),
-            stem_typos: typos(stem.chars().count()),
-            written,
-            stem,
-            prefix: prefix && letters >= 2,
-        })
+        Some(Word { typos: typos(letters), written, stem, prefix: prefix && letters >= 2 })
     }
 
     /// The units of the words typed: synonym groups found (longest first),
@@ -154,17 +146,14 @@ fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
         (Occur::Should, boost(TermQuery::new(title, IndexRecordOption::WithFreqs), TITLE_BOOST)),
         (Occur::Should, boxed(TermQuery::new(body, IndexRecordOption::WithFreqs))),
     ];
-    let written_title = Term::from_field_text(f.title_words, &w.written);
+    let title = Term::from_field_text(f.title_words, &w.written);
+    let body = Term::from_field_text(f.body_words, &w.written);
     if w.typos > 0 {
-        any.push((Occur::Should, boost(FuzzyTermQuery::new(written_title.clone(), w.typos, true), NEAR_TITLE)));
-    }
-    if w.stem_typos > 0 {
-        let body = Term::from_field_text(f.body, &w.stem);
-        any.push((Occur::Should, boost(FuzzyTermQuery::new(body, w.stem_typos, true), NEAR_BODY)));
+        any.push((Occur::Should, boost(FuzzyTermQuery::new(title.clone(), w.typos, true), NEAR_TITLE)));
+        any.push((Occur::Should, boost(FuzzyTermQuery::new(body.clone(), w.typos, true), NEAR_BODY)));
     }
     if w.prefix {
-        any.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(written_title, 0, true), NEAR_TITLE)));
-        let body = Term::from_field_text(f.body, &w.written);
+        any.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(title, 0, true), NEAR_TITLE)));
         any.push((Occur::Should, boost(FuzzyTermQuery::new_prefix(body, 0, true), NEAR_BODY)));
     }
     Box::new(BooleanQuery::new(any))

@@ -48,6 +48,8 @@ pub struct Fields {
     pub title_words: Field,
     /// Description, company and place, as stems.
     pub body: Field,
+    /// The same words as written (typos, search-as-you-type).
+    pub body_words: Field,
     /// The place's words: location, city, region, country code and name.
     pub place: Field,
     pub company: Field,
@@ -75,6 +77,7 @@ impl Fields {
         let title = b.add_text_field("title", text(STEMS, IndexRecordOption::WithFreqs));
         let title_words = b.add_text_field("title_words", text(WORDS, IndexRecordOption::Basic));
         let body = b.add_text_field("body", text(STEMS, IndexRecordOption::WithFreqs));
+        let body_words = b.add_text_field("body_words", text(WORDS, IndexRecordOption::Basic));
         let place = b.add_text_field("place", text(WORDS, IndexRecordOption::Basic));
         let company = b.add_u64_field("company", INDEXED | FAST);
         let remote = b.add_text_field("remote", STRING | FAST);
@@ -90,6 +93,7 @@ impl Fields {
             title,
             title_words,
             body,
+            body_words,
             place,
             company,
             remote,
@@ -114,9 +118,11 @@ impl Fields {
         doc.add_text(self.title_words, &job.title);
         let country_name = crate::domain::place::country_name(&job.country).unwrap_or_default();
         let place = [job.location.as_str(), &job.city, &job.region, &job.country, &country_name].join(" ");
-        doc.add_text(self.body, &job.description);
-        doc.add_text(self.body, company);
-        doc.add_text(self.body, &place);
+        for field in [self.body, self.body_words] {
+            doc.add_text(field, &job.description);
+            doc.add_text(field, company);
+            doc.add_text(field, &place);
+        }
         doc.add_text(self.place, &place);
         doc.add_u64(self.company, job.company_id as u64);
         doc.add_text(self.remote, job.remote.as_str());

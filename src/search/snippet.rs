@@ -31,7 +31,6 @@ fn within(a: &str, b: &str, max: u8) -> bool {
 fn matches(word: &Word, written: &str, stem: &str) -> bool {
     stem == word.stem
         || (word.typos > 0 && within(written, &word.written, word.typos))
-        || (word.stem_typos > 0 && within(stem, &word.stem, word.stem_typos))
         || (word.prefix && written.starts_with(&word.written))
 }
 

@@ -21,6 +21,7 @@ mod races;
 mod realtime;
 mod reports;
 mod screening;
+mod search;
 mod seekers;
 mod signup;
 mod site;

@@ -157,7 +157,8 @@ pub enum Answer {
 /// The page of `q`, answered from the cache when nothing changed since (the
 /// version is read here; a caller that knows it already asks
 /// `SearchCache::fresh` first and comes here only on a miss), else by
-/// `compute` at the data version read. `compute` answers `None` when it
+/// `compute` at the data version read, with whether its page may be kept
+/// (a stand-in answer is not). `compute` answers `None` when it
 /// cannot answer for that version yet (the search index is behind): this
 /// answers `NotYet` with the version, and nothing is cached. No cache:
 /// `compute` every time.
@@ -167,7 +168,7 @@ pub fn search_cached<E>(
     known: &KnownVersion,
     q: &SearchQuery,
     now: PrimitiveDateTime,
-    compute: impl Fn(&mut AnyConnection, i64) -> Result<Option<SearchResults>, E>,
+    compute: impl Fn(&mut AnyConnection, i64) -> Result<Option<(SearchResults, bool)>, E>,
 ) -> Result<Answer, E>
 where
     E: From<diesel::result::Error>,
@@ -180,13 +181,15 @@ where
     if !conn.is_sqlite() {
         known.heard(state.version);
     }
-    let page = |conn: &mut AnyConnection| -> Result<Answer, E> {
+    let page = |conn: &mut AnyConnection| -> Result<(Answer, bool), E> {
         Ok(match compute(conn, state.version)? {
-            Some(results) => Answer::Page(Arc::new(CachedResults { fresh_until: state.next_closing, results })),
-            None => Answer::NotYet(state.version),
+            Some((results, keep)) => {
+                (Answer::Page(Arc::new(CachedResults { fresh_until: state.next_closing, results })), keep)
+            }
+            None => (Answer::NotYet(state.version), false),
         })
     };
-    let Some(cache) = cache else { return page(conn) };
+    let Some(cache) = cache else { return page(conn).map(|(answer, _)| answer) };
     let key = (q.clone(), state.version);
     // Many requests for a page nobody has computed yet (a new version, a
     // cold start): one computes it, the others wait for its result.
@@ -197,13 +200,13 @@ where
                 cache.0.remove(&key);
             }
             GuardResult::Guard(placeholder) => {
-                let answer = page(conn)?;
-                if let Answer::Page(fresh) = &answer {
+                let (answer, keep) = page(conn)?;
+                if let (Answer::Page(fresh), true) = (&answer, keep) {
                     let _ = placeholder.insert(fresh.clone());
                 }
                 return Ok(answer);
             }
-            GuardResult::Timeout => return page(conn),
+            GuardResult::Timeout => return page(conn).map(|(answer, _)| answer),
         }
     }
 }

@@ -52,9 +52,10 @@ pub async fn cached_search(
             .run(move |c| {
                 jobs::search_cached(c, use_cache.then_some(&**cache), &known, &q, now, |c, version| {
                     match index.applied() {
-                        Some(applied) if applied >= version => index.results(c, &q, now).map(Some),
+                        Some(applied) if applied >= version => Ok(Some((index.results(c, &q, now)?, true))),
                         Some(_) if !database => Ok(None),
-                        _ => Ok::<_, AppError>(Some(jobs::search(c, &q, now)?)),
+                        // A stand-in (no typos, no synonyms): not kept.
+                        _ => Ok::<_, AppError>(Some((jobs::search(c, &q, now)?, false))),
                     }
                 })
             })

@@ -1,0 +1,260 @@
+//! The job search engine (`src/search`): how it ranks (a fixed set of jobs
+//! and the queries that must find them first), and how its index follows
+//! the database (every status change, another instance, a restart, a broken
+//! index, `reindex`). Queries with a typo are answered by the index only
+//! (the database search has no typo tolerance), so they show it is in use.
+
+use diesel::RunQueryDsl;
+
+use crate::both_backends;
+use crate::helpers::{Resp, TestApp, wait_for};
+
+fn titles(resp: &Resp) -> Vec<String> {
+    resp.select(".job-card-title")
+}
+
+async fn search(app: &TestApp, q: &str) -> Vec<String> {
+    let resp = app.client().get(&format!("/jobs?q={}", q.replace(' ', "+"))).await;
+    resp.assert_status(200);
+    titles(&resp)
+}
+
+async fn sql(app: &TestApp, statement: String) {
+    app.db.run(move |c| diesel::sql_query(statement).execute(c)).await.unwrap();
+}
+
+/// Jobs of several trades, each query's intended answer among them.
+const JOBS: &[(&str, &str)] = &[
+    ("Senior Rust Engineer", "Build our payment backend in Rust and PostgreSQL."),
+    ("Frontend Developer (React)", "Build accessible interfaces with React, TypeScript and CSS."),
+    ("JavaScript Developer", "Node and browser JavaScript, testing with Jest."),
+    ("Site Reliability Engineer", "Keep our Kubernetes clusters healthy. On-call rotation, Terraform."),
+    ("Data Scientist", "Machine learning models in Python, statistics and experiments."),
+    ("Machine Learning Engineer", "Train and deploy deep learning models with PyTorch."),
+    ("Product Manager", "Own the roadmap of our mobile app."),
+    ("UX Designer", "User research and prototypes in Figma for the web."),
+    ("Registered Nurse", "Night shifts in the cardiology ward."),
+    ("Accountant", "Monthly closing, VAT returns and bookkeeping."),
+    ("Python Backend Developer", "Django and PostgreSQL APIs."),
+    ("Kotlin Android Developer", "Build our Android app in Kotlin."),
+    ("iOS Developer", "Swift and SwiftUI for iPhone apps."),
+    ("Quality Assurance Tester", "Manual and automated testing of releases."),
+    ("Human Resources Manager", "Recruiting, onboarding and payroll."),
+    ("Office Manager", "Keep the office running: our Rust engineers need coffee."),
+    ("DevOps Engineer", "CI/CD pipelines, Docker and AWS."),
+    ("Golang Developer", "Microservices in Go."),
+    ("Database Administrator", "Tuning and backups of large databases."),
+    ("Customer Success Manager", "Help our customers succeed."),
+    ("Sales Development Representative", "Outbound prospecting and booking demos."),
+    ("Technical Writer", "Documentation for developers and operators."),
+];
+
+/// (query, the job that must come first).
+const FIRST: &[(&str, &str)] = &[
+    ("rust", "Senior Rust Engineer"),
+    ("rust engineer", "Senior Rust Engineer"),
+    ("kubernetes", "Site Reliability Engineer"),
+    ("kubernets", "Site Reliability Engineer"),
+    ("javascript", "JavaScript Developer"),
+    ("js", "JavaScript Developer"),
+    ("sre", "Site Reliability Engineer"),
+    ("site reliability engineer", "Site Reliability Engineer"),
+    ("k8s", "Site Reliability Engineer"),
+    ("ml", "Machine Learning Engineer"),
+    ("machine learning", "Machine Learning Engineer"),
+    ("ux", "UX Designer"),
+    ("user experience", "UX Designer"),
+    ("pyhton", "Python Backend Developer"),
+    ("kotl", "Kotlin Android Developer"),
+    ("andr", "Kotlin Android Developer"),
+    ("nurse", "Registered Nurse"),
+    ("nurses", "Registered Nurse"),
+    ("rn", "Registered Nurse"),
+    ("accountant", "Accountant"),
+    ("acountant", "Accountant"),
+    ("bookkeeping", "Accountant"),
+    ("qa", "Quality Assurance Tester"),
+    ("hr", "Human Resources Manager"),
+    ("golang", "Golang Developer"),
+    ("go developer", "Golang Developer"),
+    ("dba", "Database Administrator"),
+    ("swift iphone", "iOS Developer"),
+    ("ios", "iOS Developer"),
+    ("customer success", "Customer Success Manager"),
+    ("csm", "Customer Success Manager"),
+    ("sdr", "Sales Development Representative"),
+    ("devops", "DevOps Engineer"),
+    ("frontend", "Frontend Developer (React)"),
+    ("front end", "Frontend Developer (React)"),
+    ("react", "Frontend Developer (React)"),
+    ("figma", "UX Designer"),
+    ("technical writer", "Technical Writer"),
+    ("documentaton", "Technical Writer"),
+    ("machine lear", "Machine Learning Engineer"),
+];
+
+both_backends!(
+    the_relevance_set_finds_each_intended_job_first,
+    the_index_follows_every_change_of_a_job,
+    a_broken_index_is_rebuilt_while_search_keeps_working,
+    reindex_rebuilds_the_index
+);
+
+async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    for (title, description) in JOBS {
+        app.job(acme, title).description(description).insert().await;
+    }
+    let mut wrong = Vec::new();
+    for (query, first) in FIRST {
+        let found = search(app, query).await;
+        if found.first().map(String::as_str) != Some(*first) {
+            wrong.push(format!("{query:?}: wanted {first:?} first, got {found:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} queries:\n{}", wrong.len(), FIRST.len(), wrong.join("\n"));
+    // An exact match ranks above a near one; a word in the title above one
+    // in the description only.
+    let rust = search(app, "rust").await;
+    assert_eq!(rust, ["Senior Rust Engineer", "Office Manager"]);
+    // Every word must match; short words get no typo allowance.
+    assert!(search(app, "rust kotlin").await.is_empty());
+    assert!(search(app, "rast").await.is_empty(), "four letters: no typo allowed");
+    assert!(search(app, "xyzzy").await.is_empty());
+    // Search-as-you-type: a developer title first for a half-typed word.
+    assert!(search(app, "develo").await[0].contains("Developer"));
+    // The snippet marks the words found, typos included.
+    let resp = app.client().get("/jobs?q=kubernets").await;
+    assert!(resp.select(".job-card-summary mark").iter().any(|m| m == "Kubernetes"), "{}", resp.body);
+}
+
+async fn the_index_follows_every_change_of_a_job(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let job = app.job(acme, "Kubernetes Operator").description("A role.").insert().await;
+    // A typo only the index forgives: each answer below is the index's.
+    assert_eq!(search(app, "kubernets").await, ["Kubernetes Operator"]);
+    sql(app, format!("UPDATE jobs SET title = 'Terraform Specialist' WHERE id = {job}")).await;
+    assert!(search(app, "kubernets").await.is_empty(), "the old title is gone at once");
+    assert_eq!(search(app, "terrafrom").await, ["Terraform Specialist"]);
+    for (change, back) in [
+        ("status = 'closed'", "status = 'open'"),
+        ("status = 'draft'", "status = 'open'"),
+        ("status = 'closed', closed_by_admin = TRUE", "status = 'open', closed_by_admin = FALSE"),
+    ] {
+        sql(app, format!("UPDATE jobs SET {change} WHERE id = {job}")).await;
+        assert!(search(app, "terrafrom").await.is_empty(), "{change}: not found");
+        sql(app, format!("UPDATE jobs SET {back} WHERE id = {job}")).await;
+        assert_eq!(search(app, "terrafrom").await, ["Terraform Specialist"], "{back}: found again");
+    }
+    // Past its closing date: not found, though nothing changed it yet.
+    sql(app, format!("UPDATE jobs SET closes_at = '2001-01-01 00:00:00' WHERE id = {job}")).await;
+    assert!(search(app, "terrafrom").await.is_empty());
+    sql(app, format!("UPDATE jobs SET closes_at = NULL WHERE id = {job}")).await;
+    // A renamed company is found by its new name.
+    sql(app, format!("UPDATE companies SET name = 'Zyxwvut Labs' WHERE id = {acme}")).await;
+    assert_eq!(search(app, "zyxwvut").await, ["Terraform Specialist"]);
+    sql(app, format!("DELETE FROM jobs WHERE id = {job}")).await;
+    assert!(search(app, "terrafrom").await.is_empty(), "deleted");
+    assert!(search(app, "zyxwvut").await.is_empty(), "deleted");
+}
+
+/// Waits until no process holds the index folder (a stopped server lets go
+/// of it after its last request, and of the SQLite site before that).
+async fn released(dir: std::path::PathBuf) {
+    wait_for("the stopped server to release its index", || {
+        let dir = dir.clone();
+        async move { jobconnect::search::SearchIndex::open(&dir, None).ok().map(|i| i.shutdown()) }
+    })
+    .await
+}
+
+/// An instance whose data folder (and so search index) is `data`, on the
+/// app's database (SQLite: on a site of its own in `data`, since one SQLite
+/// site has one server).
+async fn instance(app: &TestApp, data: &std::path::Path) -> TestApp {
+    let url = match app.backend {
+        crate::helpers::Backend::Sqlite => format!("sqlite://{}", data.join("site.db").display()),
+        crate::helpers::Backend::Postgres => app.settings.database_url.clone(),
+    };
+    let mut settings = crate::helpers::test_settings(data, url);
+    settings.background_workers = false;
+    TestApp::start(app.backend, settings, None, tempfile::tempdir().unwrap()).await
+}
+
+async fn a_broken_index_is_rebuilt_while_search_keeps_working(app: &TestApp) {
+    let keep = tempfile::tempdir().unwrap();
+    let first = instance(app, keep.path()).await;
+    let dir = first.settings.search_index_dir.clone();
+    let bob = first.employer("bob", "Acme").await;
+    let acme = first.company_of(&bob).await;
+    first.job(acme, "Kubernetes Operator").insert().await;
+    assert_eq!(search(&first, "kubernets").await, ["Kubernetes Operator"]);
+    first.stop().await;
+    released(dir.clone()).await;
+    // While it is down, a change: the restarted instance catches up.
+    let restarted = instance(app, keep.path()).await;
+    restarted.job(acme, "Terraform Specialist").insert().await;
+    assert_eq!(search(&restarted, "terrafrom").await, ["Terraform Specialist"]);
+    restarted.stop().await;
+    released(dir.clone()).await;
+    // Every file of the index broken.
+    for file in std::fs::read_dir(&dir).unwrap() {
+        std::fs::write(file.unwrap().path(), b"not an index").unwrap();
+    }
+    let repaired = instance(app, keep.path()).await;
+    // Words are found at once (by the database while the index is rebuilt) …
+    assert_eq!(search(&repaired, "terraform").await, ["Terraform Specialist"]);
+    // … and typos again once it is.
+    wait_for("the rebuilt index", || {
+        let repaired = &repaired;
+        async move { (search(repaired, "terrafrom").await == ["Terraform Specialist"]).then_some(()) }
+    })
+    .await;
+    assert_eq!(search(&repaired, "kubernets").await, ["Kubernetes Operator"]);
+    repaired.stop().await;
+}
+
+async fn reindex_rebuilds_the_index(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    app.job(acme, "Kubernetes Operator").insert().await;
+    let epoch = || app.scalar("SELECT index_epoch AS n FROM jobs_version".into());
+    let before = epoch().await;
+    // While the server holds its index: the epoch moves and the server rebuilds.
+    let settings = app.settings.clone();
+    tokio::task::spawn_blocking(move || jobconnect::commands::reindex(&settings)).await.unwrap().unwrap();
+    assert_eq!(epoch().await, before + 1);
+    wait_for("the rebuilt index", || async {
+        (search(app, "kubernets").await == ["Kubernetes Operator"]).then_some(())
+    })
+    .await;
+    // A folder no server holds is built by the command itself.
+    let keep = tempfile::tempdir().unwrap();
+    let mut settings = app.settings.clone();
+    settings.search_index_dir = keep.path().join("index");
+    tokio::task::spawn_blocking(move || jobconnect::commands::reindex(&settings)).await.unwrap().unwrap();
+    let index = jobconnect::search::SearchIndex::open(&keep.path().join("index"), None).unwrap();
+    assert_eq!(index.size().0, 1, "one open job indexed");
+    index.shutdown();
+}
+
+/// PostgreSQL runs several instances: a change made through one is found
+/// by the index of another (woken by the jobs notice).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_instance_applies_the_changes_of_the_first() {
+    let Some(app) = TestApp::spawn_postgres().await else { return };
+    let other = app.second_instance().await;
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let job = app.job(acme, "Kubernetes Operator").description("A role.").insert().await;
+    assert_eq!(search(&other, "kubernets").await, ["Kubernetes Operator"]);
+    sql(&app, format!("UPDATE jobs SET title = 'Terraform Specialist' WHERE id = {job}")).await;
+    assert_eq!(search(&other, "terrafrom").await, ["Terraform Specialist"]);
+    assert!(search(&other, "kubernets").await.is_empty());
+    sql(&app, format!("UPDATE jobs SET status = 'closed' WHERE id = {job}")).await;
+    assert!(search(&other, "terrafrom").await.is_empty());
+    other.stop().await;
+    app.stop().await;
+}
