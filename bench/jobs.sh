@@ -13,7 +13,9 @@
 # and removed at the end. Settings (environment): JOBS, SEEKERS, APPLICANTS,
 # CONNECTIONS (64), THREADS (2), DURATION (15s), BACKENDS ("sqlite postgres"),
 # SCENARIOS, PORT (18111), PG_URL (a PostgreSQL server to create the database on),
-# JOB_CACHE (true; false measures every page's query).
+# JOB_CACHE (true; false measures every page's query), BIN (the binary to run;
+# default: the release build in CARGO_TARGET_DIR, built only if missing).
+# The server builds its search index at start; the runs begin once it has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +36,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobconnect-target}"
 
 command -v wrk >/dev/null || { echo "bench/jobs.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
 
-echo "== building the release binary"
-cargo build --release --quiet
-BIN="$CARGO_TARGET_DIR/release/jobconnect"
+BIN=${BIN:-$CARGO_TARGET_DIR/release/jobconnect}
+if [ ! -x "$BIN" ]; then
+  echo "== building the release binary"
+  cargo build --release --quiet
+fi
 
 WORK=$(mktemp -d /tmp/jobconnect-bench.XXXXXX)
 PG_DB="jc_bench_$$"
@@ -76,14 +80,18 @@ run_backend() {
     --jobs "$JOBS" --seekers "$SEEKERS" --applicants "$APPLICANTS" | sed -n 1p
 
   echo "== $backend: serving on 127.0.0.1:$PORT"
-  DATA_DIR="$WORK" DATABASE_URL="$url" BIND="127.0.0.1:$PORT" RUST_LOG=warn JOB_CACHE="$JOB_CACHE" \
-    "$BIN" serve >"$WORK/server-$backend.log" 2>&1 &
+  rm -rf "$WORK/search-index"
+  DATA_DIR="$WORK" DATABASE_URL="$url" BIND="127.0.0.1:$PORT" RUST_LOG=warn,jobconnect::search=info \
+    JOB_CACHE="$JOB_CACHE" "$BIN" serve >"$WORK/server-$backend.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  for _ in $(seq 1 1500); do
+    grep -q "search index built" "$WORK/server-$backend.log" && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.2
   done
+  grep "search index built" "$WORK/server-$backend.log" | sed 's/^.*INFO //' || true
   curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; cat "$WORK/server-$backend.log" >&2; exit 1; }
+  echo "== $backend: index $(du -sh "$WORK/search-index" | cut -f1) on disk, server RSS $(($(grep VmRSS /proc/$SERVER_PID/status | awk '{print $2}') / 1024)) MB"
 
   for scenario in $SCENARIOS; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/jobs.lua "http://127.0.0.1:$PORT" -- "$scenario" >/dev/null

@@ -82,18 +82,7 @@ pub fn describe(params: &JobListParams) -> String {
             parts.push(text.clone());
         }
     }
-    if let Some(r) = params.remote() {
-        parts.push(r.label().into());
-    }
-    if let Some(t) = params.employment_type() {
-        parts.push(t.label().into());
-    }
-    if let Some(c) = params.category() {
-        parts.push(c.into());
-    }
-    if let Some(min) = params.salary_min() {
-        parts.push(format!("from {}", crate::format::thousands(&min)));
-    }
+    parts.extend(params.in_use().into_iter().filter(|(key, ..)| *key != "location").map(|(_, _, label)| label));
     if parts.is_empty() { "all jobs".into() } else { parts.join(" · ") }
 }
 

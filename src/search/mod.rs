@@ -12,6 +12,7 @@
 //! rebuilt in the background; until then searches run on the database
 //! (`db::jobs::search`), so pages keep working.
 
+mod facets;
 mod query;
 mod schema;
 mod snippet;
@@ -30,8 +31,9 @@ use tokio::sync::{Notify, watch};
 
 use crate::db::jobs::{self, IndexState, MAX_RESULTS, SearchResults};
 use crate::db::{AnyConnection, Db};
-use crate::domain::SearchQuery;
+use crate::domain::{FacetCounts, PAY_BANDS, POSTED, SearchQuery, Sort};
 use crate::error::AppError;
+use facets::{Counter, Facet};
 pub use query::Synonyms;
 use query::{Analysers, Unit};
 use schema::Fields;
@@ -158,29 +160,96 @@ impl SearchIndex {
     /// newest first.
     pub fn search(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<Hits> {
         let (units, location) = self.analyse(q);
-        let f = &self.0.fields;
-        let query = query::build(f, q, &units, &location, now);
+        let query = query::build(&self.0.fields, q, &units, &location, now);
         let searcher = self.0.reader.searcher();
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let (addresses, total) = if units.is_empty() {
-            let newest = top.custom_score(|seg: &SegmentReader| {
-                let published = seg.fast_fields().i64("published").ok();
-                let id = seg.fast_fields().u64("id").ok();
-                move |doc| (published.as_ref().and_then(|c| c.first(doc)), id.as_ref().and_then(|c| c.first(doc)))
-            });
-            let (found, total) = searcher.search(&query, &(newest, Count))?;
-            (found.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total)
-        } else {
-            let ranked = top.tweak_score(|seg: &SegmentReader| {
-                let published = seg.fast_fields().i64("published").ok();
-                move |doc, score: f32| (score, published.as_ref().and_then(|c| c.first(doc)))
-            });
-            let (found, total) = searcher.search(&query, &(ranked, Count))?;
-            (found.into_iter().map(|(_, a)| a).collect(), total)
+        let i64_of = |seg: &SegmentReader, field: &str| seg.fast_fields().i64(field).ok();
+        // Ties go to the newer job.
+        let (found, total): (Vec<DocAddress>, usize) = match (q.sort, units.is_empty()) {
+            (Sort::Relevance, false) => {
+                let ranked = top.tweak_score(move |seg: &SegmentReader| {
+                    let published = i64_of(seg, "published");
+                    let id = seg.fast_fields().u64("id").ok();
+                    move |doc, score: f32| {
+                        let published = published.as_ref().and_then(|c| c.first(doc));
+                        (score, published, id.as_ref().and_then(|c| c.first(doc)))
+                    }
+                });
+                let (found, total) = searcher.search(&query, &(ranked, Count))?;
+                (found.into_iter().map(|(_, a)| a).collect(), total)
+            }
+            (sort, _) => {
+                let first = if sort == Sort::Pay { "pay" } else { "published" };
+                let ordered = top.custom_score(move |seg: &SegmentReader| {
+                    let (key, published) = (i64_of(seg, first), i64_of(seg, "published"));
+                    let id = seg.fast_fields().u64("id").ok();
+                    move |doc| {
+                        let value = |c: &Option<tantivy::columnar::Column<i64>>| c.as_ref().and_then(|c| c.first(doc));
+                        (value(&key), value(&published), id.as_ref().and_then(|c| c.first(doc)))
+                    }
+                });
+                let (found, total) = searcher.search(&query, &(ordered, Count))?;
+                (found.into_iter().map(|(_, a)| a).collect(), total)
+            }
         };
-        Ok(Hits { ids: ids(&searcher, &addresses), total: total as i64 })
+        Ok(Hits { ids: ids(&searcher, &found), total: total as i64 })
+    }
+
+    /// How many jobs each filter value would give (see `FacetCounts`): one
+    /// count over the search, and one more for each filter in use, without it.
+    pub fn facets(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<FacetCounts> {
+        let (units, location) = self.analyse(q);
+        let searcher = self.0.reader.searcher();
+        let count = |q: &SearchQuery, facets: Vec<Facet>| {
+            let query = query::build(&self.0.fields, q, &units, &location, now);
+            let counter = Counter {
+                facets,
+                posted_since: POSTED.iter().map(|(days, _)| schema::seconds(now) - days * 86_400).collect(),
+                pay_bands: PAY_BANDS.to_vec(),
+            };
+            searcher.search(&query, &counter)
+        };
+        let mut without = Vec::new();
+        let mut unfiltered = Vec::new();
+        for facet in Facet::ALL {
+            let mut other = q.clone();
+            let in_use = match facet {
+                Facet::Remote => !std::mem::take(&mut other.remote).is_empty(),
+                Facet::Kind => !std::mem::take(&mut other.employment_type).is_empty(),
+                Facet::Category => !std::mem::take(&mut other.category).is_empty(),
+                Facet::Country => !std::mem::take(&mut other.country).is_empty(),
+                Facet::Posted => other.posted_days.take().is_some(),
+                Facet::Pay => other.salary_min.take().is_some(),
+            };
+            if in_use { without.push((facet, other)) } else { unfiltered.push(facet) }
+        }
+        let mut counts = count(q, unfiltered)?;
+        for (facet, other) in without {
+            let own = count(&other, vec![facet])?;
+            match facet {
+                Facet::Posted => counts.posted = own.posted,
+                Facet::Pay => counts.pay = own.pay,
+                _ => {
+                    let i = facet as usize;
+                    counts.words[i] = own.words[i].clone();
+                }
+            }
+        }
+        let sorted = |map: &std::collections::HashMap<String, u64>| {
+            let mut list: Vec<(String, u64)> = map.iter().map(|(v, n)| (v.clone(), *n)).collect();
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            list
+        };
+        Ok(FacetCounts {
+            remote: sorted(&counts.words[0]),
+            employment_type: sorted(&counts.words[1]),
+            category: sorted(&counts.words[2]),
+            country: sorted(&counts.words[3]),
+            posted: counts.posted,
+            pay: counts.pay,
+        })
     }
 
     /// The words of a search as the index has them.
@@ -209,7 +278,8 @@ impl SearchIndex {
                 }
             }
         }
-        Ok(SearchResults { jobs: cards, total: hits.total })
+        let facets = if q.facets { Some(self.facets(q, now).map_err(AppError::internal)?) } else { None };
+        Ok(SearchResults { jobs: cards, total: hits.total, facets })
     }
 
     /// Brings the index up to the database: rebuilds it when it must, else

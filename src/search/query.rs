@@ -6,6 +6,7 @@ use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
@@ -187,14 +188,23 @@ pub fn build(f: &Fields, q: &SearchQuery, units: &[Unit], location: &[Word], now
         all.push(filter(TermQuery::new(Term::from_field_text(f.place, &w.written), IndexRecordOption::Basic)));
     }
     all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));
-    if let Some(remote) = q.remote {
-        all.push(filter(TermQuery::new(Term::from_field_text(f.remote, remote.as_str()), IndexRecordOption::Basic)));
+    let any_of = |field, values: Vec<&str>| {
+        filter(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(field, v))))
+    };
+    if !q.remote.is_empty() {
+        all.push(any_of(f.remote, q.remote.iter().map(|r| r.as_str()).collect()));
     }
-    if let Some(kind) = q.employment_type {
-        all.push(filter(TermQuery::new(Term::from_field_text(f.kind, kind.as_str()), IndexRecordOption::Basic)));
+    if !q.employment_type.is_empty() {
+        all.push(any_of(f.kind, q.employment_type.iter().map(|t| t.as_str()).collect()));
     }
-    if let Some(category) = &q.category {
-        all.push(filter(TermQuery::new(Term::from_field_text(f.category, category), IndexRecordOption::Basic)));
+    if !q.category.is_empty() {
+        all.push(any_of(f.category, q.category.iter().map(String::as_str).collect()));
+    }
+    if !q.country.is_empty() {
+        all.push(any_of(f.country, q.country.iter().map(String::as_str).collect()));
+    }
+    if let Some(days) = q.posted_days {
+        all.push(filter(i64_range(f.published, Bound::Included(seconds(now) - days * 86_400))));
     }
     if let Some(min) = q.salary_min {
         all.push(filter(i64_range(f.pay, Bound::Included(min))));

@@ -128,7 +128,12 @@ impl Fields {
         doc.add_text(self.remote, job.remote.as_str());
         doc.add_text(self.kind, job.employment_type.as_str());
         doc.add_text(self.category, &job.category);
-        doc.add_text(self.country, &job.country);
+        // Where the job is, and for remote jobs where its people may live.
+        for code in std::iter::once(job.country.as_str()).chain(job.remote_countries.split_whitespace()) {
+            if !code.is_empty() {
+                doc.add_text(self.country, code);
+            }
+        }
         doc.add_i64(self.pay, job.pay_yearly.unwrap_or(0));
         doc.add_i64(self.published, seconds(job.published_at.unwrap_or(job.created_at)));
         doc.add_i64(self.closes, job.closes_at.map(seconds).unwrap_or(i64::MAX));

@@ -94,6 +94,8 @@ const FIRST: &[(&str, &str)] = &[
 ];
 
 both_backends!(
+    filters_take_several_values_and_show_their_counts,
+    results_sort_by_relevance_date_or_pay,
     the_relevance_set_finds_each_intended_job_first,
     the_index_follows_every_change_of_a_job,
     a_broken_index_is_rebuilt_while_search_keeps_working,
@@ -123,7 +125,9 @@ async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
     assert!(search(app, "rast").await.is_empty(), "four letters: no typo allowed");
     assert!(search(app, "xyzzy").await.is_empty());
     // Search-as-you-type: a developer title first for a half-typed word.
-    assert!(search(app, "develo").await[0].contains("Developer"));
+    let typed = search(app, "develo").await;
+    assert_eq!(typed.last().map(String::as_str), Some("Technical Writer"), "{typed:?}");
+    assert!(typed[..typed.len() - 1].iter().all(|t| t.contains("Develop")), "{typed:?}");
     // The snippet marks the words found, typos included.
     let resp = app.client().get("/jobs?q=kubernets").await;
     assert!(resp.select(".job-card-summary mark").iter().any(|m| m == "Kubernetes"), "{}", resp.body);
@@ -257,4 +261,85 @@ async fn another_instance_applies_the_changes_of_the_first() {
     assert!(search(&other, "terrafrom").await.is_empty());
     other.stop().await;
     app.stop().await;
+}
+
+/// The count a filter value shows in the side bar ("Remote 3 jobs" → 3).
+fn count_of(resp: &Resp, label: &str) -> Option<u64> {
+    resp.select(".facet-option").iter().find_map(|text| {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let rest = text.strip_prefix(label)?.trim();
+        rest.trim_end_matches('s').strip_suffix("job")?.trim().parse().ok()
+    })
+}
+
+async fn filters_take_several_values_and_show_their_counts(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let jobs = [
+        ("Rust Developer", "remote", "full_time", "Engineering", "Remote (Germany)", 90_000),
+        ("Go Developer", "hybrid", "full_time", "Engineering", "Paris, France", 60_000),
+        ("Data Developer", "onsite", "contract", "Data", "Munich, Germany", 40_000),
+        ("Design Developer", "remote", "part_time", "Design", "Remote (France)", 20_000),
+    ];
+    for (title, remote, kind, category, place, pay) in jobs {
+        app.job(acme, title)
+            .remote(remote)
+            .employment_type(kind)
+            .category(category)
+            .location(place)
+            .salary(Some(pay), None, "year")
+            .insert()
+            .await;
+    }
+    let old = app.job(acme, "Old Developer").remote("onsite").insert().await;
+    sql(app, format!("UPDATE jobs SET published_at = '2020-01-01 00:00:00' WHERE id = {old}")).await;
+
+    let resp = app.client().get("/jobs?q=developer").await;
+    assert_eq!(count_of(&resp, "Remote"), Some(2));
+    assert_eq!(count_of(&resp, "On-site"), Some(2));
+    assert_eq!(count_of(&resp, "Contract"), Some(1));
+    assert_eq!(count_of(&resp, "Germany"), Some(3), "remote from Germany, Munich, and the old job in Berlin");
+    assert_eq!(count_of(&resp, "Last 30 days"), Some(4), "the old job is older");
+    assert_eq!(count_of(&resp, "EUR 50,000+"), Some(2));
+    // Several values of a filter: any of them.
+    let resp = app.client().get("/jobs?q=developer&remote=remote&remote=hybrid").await;
+    let mut found = titles(&resp);
+    found.sort();
+    assert_eq!(found, ["Design Developer", "Go Developer", "Rust Developer"]);
+    // A filter's own counts ignore its choice; the others' follow it.
+    assert_eq!(count_of(&resp, "On-site"), Some(2), "choosing adds to the choice: {:?}", resp.select(".facet-option"));
+    assert_eq!(count_of(&resp, "Full-time"), Some(2), "{:?}", resp.select(".facet-option"));
+    assert_eq!(count_of(&resp, "France"), Some(2), "{:?}", resp.select(".facet-option"));
+    let boxes = resp.select_attr(".facet-option input[name=remote][checked]", "value");
+    assert_eq!(boxes, ["hybrid", "remote"], "the choice shows checked");
+    // Filters combine, and each chip removes one value.
+    let resp = app.client().get("/jobs?q=developer&remote=remote&remote=hybrid&country=FR").await;
+    let mut found = titles(&resp);
+    found.sort();
+    assert_eq!(found, ["Design Developer", "Go Developer"]);
+    assert!(resp.select_attr(".chip", "href").contains(&"/jobs?q=developer&remote=hybrid&country=FR".to_string()));
+    assert_eq!(titles(&app.client().get("/jobs?posted=7&salary_min=50000&type=full_time").await).len(), 2);
+    assert_eq!(titles(&app.client().get("/jobs?q=developer&posted=30").await).len(), 4);
+    // Unknown values filter nothing and fail nothing.
+    app.client().get("/jobs?country=XX&posted=9&sort=sideways&type=%FF").await.assert_status(200);
+}
+
+async fn results_sort_by_relevance_date_or_pay(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let low = app.job(acme, "Rust Engineer").salary(Some(40_000), None, "year").insert().await;
+    let mid = app.job(acme, "Engineer").description("We write Rust.").salary(Some(70_000), None, "year").insert().await;
+    let high =
+        app.job(acme, "Staff Engineer").description("Some Rust.").salary(Some(9_000), None, "month").insert().await;
+    for (id, day) in [(low, 3), (mid, 1), (high, 2)] {
+        sql(app, format!("UPDATE jobs SET published_at = '2026-11-0{day} 00:00:00' WHERE id = {id}")).await;
+    }
+    assert_eq!(search(app, "rust").await[0], "Rust Engineer", "best match first");
+    let order =
+        |sort: &'static str| async move { titles(&app.client().get(&format!("/jobs?q=rust&sort={sort}")).await) };
+    assert_eq!(order("newest").await, ["Rust Engineer", "Staff Engineer", "Engineer"]);
+    assert_eq!(order("pay").await, ["Staff Engineer", "Engineer", "Rust Engineer"], "9,000 a month is the most");
+    let resp = app.client().get("/jobs?q=rust&sort=pay").await;
+    assert_eq!(resp.select_attr("#sort option[selected]", "value"), ["pay"]);
+    assert!(resp.text().contains("highest pay first"));
 }

@@ -42,8 +42,11 @@ pub const MAX_RESULTS: i64 = 1000;
 #[derive(Debug, Clone)]
 pub struct SearchResults {
     pub jobs: Vec<JobCard>,
-    /// Matches counted up to `MAX_RESULTS + 1` (more means "more than MAX_RESULTS").
+    /// Matches counted up to `MAX_RESULTS + 1` (more means "more than MAX_RESULTS")
+    /// by the database; all of them by the search index.
     pub total: i64,
+    /// Counts of each filter's values (the search index, when asked).
+    pub facets: Option<crate::domain::FacetCounts>,
 }
 
 /// A value bound to a raw query.
@@ -136,14 +139,22 @@ const CARD_COLUMNS: &str = "j.id, j.company_id, j.created_by, j.title, substr(j.
 /// The conditions every listed job meets, and the filters (not the text match).
 fn push_filters(sql: &mut Sql, q: &SearchQuery, now: PrimitiveDateTime) {
     sql.push("j.status = 'open' AND (j.closes_at IS NULL OR j.closes_at > ").arg(Arg::Time(now)).push(")");
-    if let Some(remote) = q.remote {
-        sql.push(" AND j.remote = ").arg(Arg::Text(remote.as_str().into()));
-    }
-    if let Some(t) = q.employment_type {
-        sql.push(" AND j.employment_type = ").arg(Arg::Text(t.as_str().into()));
-    }
-    if let Some(category) = &q.category {
-        sql.push(" AND j.category = ").arg(Arg::Text(category.clone()));
+    let any_of = |sql: &mut Sql, column: &str, values: Vec<String>| {
+        if values.is_empty() {
+            return;
+        }
+        sql.push(" AND ").push(column).push(" IN (");
+        for (i, v) in values.into_iter().enumerate() {
+            sql.push(if i == 0 { "" } else { ", " }).arg(Arg::Text(v));
+        }
+        sql.push(")");
+    };
+    any_of(sql, "j.remote", q.remote.iter().map(|r| r.as_str().to_string()).collect());
+    any_of(sql, "j.employment_type", q.employment_type.iter().map(|t| t.as_str().to_string()).collect());
+    any_of(sql, "j.category", q.category.clone());
+    any_of(sql, "j.country", q.country.clone());
+    if let Some(days) = q.posted_days {
+        sql.push(" AND j.published_at > ").arg(Arg::Time(now - time::Duration::days(days)));
     }
     if let Some(min) = q.salary_min {
         sql.push(" AND j.pay_yearly >= ").arg(Arg::Int(min));
@@ -204,7 +215,7 @@ pub fn search(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime)
     let offset = (page - 1).saturating_mul(per_page);
     if offset >= MAX_RESULTS {
         let total = count(conn, q, now)?;
-        return Ok(SearchResults { jobs: Vec::new(), total });
+        return Ok(SearchResults { jobs: Vec::new(), total, facets: None });
     }
     if q.words.is_empty() && q.location.is_empty() {
         return list_newest(conn, q, now, per_page, offset);
@@ -263,7 +274,7 @@ fn finish(
         // A later page says nothing of the others: count them.
         None => count(conn, q, now)?,
     };
-    Ok(SearchResults { jobs: rows.into_iter().map(|r| r.card).collect(), total })
+    Ok(SearchResults { jobs: rows.into_iter().map(|r| r.card).collect(), total, facets: None })
 }
 
 /// Newest first, no words: one index walk (skipping to the page over the
@@ -277,7 +288,7 @@ fn list_newest(
 ) -> QueryResult<SearchResults> {
     let total = count(conn, q, now)?;
     if offset >= total {
-        return Ok(SearchResults { jobs: Vec::new(), total });
+        return Ok(SearchResults { jobs: Vec::new(), total, facets: None });
     }
     let mut sql = Sql::new(!conn.is_sqlite());
     sql.push("SELECT ").push(CARD_COLUMNS).push(", NULL AS snippet FROM (SELECT j.id FROM jobs j WHERE ");
@@ -286,7 +297,7 @@ fn list_newest(
     sql.push(" OFFSET ").arg(Arg::Int(offset));
     sql.push(") p JOIN jobs j ON j.id = p.id JOIN companies c ON c.id = j.company_id");
     sql.push(" ORDER BY j.published_at DESC, j.id DESC");
-    Ok(SearchResults { jobs: sql.load::<JobCard>(conn)?, total })
+    Ok(SearchResults { jobs: sql.load::<JobCard>(conn)?, total, facets: None })
 }
 
 /// The cards of `ids` that are still listed, in the order of `ids` (a page

@@ -9,7 +9,10 @@ use time::PrimitiveDateTime;
 use super::view::{self, Block, CardView};
 use crate::db::companies::Company;
 use crate::db::jobs::{self, Job, MAX_RESULTS};
-use crate::domain::{CATEGORIES, JobListParams, JobStatus, Role};
+use crate::domain::{
+    CATEGORIES, EmploymentType, FacetCounts, JobListParams, JobStatus, PAY_BANDS, POSTED, RemoteMode, Role,
+    SearchQuery, Sort,
+};
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::routes::{Page, render};
@@ -21,6 +24,95 @@ pub const PER_PAGE: i64 = 20;
 pub struct Chip {
     pub label: String,
     pub remove: String,
+}
+
+/// A value of a filter in the side bar: a checkbox (several of a filter
+/// may be chosen) or a radio button, with how many jobs it would give.
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+    /// Unknown while the search index is being built.
+    pub count: Option<u64>,
+    pub checked: bool,
+}
+
+/// One filter of the side bar.
+pub struct FilterGroup {
+    pub legend: &'static str,
+    pub name: &'static str,
+    /// Radio buttons (one value, "Any" first) instead of checkboxes.
+    pub single: bool,
+    pub options: Vec<FilterOption>,
+}
+
+/// Countries listed in the side bar (the most frequent, and those chosen).
+const COUNTRIES_SHOWN: usize = 12;
+
+/// The filters of the side bar for this search and its counts.
+fn filter_groups(p: &JobListParams, facets: Option<&FacetCounts>, currency: &str) -> Vec<FilterGroup> {
+    let count =
+        |list: fn(&FacetCounts) -> &Vec<(String, u64)>, value: &str| facets.map(|f| FacetCounts::of(list(f), value));
+    let option = |value: &str, label: String, count: Option<u64>, chosen: &[String]| FilterOption {
+        checked: chosen.iter().any(|c| c == value),
+        value: value.to_string(),
+        label,
+        count,
+    };
+    let remote = RemoteMode::ALL
+        .iter()
+        .map(|m| option(m.as_str(), m.label().into(), count(|f| &f.remote, m.as_str()), &p.remote))
+        .collect();
+    let kinds = EmploymentType::ALL
+        .iter()
+        .map(|t| option(t.as_str(), t.label().into(), count(|f| &f.employment_type, t.as_str()), &p.employment_type))
+        .collect();
+    let categories = CATEGORIES
+        .iter()
+        .map(|c| option(c, c.to_string(), count(|f| &f.category, c), &p.category))
+        .filter(|o| o.checked || o.count != Some(0))
+        .collect();
+    let chosen = p.country();
+    let mut codes: Vec<String> = facets.map(|f| f.country.iter().map(|(c, _)| c.clone()).collect()).unwrap_or_default();
+    codes.truncate(COUNTRIES_SHOWN);
+    codes.extend(chosen.iter().filter(|c| !codes.contains(c)).cloned().collect::<Vec<_>>());
+    let countries = codes
+        .iter()
+        .map(|code| {
+            let name = crate::domain::place::country_name(code).unwrap_or_else(|| code.clone());
+            option(code, name, count(|f| &f.country, code), &chosen)
+        })
+        .collect();
+    let any = |chosen: bool| FilterOption { value: String::new(), label: "Any".into(), count: None, checked: !chosen };
+    let mut posted = vec![any(p.posted().is_some())];
+    posted.extend(POSTED.iter().enumerate().map(|(i, (days, label))| FilterOption {
+        value: days.to_string(),
+        label: label.to_string(),
+        count: facets.and_then(|f| f.posted.get(i).copied()),
+        checked: p.posted() == Some(*days),
+    }));
+    let mut pay = vec![any(p.salary_min().is_some())];
+    pay.extend(PAY_BANDS.iter().enumerate().map(|(i, band)| FilterOption {
+        value: band.to_string(),
+        label: format!("{} {}+", currency, format::thousands(band)),
+        count: facets.and_then(|f| f.pay.get(i).copied()),
+        checked: p.salary_min() == Some(*band),
+    }));
+    if let Some(min) = p.salary_min().filter(|min| !PAY_BANDS.contains(min)) {
+        pay.push(FilterOption {
+            value: min.to_string(),
+            label: format!("{} {}+", currency, format::thousands(&min)),
+            count: None,
+            checked: true,
+        });
+    }
+    vec![
+        FilterGroup { legend: "Work place", name: "remote", single: false, options: remote },
+        FilterGroup { legend: "Employment type", name: "type", single: false, options: kinds },
+        FilterGroup { legend: "Category", name: "category", single: false, options: categories },
+        FilterGroup { legend: "Country", name: "country", single: false, options: countries },
+        FilterGroup { legend: "Date posted", name: "posted", single: true, options: posted },
+        FilterGroup { legend: "Yearly pay", name: "salary_min", single: true, options: pay },
+    ]
 }
 
 /// One link of the pager (None: a gap).
@@ -47,15 +139,25 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     chips: Vec<Chip>,
-    categories: &'static [&'static str],
+    filters: Vec<FilterGroup>,
+    sorts: [Sort; 3],
     /// The minimum-pay filter's currency and the date of its exchange rates.
     pay_currency: String,
     rates_date: String,
 }
 
 impl ListPage {
-    fn category_selected(&self, c: &str) -> bool {
-        self.params.category == c
+    fn sort_selected(&self, s: &Sort) -> bool {
+        self.params.sort() == *s
+    }
+
+    /// How the results are ordered, in words.
+    fn order(&self) -> &'static str {
+        match self.params.sort() {
+            Sort::Relevance if !self.params.q.is_empty() => "most relevant first",
+            Sort::Pay => "highest pay first",
+            _ => "newest first",
+        }
     }
 
     fn max_results(&self) -> String {
@@ -80,7 +182,7 @@ pub async fn list(
     cache: web::Data<jobs::SearchCache>,
 ) -> AppResult<HttpResponse> {
     let params = JobListParams::parse(req.query_string());
-    let search = params.to_search(PER_PAGE);
+    let search = SearchQuery { facets: true, ..params.to_search(PER_PAGE) };
     let searching = !search.words.is_empty() || params.has_filters();
     let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
     let results = super::cached_search(&state, &cache, search).await?;
@@ -118,6 +220,8 @@ pub async fn list(
     let prev = (page_no > 1 && page_no <= last_page).then(|| params.url(page_no - 1, ""));
     let next = (page_no < last_page).then(|| params.url(page_no + 1, ""));
     let chips = chips(&params);
+    let currency = state.rates.reference().to_string();
+    let filters = filter_groups(&params, results.facets.as_ref(), &currency);
     render(
         StatusCode::OK,
         &ListPage {
@@ -135,31 +239,16 @@ pub async fn list(
             prev,
             next,
             chips,
-            categories: CATEGORIES,
-            pay_currency: state.rates.reference().to_string(),
+            filters,
+            sorts: Sort::ALL,
+            pay_currency: currency,
             rates_date: state.rates.date().to_string(),
         },
     )
 }
 
 fn chips(p: &JobListParams) -> Vec<Chip> {
-    let mut chips = Vec::new();
-    if !p.location.is_empty() {
-        chips.push(Chip { label: format!("In “{}”", p.location), remove: p.url(1, "location") });
-    }
-    if let Some(r) = p.remote() {
-        chips.push(Chip { label: r.label().into(), remove: p.url(1, "remote") });
-    }
-    if let Some(t) = p.employment_type() {
-        chips.push(Chip { label: t.label().into(), remove: p.url(1, "type") });
-    }
-    if let Some(c) = p.category() {
-        chips.push(Chip { label: c.into(), remove: p.url(1, "category") });
-    }
-    if let Some(s) = p.salary_min() {
-        chips.push(Chip { label: format!("{}+ a year", format::thousands(&s)), remove: p.url(1, "salary_min") });
-    }
-    chips
+    p.in_use().into_iter().map(|(key, value, label)| Chip { remove: p.url_without(key, &value), label }).collect()
 }
 
 /// Page numbers around the current one, with the first and last, and gaps.
