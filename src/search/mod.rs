@@ -71,7 +71,14 @@ struct Inner {
     /// What the searchable commit holds; `None` while (re)building.
     applied: watch::Sender<Option<Applied>>,
     wake: Notify,
+    /// Facet counts by search (without page and order), searcher generation
+    /// and minute: every page and order of a search shares them until the
+    /// next commit.
+    facets: quick_cache::sync::Cache<(SearchQuery, u64, i64), Arc<FacetCounts>>,
 }
+
+/// Searches whose facet counts are kept.
+const FACETS_KEPT: usize = 2_000;
 
 /// One page of a search: the job ids in order, and how many match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +124,7 @@ impl SearchIndex {
             synonyms,
             applied: watch::Sender::new(applied),
             wake: Notify::new(),
+            facets: quick_cache::sync::Cache::new(FACETS_KEPT),
         })))
     }
 
@@ -166,29 +174,21 @@ impl SearchIndex {
         let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
         let i64_of = |seg: &SegmentReader, field: &str| seg.fast_fields().i64(field).ok();
-        // Ties go to the newer job.
         let (found, total): (Vec<DocAddress>, usize) = match (q.sort, units.is_empty()) {
             (Sort::Relevance, false) => {
+                // Ties go to the newer job.
                 let ranked = top.tweak_score(move |seg: &SegmentReader| {
-                    let published = i64_of(seg, "published");
-                    let id = seg.fast_fields().u64("id").ok();
-                    move |doc, score: f32| {
-                        let published = published.as_ref().and_then(|c| c.first(doc));
-                        (score, published, id.as_ref().and_then(|c| c.first(doc)))
-                    }
+                    let newest = i64_of(seg, "newest");
+                    move |doc, score: f32| (score, newest.as_ref().and_then(|c| c.first(doc)))
                 });
                 let (found, total) = searcher.search(&query, &(ranked, Count))?;
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
             (sort, _) => {
-                let first = if sort == Sort::Pay { "pay" } else { "published" };
+                let key = if sort == Sort::Pay { "pay_order" } else { "newest" };
                 let ordered = top.custom_score(move |seg: &SegmentReader| {
-                    let (key, published) = (i64_of(seg, first), i64_of(seg, "published"));
-                    let id = seg.fast_fields().u64("id").ok();
-                    move |doc| {
-                        let value = |c: &Option<tantivy::columnar::Column<i64>>| c.as_ref().and_then(|c| c.first(doc));
-                        (value(&key), value(&published), id.as_ref().and_then(|c| c.first(doc)))
-                    }
+                    let column = i64_of(seg, key);
+                    move |doc| column.as_ref().and_then(|c| c.first(doc))
                 });
                 let (found, total) = searcher.search(&query, &(ordered, Count))?;
                 (found.into_iter().map(|(_, a)| a).collect(), total)
@@ -199,9 +199,25 @@ impl SearchIndex {
 
     /// How many jobs each filter value would give (see `FacetCounts`): one
     /// count over the search, and one more for each filter in use, without it.
-    pub fn facets(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<FacetCounts> {
-        let (units, location) = self.analyse(q);
+    pub fn facets(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<Arc<FacetCounts>> {
         let searcher = self.0.reader.searcher();
+        let search = SearchQuery { page: 1, per_page: 0, sort: Sort::Relevance, ..q.clone() };
+        let key = (search, searcher.generation().generation_id(), schema::seconds(now) / 60);
+        if let Some(hit) = self.0.facets.get(&key) {
+            return Ok(hit);
+        }
+        let counts = Arc::new(self.count_facets(&searcher, q, now)?);
+        self.0.facets.insert(key, counts.clone());
+        Ok(counts)
+    }
+
+    fn count_facets(
+        &self,
+        searcher: &Searcher,
+        q: &SearchQuery,
+        now: PrimitiveDateTime,
+    ) -> tantivy::Result<FacetCounts> {
+        let (units, location) = self.analyse(q);
         let count = |q: &SearchQuery, facets: Vec<Facet>| {
             let query = query::build(&self.0.fields, q, &units, &location, now);
             let counter = Counter {
@@ -316,11 +332,11 @@ impl SearchIndex {
         let mut writer = self.0.writer.lock().unwrap_or_else(|e| e.into_inner());
         let writer = writer.as_mut().context("the search index was shut down")?;
         writer.delete_all_documents()?;
-        let (mut after, mut count) = (0, 0);
+        let (mut before, mut count) = (i64::MAX, 0);
         loop {
-            let rows = jobs::open_rows_after(conn, after, BATCH)?;
+            let rows = jobs::open_rows_before(conn, before, BATCH)?;
             let Some(last) = rows.last() else { break };
-            after = last.0.id;
+            before = last.0.id;
             count += rows.len();
             for row in &rows {
                 writer.add_document(self.0.fields.document(row))?;

@@ -5,8 +5,7 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
@@ -216,8 +215,7 @@ pub fn build(f: &Fields, q: &SearchQuery, units: &[Unit], location: &[Word], now
         let term = |v: i64| Term::from_field_u64(f.id, v as u64);
         all.push(filter(RangeQuery::new(Bound::Excluded(term(after)), Bound::Unbounded)));
     }
-    if units.is_empty() {
-        all.push((Occur::Must, boxed(AllQuery)));
-    }
+    // The closing-date filter is always there: without words it alone
+    // selects (no AllQuery to intersect with).
     Box::new(BooleanQuery::new(all))
 }

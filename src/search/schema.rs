@@ -13,7 +13,7 @@ use crate::db::jobs::IndexRow;
 
 /// Moved whenever the fields or the analysers change: an index built with
 /// another layout is rebuilt at start.
-pub const LAYOUT: u32 = 1;
+pub const LAYOUT: u32 = 2;
 
 /// Words as written (lower case, accents folded): for typos and prefixes.
 pub const WORDS: &str = "jc_words";
@@ -63,6 +63,10 @@ pub struct Fields {
     pub published: Field,
     /// Seconds since 1970 (UTC); i64::MAX when the job has no closing date.
     pub closes: Field,
+    /// Newest first in one number: published seconds, then the id.
+    pub newest: Field,
+    /// Highest pay first in one number: pay, then published seconds.
+    pub pay_order: Field,
 }
 
 fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
@@ -87,6 +91,8 @@ impl Fields {
         let pay = b.add_i64_field("pay", INDEXED | FAST);
         let published = b.add_i64_field("published", INDEXED | FAST);
         let closes = b.add_i64_field("closes", INDEXED | FAST);
+        let newest = b.add_i64_field("newest", FAST);
+        let pay_order = b.add_i64_field("pay_order", FAST);
         Fields {
             schema: b.build(),
             id,
@@ -103,6 +109,8 @@ impl Fields {
             pay,
             published,
             closes,
+            newest,
+            pay_order,
         }
     }
 
@@ -135,7 +143,12 @@ impl Fields {
             }
         }
         doc.add_i64(self.pay, job.pay_yearly.unwrap_or(0));
-        doc.add_i64(self.published, seconds(job.published_at.unwrap_or(job.created_at)));
+        let published = seconds(job.published_at.unwrap_or(job.created_at)).clamp(0, u32::MAX as i64 >> 1);
+        doc.add_i64(self.published, published);
+        // One fast-field read orders a document (ties: the larger id, the newer).
+        doc.add_i64(self.newest, (published << 32) | (job.id & 0xFFFF_FFFF));
+        let pay = job.pay_yearly.unwrap_or(0).clamp(0, u32::MAX as i64 >> 1);
+        doc.add_i64(self.pay_order, (pay << 31) | published);
         doc.add_i64(self.closes, job.closes_at.map(seconds).unwrap_or(i64::MAX));
         doc
     }

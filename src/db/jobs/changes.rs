@@ -79,13 +79,15 @@ pub fn open_rows(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<Index
         .load(conn)
 }
 
-/// Open jobs with an id above `after`, `limit` of them in id order (a full build).
-pub fn open_rows_after(conn: &mut AnyConnection, after: i64, limit: i64) -> QueryResult<Vec<IndexRow>> {
+/// Open jobs with an id below `before`, `limit` of them, newest first (a
+/// full build: the index then holds them newest first, so a newest-first
+/// list settles on its page after the first few and skips the rest cheaply).
+pub fn open_rows_before(conn: &mut AnyConnection, before: i64, limit: i64) -> QueryResult<Vec<IndexRow>> {
     jobs::table
         .inner_join(companies::table)
-        .filter(jobs::id.gt(after))
+        .filter(jobs::id.lt(before))
         .filter(jobs::status.eq(JobStatus::Open))
-        .order(jobs::id)
+        .order(jobs::id.desc())
         .limit(limit)
         .select((Job::as_select(), companies::name))
         .load(conn)

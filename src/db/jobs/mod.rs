@@ -12,7 +12,7 @@ mod search;
 
 pub use cache::{Answer, CachedResults, JOBS_CHANNEL, KnownVersion, SearchCache, latest_query, search_cached};
 pub use changes::{
-    IndexRow, IndexState, changed_jobs, index_state, next_index_epoch, open_rows, open_rows_after, prune_changes,
+    IndexRow, IndexState, changed_jobs, index_state, next_index_epoch, open_rows, open_rows_before, prune_changes,
 };
 pub use search::{
     JobCard, MARK_END, MARK_START, MAX_RESULTS, SearchResults, cards_by_ids, descriptions, max_id, search,

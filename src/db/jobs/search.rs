@@ -46,7 +46,7 @@ pub struct SearchResults {
     /// by the database; all of them by the search index.
     pub total: i64,
     /// Counts of each filter's values (the search index, when asked).
-    pub facets: Option<crate::domain::FacetCounts>,
+    pub facets: Option<std::sync::Arc<crate::domain::FacetCounts>>,
 }
 
 /// A value bound to a raw query.

@@ -221,7 +221,7 @@ pub async fn list(
     let next = (page_no < last_page).then(|| params.url(page_no + 1, ""));
     let chips = chips(&params);
     let currency = state.rates.reference().to_string();
-    let filters = filter_groups(&params, results.facets.as_ref(), &currency);
+    let filters = filter_groups(&params, results.facets.as_deref(), &currency);
     render(
         StatusCode::OK,
         &ListPage {
