@@ -1,6 +1,7 @@
 //! The task that erases the personal data of rejected applicants once their
 //! company's retention period has passed (`companies.retention_days`), and
-//! deletes sign-ups never confirmed before their link expired. It runs every
+//! deletes sign-ups never confirmed before their link expired, and the job
+//! changes search indexes no longer need. It runs every
 //! few minutes in every instance: both are idempotent.
 
 use std::time::Duration;
@@ -10,6 +11,9 @@ use crate::db::{Db, privacy};
 use crate::error::AppError;
 
 const EVERY: Duration = Duration::from_secs(300);
+/// Data versions whose job changes are kept for search indexes to catch up
+/// with (`db::jobs::prune_changes`); an index further behind is rebuilt.
+const JOB_CHANGES_KEPT: i64 = 1_000_000;
 /// Applicants per company and run.
 const BATCH: i64 = 200;
 
@@ -22,6 +26,7 @@ pub async fn run_once(db: &Db, settings: &Settings) -> Result<usize, AppError> {
     if done > 0 {
         tracing::info!(anonymised = done, "rejected applicants past their company's retention period");
     }
+    db.run(|c| crate::db::jobs::prune_changes(c, JOB_CHANGES_KEPT)).await?;
     let purged = db.run(|c| privacy::purge_unconfirmed(c, crate::db::now())).await?;
     if purged > 0 {
         tracing::info!(purged, "sign-ups whose confirmation link expired unopened");

@@ -13,6 +13,7 @@
 //! (`db::jobs::search`), so pages keep working.
 
 mod facets;
+mod ordered;
 mod query;
 mod schema;
 mod snippet;
@@ -43,6 +44,8 @@ pub const SYNONYMS: &str = include_str!("synonyms.txt");
 
 /// Memory the index writer may fill before it writes a segment.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Jobs holding a word for it to count as common (see `analyse`).
+const COMMON: u64 = 200;
 /// Jobs read from the database per step of a build or catch-up.
 const BATCH: i64 = 5_000;
 
@@ -75,6 +78,8 @@ struct Inner {
     /// and minute: every page and order of a search shares them until the
     /// next commit.
     facets: quick_cache::sync::Cache<(SearchQuery, u64, i64), Arc<FacetCounts>>,
+    /// Per segment, the largest `newest` and `pay_order` of each block of documents.
+    maxima: ordered::BlockMaxima,
 }
 
 /// Searches whose facet counts are kept.
@@ -125,6 +130,7 @@ impl SearchIndex {
             applied: watch::Sender::new(applied),
             wake: Notify::new(),
             facets: quick_cache::sync::Cache::new(FACETS_KEPT),
+            maxima: ordered::BlockMaxima::default(),
         })))
     }
 
@@ -168,8 +174,8 @@ impl SearchIndex {
     /// newest first.
     pub fn search(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<Hits> {
         let (units, location) = self.analyse(q);
-        let query = query::build(&self.0.fields, q, &units, &location, now);
         let searcher = self.0.reader.searcher();
+        let query = query::build(&self.0.fields, q, &units, &location, now, closing(&searcher, now));
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
@@ -185,13 +191,10 @@ impl SearchIndex {
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
             (sort, _) => {
-                let key = if sort == Sort::Pay { "pay_order" } else { "newest" };
-                let ordered = top.custom_score(move |seg: &SegmentReader| {
-                    let column = i64_of(seg, key);
-                    move |doc| column.as_ref().and_then(|c| c.first(doc))
-                });
-                let (found, total) = searcher.search(&query, &(ordered, Count))?;
-                (found.into_iter().map(|(_, a)| a).collect(), total)
+                let field = if sort == Sort::Pay { "pay_order" } else { "newest" };
+                let ordered = ordered::Ordered { field, need: offset + per_page, maxima: &self.0.maxima };
+                let (found, total) = searcher.search(&query, &ordered)?;
+                (found.into_iter().skip(offset).map(|(_, a)| a).collect(), total)
             }
         };
         Ok(Hits { ids: ids(&searcher, &found), total: total as i64 })
@@ -219,7 +222,7 @@ impl SearchIndex {
     ) -> tantivy::Result<FacetCounts> {
         let (units, location) = self.analyse(q);
         let count = |q: &SearchQuery, facets: Vec<Facet>| {
-            let query = query::build(&self.0.fields, q, &units, &location, now);
+            let query = query::build(&self.0.fields, q, &units, &location, now, closing(searcher, now));
             let counter = Counter {
                 facets,
                 posted_since: POSTED.iter().map(|(days, _)| schema::seconds(now) - days * 86_400).collect(),
@@ -268,10 +271,27 @@ impl SearchIndex {
         })
     }
 
-    /// The words of a search as the index has them.
+    /// The words of a search as the index has them. A word that many jobs
+    /// hold as typed looks for no typos or longer words: its exact matches
+    /// fill the first pages anyway, and near ones would only cost time.
     fn analyse(&self, q: &SearchQuery) -> (Vec<Unit>, Vec<query::Word>) {
         let mut a = analysers();
-        let units = a.units(&q.words, &self.0.synonyms);
+        let mut units = a.units(&q.words, &self.0.synonyms);
+        let searcher = self.0.reader.searcher();
+        let f = &self.0.fields;
+        let held_by = |field, text: &str| searcher.doc_freq(&tantivy::Term::from_field_text(field, text)).unwrap_or(0);
+        for unit in &mut units {
+            let words: Vec<&mut query::Word> = match unit {
+                Unit::Word(w) => vec![w],
+                Unit::AnyOf(members) => members.iter_mut().flatten().collect(),
+            };
+            for w in words {
+                if held_by(f.title, &w.stem) + held_by(f.body, &w.stem) >= COMMON {
+                    w.typos = 0;
+                    w.prefix = false;
+                }
+            }
+        }
         let location = q.location.iter().filter_map(|w| a.word(w, false)).collect();
         (units, location)
     }
@@ -353,6 +373,8 @@ impl SearchIndex {
         commit.set_payload(&serde_json::to_string(&applied)?);
         commit.commit()?;
         self.0.reader.reload()?;
+        let live: Vec<_> = self.0.reader.searcher().segment_readers().iter().map(|s| s.segment_id()).collect();
+        self.0.maxima.keep_only(&live);
         self.0.applied.send_replace(Some(applied));
         Ok(applied.version)
     }
@@ -444,6 +466,13 @@ fn register(index: &Index) {
 
 fn analysers() -> Analysers {
     Analysers { words: schema::words_analyzer(), stems: schema::stems_analyzer() }
+}
+
+/// Whether a job of the index may be past its closing date at `now` (the
+/// closing task closes it soon after, and the index then drops it).
+fn closing(searcher: &Searcher, now: PrimitiveDateTime) -> bool {
+    let now = schema::seconds(now);
+    searcher.segment_readers().iter().any(|s| s.fast_fields().i64("closes").map_or(true, |c| c.min_value() <= now))
 }
 
 /// The job ids of found documents, in their order.

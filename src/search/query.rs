@@ -5,7 +5,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
@@ -181,12 +182,23 @@ fn i64_range(field: tantivy::schema::Field, from: Bound<i64>) -> RangeQuery {
 
 /// The whole query: every unit required, the location's words required in
 /// the place, the filters, and only jobs not past their closing date.
-pub fn build(f: &Fields, q: &SearchQuery, units: &[Unit], location: &[Word], now: PrimitiveDateTime) -> Box<dyn Query> {
+/// `closing`: some job in the index may be past its closing date (else that
+/// filter is left out: it would read every job's date for nothing).
+pub fn build(
+    f: &Fields,
+    q: &SearchQuery,
+    units: &[Unit],
+    location: &[Word],
+    now: PrimitiveDateTime,
+    closing: bool,
+) -> Box<dyn Query> {
     let mut all: Vec<(Occur, Box<dyn Query>)> = units.iter().map(|u| (Occur::Must, unit_query(f, u))).collect();
     for w in location {
         all.push(filter(TermQuery::new(Term::from_field_text(f.place, &w.written), IndexRecordOption::Basic)));
     }
-    all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));
+    if closing {
+        all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));
+    }
     let any_of = |field, values: Vec<&str>| {
         filter(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(field, v))))
     };
@@ -215,7 +227,8 @@ pub fn build(f: &Fields, q: &SearchQuery, units: &[Unit], location: &[Word], now
         let term = |v: i64| Term::from_field_u64(f.id, v as u64);
         all.push(filter(RangeQuery::new(Bound::Excluded(term(after)), Bound::Unbounded)));
     }
-    // The closing-date filter is always there: without words it alone
-    // selects (no AllQuery to intersect with).
+    if all.is_empty() {
+        return Box::new(AllQuery);
+    }
     Box::new(BooleanQuery::new(all))
 }

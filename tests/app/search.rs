@@ -159,8 +159,14 @@ async fn the_index_follows_every_change_of_a_job(app: &TestApp) {
     // A renamed company is found by its new name.
     sql(app, format!("UPDATE companies SET name = 'Zyxwvut Labs' WHERE id = {acme}")).await;
     assert_eq!(search(app, "zyxwvut").await, ["Terraform Specialist"]);
+    // Old changes pruned: an index that has applied them goes on as before.
+    let pruned = app.db.run(|c| jobconnect::db::jobs::prune_changes(c, 0)).await.unwrap();
+    assert!(pruned > 0);
+    assert_eq!(app.scalar("SELECT count(*) AS n FROM job_changes".into()).await, 1, "the last version's only");
+    sql(app, format!("UPDATE jobs SET title = 'Helm Specialist' WHERE id = {job}")).await;
+    assert_eq!(search(app, "zyxwvut").await, ["Helm Specialist"]);
     sql(app, format!("DELETE FROM jobs WHERE id = {job}")).await;
-    assert!(search(app, "terrafrom").await.is_empty(), "deleted");
+    assert!(search(app, "helm").await.is_empty(), "deleted");
     assert!(search(app, "zyxwvut").await.is_empty(), "deleted");
 }
 

@@ -52,16 +52,21 @@ pub fn changed_jobs(conn: &mut AnyConnection, after: i64, upto: i64) -> QueryRes
     Ok(sql.load::<Changed>(conn)?.into_iter().map(|c| c.job_id).collect())
 }
 
-/// Forgets the changes before `version`: an index that has not applied
-/// them by then is rebuilt instead. Returns how many rows went.
-pub fn prune_changes(conn: &mut AnyConnection, version: i64) -> QueryResult<usize> {
+/// Forgets all but the changes of the last `keep` data versions: an index
+/// that has not applied them by then is rebuilt instead. Returns how many
+/// rows went.
+pub fn prune_changes(conn: &mut AnyConnection, keep: i64) -> QueryResult<usize> {
     crate::db::transaction(conn, |conn| {
+        let state = index_state(conn)?;
+        let from = state.version - keep;
+        if from <= state.changes_from {
+            return Ok(0);
+        }
         let mut sql = Sql::new(!conn.is_sqlite());
-        sql.push("UPDATE jobs_version SET changes_from = ").arg(Arg::Int(version));
-        sql.push(" WHERE id = 1 AND changes_from < ").arg(Arg::Int(version));
+        sql.push("UPDATE jobs_version SET changes_from = ").arg(Arg::Int(from)).push(" WHERE id = 1");
         sql.execute(conn)?;
         let mut sql = Sql::new(!conn.is_sqlite());
-        sql.push("DELETE FROM job_changes WHERE version < ").arg(Arg::Int(version));
+        sql.push("DELETE FROM job_changes WHERE version < ").arg(Arg::Int(from));
         sql.execute(conn)
     })
 }
