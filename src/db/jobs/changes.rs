@@ -1,4 +1,4 @@
-//! What the search index (`crate::search`) reads from the database: the
+//! What the search index (`search::SearchIndex`, a service) reads from the database: the
 //! data version, the changes to jobs since a version (written by triggers
 //! in the same transaction as the change, see the `job_changes` migration),
 //! and the rows it indexes.
