@@ -31,6 +31,7 @@ use time::PrimitiveDateTime;
 use tokio::sync::{Notify, watch};
 
 use crate::db::jobs::{self, IndexState, MAX_RESULTS, SearchResults};
+use crate::db::site_lock::Flock;
 use crate::db::{AnyConnection, Db};
 use crate::domain::{FacetCounts, PAY_BANDS, POSTED, SearchQuery, Sort};
 use crate::error::AppError;
@@ -84,6 +85,9 @@ struct Inner {
 
 /// Searches whose facet counts are kept.
 const FACETS_KEPT: usize = 2_000;
+
+/// A search's words as the index has them, and its location's.
+type Analysed = (Vec<Unit>, Vec<query::Word>);
 
 /// One page of a search: the job ids in order, and how many match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,10 +176,9 @@ impl SearchIndex {
     /// One page of `q`: ranked by relevance when words are given (exact
     /// matches first, then near ones; the newer first among equals), else
     /// newest first.
-    pub fn search(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<Hits> {
-        let (units, location) = self.analyse(q);
+    fn search(&self, q: &SearchQuery, (units, location): &Analysed, now: PrimitiveDateTime) -> tantivy::Result<Hits> {
         let searcher = self.0.reader.searcher();
-        let query = query::build(&self.0.fields, q, &units, &location, now, closing(&searcher, now));
+        let query = query::build(&self.0.fields, q, units, location, now, closing(&searcher, now));
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
@@ -202,14 +205,14 @@ impl SearchIndex {
 
     /// How many jobs each filter value would give (see `FacetCounts`): one
     /// count over the search, and one more for each filter in use, without it.
-    pub fn facets(&self, q: &SearchQuery, now: PrimitiveDateTime) -> tantivy::Result<Arc<FacetCounts>> {
+    fn facets(&self, q: &SearchQuery, words: &Analysed, now: PrimitiveDateTime) -> tantivy::Result<Arc<FacetCounts>> {
         let searcher = self.0.reader.searcher();
         let search = SearchQuery { page: 1, per_page: 0, sort: Sort::Relevance, ..q.clone() };
         let key = (search, searcher.generation().generation_id(), schema::seconds(now) / 60);
         if let Some(hit) = self.0.facets.get(&key) {
             return Ok(hit);
         }
-        let counts = Arc::new(self.count_facets(&searcher, q, now)?);
+        let counts = Arc::new(self.count_facets(&searcher, q, words, now)?);
         self.0.facets.insert(key, counts.clone());
         Ok(counts)
     }
@@ -218,11 +221,11 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         q: &SearchQuery,
+        (units, location): &Analysed,
         now: PrimitiveDateTime,
     ) -> tantivy::Result<FacetCounts> {
-        let (units, location) = self.analyse(q);
         let count = |q: &SearchQuery, facets: Vec<Facet>| {
-            let query = query::build(&self.0.fields, q, &units, &location, now, closing(searcher, now));
+            let query = query::build(&self.0.fields, q, units, location, now, closing(searcher, now));
             let counter = Counter {
                 facets,
                 posted_since: POSTED.iter().map(|(days, _)| schema::seconds(now) - days * 86_400).collect(),
@@ -274,7 +277,7 @@ impl SearchIndex {
     /// The words of a search as the index has them. A word that many jobs
     /// hold as typed looks for no typos or longer words: its exact matches
     /// fill the first pages anyway, and near ones would only cost time.
-    fn analyse(&self, q: &SearchQuery) -> (Vec<Unit>, Vec<query::Word>) {
+    fn analyse(&self, q: &SearchQuery) -> Analysed {
         let mut a = analysers();
         let mut units = a.units(&q.words, &self.0.synonyms);
         let searcher = self.0.reader.searcher();
@@ -303,18 +306,19 @@ impl SearchIndex {
         q: &SearchQuery,
         now: PrimitiveDateTime,
     ) -> Result<SearchResults, AppError> {
-        let hits = self.search(q, now).map_err(AppError::internal)?;
+        let words = self.analyse(q);
+        let hits = self.search(q, &words, now).map_err(AppError::internal)?;
         let mut cards = jobs::cards_by_ids(conn, &hits.ids, now)?;
         if !q.words.is_empty() && !cards.is_empty() {
-            let (units, _) = self.analyse(q);
+            let units = &words.0;
             let mut a = analysers();
             for (id, text) in jobs::descriptions(conn, &hits.ids)? {
                 if let Some(card) = cards.iter_mut().find(|c| c.job.id == id) {
-                    card.snippet = snippet::snippet(&mut a.words, &mut a.stems, &text, &units);
+                    card.snippet = snippet::snippet(&mut a.words, &mut a.stems, &text, units);
                 }
             }
         }
-        let facets = if q.facets { Some(self.facets(q, now).map_err(AppError::internal)?) } else { None };
+        let facets = if q.facets { Some(self.facets(q, &words, now).map_err(AppError::internal)?) } else { None };
         Ok(SearchResults { jobs: cards, total: hits.total, facets })
     }
 
@@ -436,27 +440,15 @@ impl SearchIndex {
 }
 
 /// An exclusive lock on `<dir>.lock`, taken before the folder is read (or
-/// removed to be rebuilt); the kernel releases it however the process ends.
+/// removed to be rebuilt).
 fn lock(dir: &Path) -> anyhow::Result<std::fs::File> {
-    use std::os::fd::AsRawFd;
-    let path = PathBuf::from(format!("{}.lock", dir.display()));
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    // SAFETY: flock on a descriptor this function owns.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        anyhow::bail!(
+    match crate::db::site_lock::exclusive(&PathBuf::from(format!("{}.lock", dir.display())))? {
+        Flock::Taken(file) => Ok(file),
+        Flock::Held(_) => anyhow::bail!(
             "the search index {} is in use by another process: each instance needs its own SEARCH_INDEX_DIR",
             dir.display()
-        );
+        ),
     }
-    Ok(file)
 }
 
 fn register(index: &Index) {
