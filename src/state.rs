@@ -63,7 +63,7 @@ impl AppState {
         let poll = if self.db.is_postgres() { Duration::from_secs(2) } else { Duration::from_millis(100) };
         self.search.spawn(self.db.clone(), poll);
         if self.settings.background_workers {
-            crate::background::spawn(&self.db, &self.settings, &self.outbox, &self.hub);
+            crate::background::spawn(&self.db, &self.settings, &self.outbox, &self.hub, &self.search);
         }
     }
 }

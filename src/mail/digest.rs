@@ -1,10 +1,11 @@
 //! Job-alert digests: once a day per alert, the jobs posted since the last
 //! one that match the saved search, in one e-mail (none when nothing is new).
+//! The search is the job list's (`search::SearchIndex`), so an alert finds
+//! what the page finds.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
 use super::OutboxSignal;
@@ -13,6 +14,8 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::{self, AnyConnection, alerts, jobs, users};
 use crate::domain::JobListParams;
+use crate::error::AppError;
+use crate::search::SearchIndex;
 
 /// Jobs listed in one digest (the e-mail links to the rest).
 const JOBS_PER_DIGEST: i64 = 10;
@@ -20,13 +23,30 @@ const JOBS_PER_DIGEST: i64 = 10;
 const BATCH: i64 = 200;
 const ROUND: Duration = Duration::from_secs(600);
 
-/// Sends the digests that are due at `now`; returns how many were queued.
-pub fn send_due(c: &mut AnyConnection, settings: &Settings, now: PrimitiveDateTime) -> QueryResult<usize> {
-    let mut queued = 0;
-    for alert in alerts::due(c, now, BATCH)? {
-        queued += db::transaction(c, |c| digest_one(c, settings, now, &alert))?;
-    }
-    Ok(queued)
+/// How long a round waits for the search index to apply what is committed
+/// (else the database answers, without typos or synonyms).
+const INDEX_WAIT: Duration = Duration::from_secs(30);
+
+/// Sends the digests that are due at `now` with the search engine of the
+/// job list, once the index has caught up; returns how many were queued.
+pub async fn send_due(
+    database: &Db,
+    settings: &Arc<Settings>,
+    index: &SearchIndex,
+    now: PrimitiveDateTime,
+) -> Result<usize, AppError> {
+    let version = database.run(|c| jobs::index_state(c).map(|s| s.version)).await?;
+    index.caught_up(version, INDEX_WAIT).await;
+    let (settings, index) = (settings.clone(), index.clone());
+    database
+        .run(move |c| {
+            let mut queued = 0;
+            for alert in alerts::due(c, now, BATCH)? {
+                queued += db::transaction(c, |c| digest_one(c, &settings, &index, now, &alert))?;
+            }
+            Ok::<_, AppError>(queued)
+        })
+        .await
 }
 
 /// One alert, in one transaction: claim it (so no other instance sends it
@@ -34,10 +54,14 @@ pub fn send_due(c: &mut AnyConnection, settings: &Settings, now: PrimitiveDateTi
 fn digest_one(
     c: &mut AnyConnection,
     settings: &Settings,
+    index: &SearchIndex,
     now: PrimitiveDateTime,
     alert: &alerts::JobAlert,
-) -> QueryResult<usize> {
+) -> Result<usize, AppError> {
+    // Read before the version: every job up to `newest` is in that version
+    // (PostgreSQL hands versions out in commit order).
     let newest = jobs::max_id(c)?;
+    let version = jobs::index_state(c)?.version;
     if !alerts::claim(c, alert.id, now, newest)? {
         return Ok(0);
     }
@@ -48,7 +72,12 @@ fn digest_one(
     let params = JobListParams::parse(&alert.query);
     let mut search = params.to_search(JOBS_PER_DIGEST);
     search.after_id = Some(alert.last_job_id);
-    let found = jobs::search(c, &search, now)?;
+    let mut found = match index.applied() {
+        Some(applied) if applied >= version => index.results(c, &search, now)?,
+        _ => jobs::search(c, &search, now)?,
+    };
+    // A job committed since `newest` goes in the next digest.
+    found.jobs.retain(|card| card.job.id <= newest);
     if found.jobs.is_empty() {
         return Ok(0);
     }
@@ -87,11 +116,10 @@ pub fn describe(params: &JobListParams) -> String {
 }
 
 /// Checks for due digests every ten minutes.
-pub fn spawn(database: Db, settings: Arc<Settings>, outbox: OutboxSignal) {
+pub fn spawn(database: Db, settings: Arc<Settings>, index: SearchIndex, outbox: OutboxSignal) {
     tokio::spawn(async move {
         loop {
-            let settings = settings.clone();
-            match database.run(move |c| send_due(c, &settings, db::now())).await {
+            match send_due(&database, &settings, &index, db::now()).await {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(digests = n, "job-alert digests queued");

@@ -13,8 +13,8 @@ async fn alert_count(app: &TestApp) -> i64 {
 
 /// Digests due `days` from now, as the background task would send them.
 async fn send_digests(app: &TestApp, days: i64) -> usize {
-    let settings = app.settings.clone();
-    app.db.run(move |c| send_due(c, &settings, jobconnect::db::now() + time::Duration::days(days))).await.unwrap()
+    let settings = std::sync::Arc::new(app.settings.clone());
+    send_due(&app.db, &settings, &app.search, jobconnect::db::now() + time::Duration::days(days)).await.unwrap()
 }
 
 async fn outbox_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
@@ -97,6 +97,29 @@ async fn digest_sends_new_matches_once_a_day(app: &TestApp) {
     assert_eq!(outbox_to(app, &ann.email).await.len(), 1);
 }
 
+/// The digest asks the search engine of the job list: a typo and a synonym
+/// find there what they find on the page.
+async fn digest_finds_what_the_page_finds(app: &TestApp) {
+    let ann = app.seeker("ann").await;
+    let bob = app.employer("bob", "Acme").await;
+    let company = app.company_of(&bob).await;
+    ann.post_form("/alerts", &[("query", "q=devloper")]).await.assert_status(303);
+    ann.post_form("/alerts", &[("query", "q=js")]).await.assert_status(303);
+    app.open_job(company, "Backend Developer").await;
+    app.open_job(company, "JavaScript Engineer").await;
+    app.open_job(company, "Office Manager").await;
+    for (query, title) in [("devloper", "Backend Developer"), ("js", "JavaScript Engineer")] {
+        let page = ann.get(&format!("/jobs?q={query}")).await;
+        assert_eq!(page.select(".job-card-title"), [title], "the page finds it for “{query}”");
+    }
+    assert_eq!(send_digests(app, 1).await, 2);
+    let mails = outbox_to(app, &ann.email).await;
+    let bodies: Vec<&str> = mails.iter().map(|(_, body)| body.as_str()).collect();
+    assert!(bodies.iter().any(|b| b.contains("Backend Developer") && !b.contains("JavaScript")), "{bodies:?}");
+    assert!(bodies.iter().any(|b| b.contains("JavaScript Engineer") && !b.contains("Backend")), "{bodies:?}");
+    assert!(!bodies.iter().any(|b| b.contains("Office Manager")), "{bodies:?}");
+}
+
 async fn concurrent_senders_send_each_digest_once(app: &TestApp) {
     let bob = app.employer("bob", "Acme").await;
     let company = app.company_of(&bob).await;
@@ -118,5 +141,6 @@ both_backends!(
     seeker_saves_searches_as_alerts,
     alerts_are_for_their_seeker_only,
     digest_sends_new_matches_once_a_day,
+    digest_finds_what_the_page_finds,
     concurrent_senders_send_each_digest_once,
 );

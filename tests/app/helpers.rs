@@ -49,6 +49,8 @@ pub struct TestApp {
     pub db: Db,
     /// The instance's live hub (to poke, count sockets, shut sockets down).
     pub hub: jobconnect::realtime::Hub,
+    /// The instance's job search index.
+    pub search: jobconnect::search::SearchIndex,
     handle: actix_web::dev::ServerHandle,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
@@ -239,6 +241,7 @@ impl TestApp {
         let settings = (*app.state.settings).clone();
         let db = app.state.db.clone();
         let hub = app.state.hub.clone();
+        let search = app.state.search.clone();
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
         TestApp {
@@ -248,6 +251,7 @@ impl TestApp {
             settings,
             db,
             hub,
+            search,
             handle,
             pg_database,
             _dir: dir,
