@@ -17,6 +17,7 @@ mod ordered;
 mod query;
 mod schema;
 mod snippet;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,7 +31,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searche
 use time::PrimitiveDateTime;
 use tokio::sync::{Notify, watch};
 
-use crate::db::jobs::{self, IndexState, MAX_RESULTS, SearchResults};
+use crate::db::jobs::{self, IndexState, JobCard, MAX_RESULTS, SearchResults};
 use crate::db::site_lock::Flock;
 use crate::db::{AnyConnection, Db};
 use crate::domain::{FacetCounts, PAY_BANDS, POSTED, SearchQuery, Sort};
@@ -39,6 +40,7 @@ use facets::{Counter, Facet};
 pub use query::Synonyms;
 use query::{Analysers, Unit};
 use schema::Fields;
+pub use suggest::{Kind as SuggestionKind, Suggestion};
 
 /// The shipped synonym list (`SEARCH_SYNONYMS_FILE` replaces it).
 pub const SYNONYMS: &str = include_str!("synonyms.txt");
@@ -320,6 +322,33 @@ impl SearchIndex {
         }
         let facets = if q.facets { Some(self.facets(q, &words, now).map_err(AppError::internal)?) } else { None };
         Ok(SearchResults { jobs: cards, total: hits.total, facets })
+    }
+
+    /// What to offer in the search box for what is typed so far.
+    pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, AppError> {
+        let mut a = analysers();
+        let words: Vec<query::Word> =
+            crate::domain::job_search::words(typed, 8).iter().filter_map(|w| a.word(w, false)).collect();
+        suggest::suggest(&self.0.reader.searcher(), &self.0.fields, &words).map_err(AppError::internal)
+    }
+
+    /// Up to `limit` open jobs like `job`, the most alike first (none while
+    /// the index is being built).
+    pub fn similar(
+        &self,
+        conn: &mut AnyConnection,
+        job: &jobs::Job,
+        now: PrimitiveDateTime,
+        limit: usize,
+    ) -> Result<Vec<JobCard>, AppError> {
+        if self.applied().is_none() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.0.reader.searcher();
+        let query = query::like(&self.0.fields, job.id, &job.title, &job.description, now, closing(&searcher, now));
+        let found = searcher.search(&query, &TopDocs::with_limit(limit)).map_err(AppError::internal)?;
+        let addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
+        Ok(jobs::cards_by_ids(conn, &ids(&searcher, &addresses), now)?)
     }
 
     /// Brings the index up to the database: rebuilds it when it must, else

@@ -5,10 +5,11 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
+use tantivy::schema::OwnedValue;
 use tantivy::tokenizer::TextAnalyzer;
 use time::PrimitiveDateTime;
 
@@ -173,6 +174,39 @@ fn unit_query(f: &Fields, unit: &Unit) -> Box<dyn Query> {
                 .collect(),
         )),
     }
+}
+
+/// Open jobs like one with this title and description (the title's words
+/// weigh most), other than `id`: the words that set it apart (tf-idf), any
+/// of them.
+pub fn like(
+    f: &Fields,
+    id: i64,
+    title: &str,
+    description: &str,
+    now: PrimitiveDateTime,
+    closing: bool,
+) -> Box<dyn Query> {
+    let like = |field, text: &str| {
+        MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_min_word_length(2)
+            .with_max_query_terms(20)
+            .with_document_fields(vec![(field, vec![OwnedValue::Str(text.to_string())])])
+    };
+    let any = BooleanQuery::new(vec![
+        (Occur::Should, boost(like(f.title, title), TITLE_BOOST)),
+        (Occur::Should, boxed(like(f.body, description))),
+    ]);
+    let mut all = vec![
+        (Occur::Must, boxed(any)),
+        (Occur::MustNot, boxed(TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic))),
+    ];
+    if closing {
+        all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));
+    }
+    Box::new(BooleanQuery::new(all))
 }
 
 fn i64_range(field: tantivy::schema::Field, from: Bound<i64>) -> RangeQuery {

@@ -13,7 +13,7 @@ use crate::db::jobs::IndexRow;
 
 /// Moved whenever the fields or the analysers change: an index built with
 /// another layout is rebuilt at start.
-pub const LAYOUT: u32 = 2;
+pub const LAYOUT: u32 = 3;
 
 /// Words as written (lower case, accents folded): for typos and prefixes.
 pub const WORDS: &str = "jc_words";
@@ -42,7 +42,7 @@ pub fn stems_analyzer() -> TextAnalyzer {
 pub struct Fields {
     pub schema: Schema,
     pub id: Field,
-    /// The title's stems (ranked highest).
+    /// The title's stems (ranked highest); the title is stored for suggestions.
     pub title: Field,
     /// The title's words as written (typos, search-as-you-type).
     pub title_words: Field,
@@ -53,6 +53,8 @@ pub struct Fields {
     /// The place's words: location, city, region, country code and name.
     pub place: Field,
     pub company: Field,
+    /// The company's name as written (stored): suggestions.
+    pub company_name: Field,
     pub remote: Field,
     pub kind: Field,
     pub category: Field,
@@ -78,12 +80,13 @@ impl Fields {
     pub fn new() -> Self {
         let mut b = Schema::builder();
         let id = b.add_u64_field("id", INDEXED | STORED | FAST);
-        let title = b.add_text_field("title", text(STEMS, IndexRecordOption::WithFreqs));
+        let title = b.add_text_field("title", text(STEMS, IndexRecordOption::WithFreqs).set_stored());
         let title_words = b.add_text_field("title_words", text(WORDS, IndexRecordOption::Basic));
         let body = b.add_text_field("body", text(STEMS, IndexRecordOption::WithFreqs));
         let body_words = b.add_text_field("body_words", text(WORDS, IndexRecordOption::Basic));
         let place = b.add_text_field("place", text(WORDS, IndexRecordOption::Basic));
         let company = b.add_u64_field("company", INDEXED | FAST);
+        let company_name = b.add_text_field("company_name", text(WORDS, IndexRecordOption::Basic).set_stored());
         let remote = b.add_text_field("remote", STRING | FAST);
         let kind = b.add_text_field("kind", STRING | FAST);
         let category = b.add_text_field("category", STRING | FAST);
@@ -102,6 +105,7 @@ impl Fields {
             body_words,
             place,
             company,
+            company_name,
             remote,
             kind,
             category,
@@ -133,6 +137,7 @@ impl Fields {
         }
         doc.add_text(self.place, &place);
         doc.add_u64(self.company, job.company_id as u64);
+        doc.add_text(self.company_name, company);
         doc.add_text(self.remote, job.remote.as_str());
         doc.add_text(self.kind, job.employment_type.as_str());
         doc.add_text(self.category, &job.category);

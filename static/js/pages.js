@@ -193,4 +193,38 @@
       });
     });
   }
+
+  // Suggestions as one types: a field with data-suggest fills its datalist
+  // from that JSON endpoint ({"suggestions": [{"text", "label"}]}). Without
+  // the script the field is a plain one.
+  document.querySelectorAll("input[data-suggest][list]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var typed = input.value.trim();
+        if (typed.length < 2 || typed === asked) return;
+        asked = typed;
+        fetch(input.getAttribute("data-suggest") + "?q=" + encodeURIComponent(typed), { headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (!response.ok) throw new Error("no suggestions");
+            return response.json();
+          })
+          .then(function (answer) {
+            if (input.value.trim() !== typed) return;
+            var options = (answer.suggestions || []).map(function (s) {
+              var option = document.createElement("option");
+              option.value = s.text;
+              if (s.label) option.label = s.label;
+              return option;
+            });
+            list.replaceChildren.apply(list, options);
+          })
+          .catch(function () { asked = ""; });
+      }, 150);
+    });
+  });
 })();

@@ -99,7 +99,9 @@ both_backends!(
     the_relevance_set_finds_each_intended_job_first,
     the_index_follows_every_change_of_a_job,
     a_broken_index_is_rebuilt_while_search_keeps_working,
-    reindex_rebuilds_the_index
+    reindex_rebuilds_the_index,
+    the_search_box_suggests_titles_companies_and_skills,
+    a_job_page_shows_similar_open_jobs
 );
 
 async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
@@ -131,6 +133,82 @@ async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
     // The snippet marks the words found, typos included.
     let resp = app.client().get("/jobs?q=kubernets").await;
     assert!(resp.select(".job-card-summary mark").iter().any(|m| m == "Kubernetes"), "{}", resp.body);
+}
+
+/// (text, kind) of what /jobs/suggest offers for `typed`.
+async fn suggestions(app: &TestApp, typed: &str) -> Vec<(String, String)> {
+    let resp = app.client().get(&format!("/jobs/suggest?q={}", typed.replace(' ', "+"))).await;
+    resp.assert_status(200);
+    assert!(resp.header("content-type").starts_with("application/json"));
+    let json: serde_json::Value = serde_json::from_str(&resp.body).unwrap();
+    json["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["text"].as_str().unwrap().to_string(), s["kind"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+async fn the_search_box_suggests_titles_companies_and_skills(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    for (title, description) in JOBS {
+        app.job(acme, title).description(description).insert().await;
+    }
+    let eve = app.employer("eve", "Rustacean Labs").await;
+    let labs = app.company_of(&eve).await;
+    app.job(labs, "Rust Developer").description("Embedded Rust.").insert().await;
+    app.job(labs, "Rust Developer").description("Async Rust services.").insert().await;
+    app.job(labs, "Rust Compiler Intern").status("draft").insert().await;
+    search(app, "rust").await; // the index has caught up
+
+    let offered = suggestions(app, "ru").await;
+    let of = |kind: &str| offered.iter().filter(|(_, k)| k == kind).map(|(t, _)| t.as_str()).collect::<Vec<_>>();
+    assert_eq!(of("title")[0], "Rust Developer", "the title most jobs share first: {offered:?}");
+    assert!(of("title").contains(&"Senior Rust Engineer"), "{offered:?}");
+    assert!(!of("title").contains(&"Rust Compiler Intern"), "a draft is never offered: {offered:?}");
+    assert_eq!(of("company"), ["Rustacean Labs"], "{offered:?}");
+    assert!(of("skill").contains(&"rust"), "{offered:?}");
+    // More words narrow it; the last one is the start of a word.
+    let titles: Vec<String> = suggestions(app, "machine lea").await.into_iter().map(|(t, _)| t).collect();
+    assert_eq!(titles, ["Machine Learning Engineer"]);
+    assert!(suggestions(app, "").await.is_empty());
+    assert!(suggestions(app, "zzqx").await.is_empty());
+    // Odd input is only text.
+    assert!(suggestions(app, "<script>\"'&%25").await.is_empty());
+    let long = "a".repeat(5_000);
+    assert!(suggestions(app, &long).await.is_empty());
+    // The search box asks for them (the datalist is filled by the page's script).
+    let page = app.client().get("/jobs").await;
+    assert_eq!(page.select_attr("#q", "data-suggest"), ["/jobs/suggest"]);
+    assert_eq!(page.select_attr("#q", "list"), ["q-suggestions"]);
+}
+
+async fn a_job_page_shows_similar_open_jobs(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let mut ids = std::collections::HashMap::new();
+    for (title, description) in JOBS {
+        ids.insert(*title, app.job(acme, title).description(description).insert().await);
+    }
+    app.job(acme, "Machine Learning Researcher").description("Deep learning models.").status("closed").insert().await;
+    search(app, "rust").await; // the index has caught up
+    let similar = |title: &'static str| {
+        let id = ids[title];
+        async move { app.client().get(&format!("/jobs/{id}")).await.select(".similar-list a") }
+    };
+    let ml = similar("Machine Learning Engineer").await;
+    assert_eq!(ml.first().map(String::as_str), Some("Data Scientist"), "{ml:?}");
+    assert!(!ml.iter().any(|t| t == "Machine Learning Engineer"), "not the job itself: {ml:?}");
+    assert!(!ml.iter().any(|t| t == "Machine Learning Researcher"), "not a closed job: {ml:?}");
+    assert!(ml.len() <= 4);
+    let dev = similar("Python Backend Developer").await;
+    assert!(dev.iter().all(|t| t.contains("Developer") || t.contains("Database") || t.contains("Rust")), "{dev:?}");
+    assert!(!dev.is_empty());
+    // A closed job's page shows none (it is gone for search too).
+    let closed = ids["Accountant"];
+    sql(app, format!("UPDATE jobs SET status = 'closed' WHERE id = {closed}")).await;
+    assert!(app.client().get(&format!("/jobs/{closed}")).await.select(".similar-list a").is_empty());
 }
 
 async fn the_index_follows_every_change_of_a_job(app: &TestApp) {

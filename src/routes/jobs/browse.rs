@@ -8,14 +8,16 @@ use time::PrimitiveDateTime;
 
 use super::view::{self, Block, CardView};
 use crate::db::companies::Company;
-use crate::db::jobs::{self, Job, MAX_RESULTS};
+use crate::db::jobs::{self, Job, JobCard, MAX_RESULTS};
 use crate::domain::{
     CATEGORIES, EmploymentType, FacetCounts, JobListParams, JobStatus, PAY_BANDS, POSTED, RemoteMode, Role,
     SearchQuery, Sort,
 };
 use crate::error::{AppError, AppResult};
 use crate::format;
+use crate::routes::query::Query;
 use crate::routes::{Page, render};
+use crate::search::SuggestionKind;
 use crate::state::AppState;
 
 pub const PER_PAGE: i64 = 20;
@@ -343,7 +345,12 @@ struct ShowPage {
     json_ld: Option<serde_json::Value>,
     /// The site's pay currency: pay in another is also shown in it.
     pay_currency: String,
+    /// Open jobs like this one (`search::SearchIndex::similar`).
+    similar: Vec<JobCard>,
 }
+
+/// Similar jobs shown on a job's page.
+const SIMILAR: usize = 4;
 
 impl ShowPage {
     /// "about EUR 100,000 a year" for pay in another currency than the site's.
@@ -371,27 +378,26 @@ pub async fn load_for_page(state: &AppState, page: &Page, id: i64) -> AppResult<
 pub async fn show(page: Page, state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
     let id = super::job_id(&path)?;
     let (v, manager) = load_for_page(&state, &page, id).await?;
-    let (saved, applied) = match page.user.as_ref().filter(|u| u.role == Role::Seeker) {
-        Some(user) => {
-            let user_id = user.id;
-            state
-                .db
-                .run(move |c| {
-                    let saved = !jobs::saved_among(c, user_id, &[id])?.is_empty();
-                    let applied = jobs::applied_at(c, user_id, id)?;
-                    Ok::<_, AppError>((saved, applied))
-                })
-                .await?
-        }
-        None => (false, None),
-    };
+    let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
+    let (index, job, listed) = (state.search.clone(), v.job.clone(), v.listed());
+    let (saved, applied, similar) = state
+        .db
+        .run(move |c| {
+            let (saved, applied) = match seeker {
+                Some(user_id) => (!jobs::saved_among(c, user_id, &[id])?.is_empty(), jobs::applied_at(c, user_id, id)?),
+                None => (false, None),
+            };
+            let similar = if listed { index.similar(c, &job, crate::db::now(), SIMILAR)? } else { Vec::new() };
+            Ok::<_, AppError>((saved, applied, similar))
+        })
+        .await?;
     let json_ld = v.listed().then(|| view::json_ld(&v.job, &v.company, &state.settings.base_url));
     // A job that no longer takes applications is gone for search engines
     // (410, noindex) but still readable, for those who applied or follow a link.
     let status = if v.listed() || manager { StatusCode::OK } else { StatusCode::GONE };
     let listed = v.listed();
     let pay_currency = state.rates.reference().to_string();
-    let tpl = ShowPage { page, v, manager, preview: false, saved, applied, json_ld, pay_currency };
+    let tpl = ShowPage { page, v, manager, preview: false, saved, applied, json_ld, pay_currency, similar };
     let mut response = render(status, &tpl)?;
     if !listed {
         response.headers_mut().insert(HeaderName::from_static("x-robots-tag"), HeaderValue::from_static("noindex"));
@@ -399,11 +405,45 @@ pub async fn show(page: Page, state: web::Data<AppState>, path: web::Path<String
     Ok(response)
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SuggestParams {
+    q: String,
+}
+
+/// What the search box offers for the words typed so far (JSON, public):
+/// `{"suggestions": [{"text", "kind": "title"|"company"|"skill", "jobs", "label"}]}`
+/// (`label` says what it is, for the search box's list).
+pub async fn suggest(state: web::Data<AppState>, query: Query<SuggestParams>) -> AppResult<HttpResponse> {
+    let typed: String = query.0.q.chars().take(100).collect();
+    let index = state.search.clone();
+    let found = web::block(move || index.suggest(&typed)).await.map_err(AppError::internal)??;
+    let suggestions: Vec<serde_json::Value> = found
+        .into_iter()
+        .map(|s| {
+            let what = match s.kind {
+                SuggestionKind::Title => "Job title",
+                SuggestionKind::Company => "Company",
+                SuggestionKind::Skill => "Skill",
+            };
+            let jobs = if s.jobs == 1 { "job" } else { "jobs" };
+            let label = format!("{what} · {} {jobs}", format::thousands(&(s.jobs as i64)));
+            serde_json::json!({ "text": s.text, "kind": s.kind, "jobs": s.jobs, "label": label })
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=60"))
+        .json(serde_json::json!({ "suggestions": suggestions })))
+}
+
 /// The employer's preview: the page as visitors will see it, with the
 /// actions on top.
 pub async fn render_preview(page: Page, v: JobView, pay_currency: String) -> AppResult<HttpResponse> {
-    let (saved, applied, json_ld) = (false, None, None);
-    render(StatusCode::OK, &ShowPage { page, v, manager: true, preview: true, saved, applied, json_ld, pay_currency })
+    let (saved, applied, json_ld, similar) = (false, None, None, Vec::new());
+    render(
+        StatusCode::OK,
+        &ShowPage { page, v, manager: true, preview: true, saved, applied, json_ld, pay_currency, similar },
+    )
 }
 
 #[cfg(test)]
