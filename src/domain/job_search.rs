@@ -82,6 +82,8 @@ const MAX_VALUES: usize = 20;
 pub struct JobListParams {
     pub q: String,
     pub location: String,
+    /// Km around the place of `location` (one of `gazetteer::RADII`).
+    pub radius: String,
     pub remote: Vec<String>,
     pub employment_type: Vec<String>,
     pub category: Vec<String>,
@@ -109,6 +111,10 @@ impl JobListParams {
                 }
                 "location" => {
                     p.location = value;
+                    continue;
+                }
+                "radius" => {
+                    p.radius = value;
                     continue;
                 }
                 "posted" => {
@@ -185,6 +191,7 @@ impl JobListParams {
         SearchQuery {
             words: words(&self.q, MAX_WORDS),
             location: words(&self.location, MAX_WORDS),
+            near: self.near().map(|(km, city)| Near { city: city.id, km }),
             remote: self.remote(),
             employment_type: self.employment_type(),
             category: self.category().into_iter().map(str::to_string).collect(),
@@ -203,6 +210,9 @@ impl JobListParams {
     /// Every (key, value) of the search, in a fixed order, without the page.
     fn pairs(&self) -> Vec<(&'static str, &str)> {
         let mut pairs = vec![("q", self.q.as_str()), ("location", self.location.as_str())];
+        if !self.location.is_empty() && super::gazetteer::radius(&self.radius).is_some() {
+            pairs.push(("radius", self.radius.as_str()));
+        }
         for (key, values) in MULTI.iter().zip([&self.remote, &self.employment_type, &self.category, &self.country]) {
             pairs.extend(values.iter().map(|v| (*key, v.as_str())));
         }
@@ -231,7 +241,8 @@ impl JobListParams {
 
     /// Page 1 of this search without one value of a filter (a chip's link).
     pub fn url_without(&self, key: &str, value: &str) -> String {
-        self.url_of(1, |(k, v)| !(*k == key && *v == value))
+        // Without a place there is no distance from it.
+        self.url_of(1, |(k, v)| !(*k == key && *v == value) && !(key == "location" && *k == "radius"))
     }
 
     /// The search as a query string without the page (what a job alert keeps).
@@ -247,7 +258,9 @@ impl JobListParams {
     /// Each filter value in use: its key, its value as in the URL, and how it reads.
     pub fn in_use(&self) -> Vec<(&'static str, String, String)> {
         let mut out = Vec::new();
-        if !self.location.is_empty() {
+        if let Some((km, city)) = self.near() {
+            out.push(("location", self.location.clone(), format!("Within {km} km of {}", city.label())));
+        } else if !self.location.is_empty() {
             out.push(("location", self.location.clone(), format!("In “{}”", self.location)));
         }
         for r in self.remote() {
@@ -271,6 +284,18 @@ impl JobListParams {
         out
     }
 
+    /// The distance asked for and the city it is measured from, when the
+    /// place names a city of the gazetteer.
+    pub fn near(&self) -> Option<(u32, &'static super::gazetteer::City)> {
+        let km = super::gazetteer::radius(&self.radius)?;
+        Some((km, super::gazetteer::find(&self.location)?))
+    }
+
+    /// A distance asked for around a place that is no city we know.
+    pub fn place_unknown(&self) -> bool {
+        !self.location.is_empty() && super::gazetteer::radius(&self.radius).is_some() && self.near().is_none()
+    }
+
     pub fn has_filters(&self) -> bool {
         !self.remote().is_empty()
             || !self.employment_type().is_empty()
@@ -287,8 +312,10 @@ impl JobListParams {
 pub struct SearchQuery {
     /// Words to find anywhere (title, company, location, description); all must match.
     pub words: Vec<String>,
-    /// Words the location must contain.
+    /// Words the location must contain (unless `near` says where).
     pub location: Vec<String>,
+    /// Jobs within a distance of a city, and remote jobs open to its country.
+    pub near: Option<Near>,
     /// Any of these (none: all).
     pub remote: Vec<RemoteMode>,
     pub employment_type: Vec<EmploymentType>,
@@ -308,6 +335,14 @@ pub struct SearchQuery {
     /// 1-based.
     pub page: i64,
     pub per_page: i64,
+}
+
+/// A distance around a city of the gazetteer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Near {
+    /// Its GeoNames id.
+    pub city: u32,
+    pub km: u32,
 }
 
 /// How many jobs of a search each filter value would give: for work place,

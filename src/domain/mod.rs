@@ -3,6 +3,7 @@
 mod account;
 pub mod applicant;
 mod enums;
+pub mod gazetteer;
 pub mod interview;
 pub mod job_search;
 pub mod money;
@@ -13,7 +14,7 @@ pub mod zone;
 pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, MoveTarget, RawApplicantFields, SearchTerms, Tag};
 pub use enums::*;
-pub use job_search::{CATEGORIES, CURRENCIES, FacetCounts, JobListParams, PAY_BANDS, POSTED, SearchQuery, Sort};
+pub use job_search::{CATEGORIES, CURRENCIES, FacetCounts, JobListParams, Near, PAY_BANDS, POSTED, SearchQuery, Sort};
 
 /// Lower-case ASCII words joined by `-`, about 60 characters at most: for
 /// addresses and file names. Empty when the text has no ASCII letter or digit.

@@ -83,7 +83,12 @@ struct Inner {
     facets: quick_cache::sync::Cache<(SearchQuery, u64, i64), Arc<FacetCounts>>,
     /// Per segment, the largest `newest` and `pay_order` of each block of documents.
     maxima: ordered::BlockMaxima,
+    /// The cities with open jobs, by searcher generation (`job_cities`).
+    cities: Mutex<(u64, Arc<Vec<String>>)>,
 }
+
+/// Cities offered in the place field's list without a script.
+const JOB_CITIES: usize = 50;
 
 /// Searches whose facet counts are kept.
 const FACETS_KEPT: usize = 2_000;
@@ -137,6 +142,7 @@ impl SearchIndex {
             wake: Notify::new(),
             facets: quick_cache::sync::Cache::new(FACETS_KEPT),
             maxima: ordered::BlockMaxima::default(),
+            cities: Mutex::new((u64::MAX, Arc::default())),
         })))
     }
 
@@ -330,6 +336,25 @@ impl SearchIndex {
         let words: Vec<query::Word> =
             crate::domain::job_search::words(typed, 8).iter().filter_map(|w| a.word(w, false)).collect();
         suggest::suggest(&self.0.reader.searcher(), &self.0.fields, &words).map_err(AppError::internal)
+    }
+
+    /// The cities with the most open jobs ("Berlin, DE"), most first: the
+    /// place field's list when no script fills it. Kept until the next commit.
+    pub fn job_cities(&self) -> Arc<Vec<String>> {
+        let searcher = self.0.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let mut kept = self.0.cities.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.0 != generation {
+            let cities = suggest::terms_starting(&searcher, self.0.fields.city, "")
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(id, _)| crate::domain::gazetteer::by_id(id.parse().ok()?))
+                .take(JOB_CITIES)
+                .map(|city| city.label())
+                .collect();
+            *kept = (generation, Arc::new(cities));
+        }
+        kept.1.clone()
     }
 
     /// Up to `limit` open jobs like `job`, the most alike first (none while

@@ -13,8 +13,8 @@ use tantivy::schema::OwnedValue;
 use tantivy::tokenizer::TextAnalyzer;
 use time::PrimitiveDateTime;
 
-use super::schema::{Fields, seconds};
-use crate::domain::SearchQuery;
+use super::schema::{ANYWHERE, Fields, seconds};
+use crate::domain::{SearchQuery, gazetteer};
 
 /// How much a title match weighs against one in the description.
 const TITLE_BOOST: f32 = 3.0;
@@ -209,6 +209,17 @@ pub fn like(
     Box::new(BooleanQuery::new(all))
 }
 
+/// Jobs in a city within `km` of `centre`, and remote jobs open to people
+/// of its country (or anywhere).
+fn near(f: &Fields, (centre, km): (&gazetteer::City, u32)) -> BooleanQuery {
+    let cities = gazetteer::within(centre, km).into_iter().map(|id| Term::from_field_text(f.city, &id.to_string()));
+    let remote = [centre.country, ANYWHERE].map(|c| Term::from_field_text(f.remote_in, c));
+    BooleanQuery::new(vec![
+        (Occur::Should, boxed(TermSetQuery::new(cities))),
+        (Occur::Should, boxed(TermSetQuery::new(remote))),
+    ])
+}
+
 fn i64_range(field: tantivy::schema::Field, from: Bound<i64>) -> RangeQuery {
     let term = |v: i64| Term::from_field_i64(field, v);
     RangeQuery::new(from.map(term), Bound::Unbounded)
@@ -227,8 +238,12 @@ pub fn build(
     closing: bool,
 ) -> Box<dyn Query> {
     let mut all: Vec<(Occur, Box<dyn Query>)> = units.iter().map(|u| (Occur::Must, unit_query(f, u))).collect();
-    for w in location {
-        all.push(filter(TermQuery::new(Term::from_field_text(f.place, &w.written), IndexRecordOption::Basic)));
+    if let Some(centre) = q.near.and_then(|n| gazetteer::by_id(n.city).map(|c| (c, n.km))) {
+        all.push(filter(near(f, centre)));
+    } else {
+        for w in location {
+            all.push(filter(TermQuery::new(Term::from_field_text(f.place, &w.written), IndexRecordOption::Basic)));
+        }
     }
     if closing {
         all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));

@@ -10,10 +10,14 @@ use tantivy::{TantivyDocument, Term};
 use time::PrimitiveDateTime;
 
 use crate::db::jobs::IndexRow;
+use crate::domain::{RemoteMode, gazetteer};
+
+/// `remote_in` of a remote job open to people anywhere.
+pub const ANYWHERE: &str = "*";
 
 /// Moved whenever the fields or the analysers change: an index built with
 /// another layout is rebuilt at start.
-pub const LAYOUT: u32 = 3;
+pub const LAYOUT: u32 = 4;
 
 /// Words as written (lower case, accents folded): for typos and prefixes.
 pub const WORDS: &str = "jc_words";
@@ -59,6 +63,10 @@ pub struct Fields {
     pub kind: Field,
     pub category: Field,
     pub country: Field,
+    /// The GeoNames id of the job's city (`domain::gazetteer`), if known.
+    pub city: Field,
+    /// For a remote job, the countries its people may live in ("*": any).
+    pub remote_in: Field,
     /// Yearly pay in the site's currency (0: not stated).
     pub pay: Field,
     /// Seconds since 1970 (UTC).
@@ -91,6 +99,8 @@ impl Fields {
         let kind = b.add_text_field("kind", STRING | FAST);
         let category = b.add_text_field("category", STRING | FAST);
         let country = b.add_text_field("country", STRING | FAST);
+        let city = b.add_text_field("city", STRING);
+        let remote_in = b.add_text_field("remote_in", STRING);
         let pay = b.add_i64_field("pay", INDEXED | FAST);
         let published = b.add_i64_field("published", INDEXED | FAST);
         let closes = b.add_i64_field("closes", INDEXED | FAST);
@@ -110,6 +120,8 @@ impl Fields {
             kind,
             category,
             country,
+            city,
+            remote_in,
             pay,
             published,
             closes,
@@ -145,6 +157,21 @@ impl Fields {
         for code in std::iter::once(job.country.as_str()).chain(job.remote_countries.split_whitespace()) {
             if !code.is_empty() {
                 doc.add_text(self.country, code);
+            }
+        }
+        let city = if job.city.is_empty() { job.location.split(',').next().unwrap_or("") } else { &job.city };
+        if job.remote != RemoteMode::Remote
+            && let Some(city) = gazetteer::locate(city, &job.country)
+        {
+            doc.add_text(self.city, city.id.to_string());
+        }
+        if job.remote == RemoteMode::Remote {
+            let mut allowed = job.remote_countries.split_whitespace().peekable();
+            if allowed.peek().is_none() {
+                doc.add_text(self.remote_in, ANYWHERE);
+            }
+            for code in allowed {
+                doc.add_text(self.remote_in, code);
             }
         }
         doc.add_i64(self.pay, job.pay_yearly.unwrap_or(0));

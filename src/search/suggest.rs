@@ -76,8 +76,8 @@ fn frequent(searcher: &Searcher, query: &dyn Query, field: Field, limit: usize) 
     Ok(list.into_iter().take(limit).map(|(_, text, n)| (text, n)).collect())
 }
 
-/// The words of `field` that start with `prefix`, held by the most jobs.
-fn words_starting(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Result<Vec<(String, u32)>> {
+/// The terms of `field` that start with `prefix`, held by the most jobs first.
+pub fn terms_starting(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Result<Vec<(String, u32)>> {
     let mut counts: HashMap<String, u32> = HashMap::new();
     for segment in searcher.segment_readers() {
         let index = segment.inverted_index(field)?;
@@ -92,7 +92,7 @@ fn words_starting(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::R
             scanned += 1;
         }
     }
-    let mut list: Vec<(String, u32)> = counts.into_iter().filter(|(w, n)| *n >= WORD_MIN_JOBS && w != prefix).collect();
+    let mut list: Vec<(String, u32)> = counts.into_iter().collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(list)
 }
@@ -109,9 +109,9 @@ pub fn suggest(searcher: &Searcher, f: &super::schema::Fields, words: &[Word]) -
     }
     // A skill is one word: offered for the first word typed.
     if words.len() == 1 && last.written.chars().count() >= 2 {
-        let skills = words_starting(searcher, f.body_words, &last.written)?
+        let skills = terms_starting(searcher, f.body_words, &last.written)?
             .into_iter()
-            .filter(|(w, _)| w.chars().count() > 2 && !is_stop_word(w))
+            .filter(|(w, n)| *n >= WORD_MIN_JOBS && *w != last.written && w.chars().count() > 2 && !is_stop_word(w))
             .filter(|(w, _)| !out.iter().any(|s| s.text.eq_ignore_ascii_case(w)))
             .take(WORDS)
             .map(|(text, jobs)| Suggestion { text, kind: Kind::Skill, jobs })

@@ -164,6 +164,7 @@ POST     /employer/pipeline/{id:\d+}/delete step*         form       login   404
 # closed job is "no longer accepting applications" (410) but for them
 GET      /jobs                            -               -          200     200    200          200      200            200    200       200
 GET      /jobs/suggest                    -               -          200     200    200          200      200            200    200       200
+GET      /jobs/places                     -               -          200     200    200          200      200            200    200       200
 GET      /jobs/{id}                       job             -          200     200    200          200      200            200    200       200
 GET      /jobs/{id}                       draft           -          404     404    404          200      404            200    200       200
 GET      /jobs/{id}                       closed          -          410     410    410          200      410            200    200       200

@@ -101,7 +101,8 @@ both_backends!(
     a_broken_index_is_rebuilt_while_search_keeps_working,
     reindex_rebuilds_the_index,
     the_search_box_suggests_titles_companies_and_skills,
-    a_job_page_shows_similar_open_jobs
+    a_job_page_shows_similar_open_jobs,
+    jobs_are_found_within_a_distance_of_a_city
 );
 
 async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
@@ -209,6 +210,69 @@ async fn a_job_page_shows_similar_open_jobs(app: &TestApp) {
     let closed = ids["Accountant"];
     sql(app, format!("UPDATE jobs SET status = 'closed' WHERE id = {closed}")).await;
     assert!(app.client().get(&format!("/jobs/{closed}")).await.select(".similar-list a").is_empty());
+}
+
+async fn jobs_are_found_within_a_distance_of_a_city(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    for (title, remote, location) in [
+        ("Berlin Welder", "onsite", "Berlin, Germany"),
+        ("Potsdam Welder", "onsite", "Potsdam, DE"),
+        ("Munich Welder", "hybrid", "Munich, Germany"),
+        ("Hamburg Welder", "onsite", "Hamburg, Germany"),
+        ("Köln Welder", "onsite", "Köln, Germany"),
+        ("Paris Welder", "onsite", "Paris, France"),
+        ("Remote Welder in Germany", "remote", "Remote (Germany, Austria)"),
+        ("Remote Welder in France", "remote", "Remote (France)"),
+        ("Remote Welder Anywhere", "remote", "Remote"),
+        ("Nowhere Welder", "onsite", "Gotham"),
+    ] {
+        app.job(acme, title).remote(remote).location(location).insert().await;
+    }
+    let within = |place: &'static str, km: &'static str| async move {
+        let resp = app.client().get(&format!("/jobs?q=welder&location={place}&radius={km}")).await;
+        resp.assert_status(200);
+        let mut found = titles(&resp);
+        found.sort();
+        (found, resp)
+    };
+    let remote = ["Remote Welder Anywhere", "Remote Welder in Germany"];
+    let (found, resp) = within("Berlin", "50").await;
+    assert_eq!(found, [&["Berlin Welder", "Potsdam Welder"][..], &remote].concat(), "Potsdam is 27 km away");
+    assert_eq!(resp.select_attr(".chip", "aria-label"), ["Remove filter: Within 50 km of Berlin, DE"], "{}", resp.body);
+    assert_eq!(resp.select_attr("#radius option[selected]", "value"), ["50"]);
+    assert_eq!(within("Berlin,+DE", "10").await.0, [&["Berlin Welder"][..], &remote].concat());
+    assert_eq!(within("koln", "10").await.0, [&["Köln Welder"][..], &remote].concat(), "accents folded");
+    assert_eq!(within("Munich", "200").await.0, [&["Munich Welder"][..], &remote].concat(), "Berlin is 500 km");
+    let (found, _) = within("Versailles", "25").await;
+    assert_eq!(found, ["Paris Welder", "Remote Welder Anywhere", "Remote Welder in France"]);
+    // Without a distance the place is matched by its words, as before.
+    let resp = app.client().get("/jobs?q=welder&location=Berlin").await;
+    assert_eq!(titles(&resp), ["Berlin Welder"]);
+    // A place that is no city we know: said, and matched by its words.
+    let (found, resp) = within("Gotham", "50").await;
+    assert_eq!(found, ["Nowhere Welder"]);
+    assert!(resp.text().contains("is not a city we know"), "{}", resp.text());
+    // A distance not offered is no distance.
+    let resp = app.client().get("/jobs?q=welder&location=Berlin&radius=33").await;
+    assert_eq!(titles(&resp), ["Berlin Welder"]);
+    // The place field lists the cities with jobs, and suggests others as one types.
+    let page = app.client().get("/jobs").await;
+    let listed = page.select_attr("#location-suggestions option", "value");
+    for city in ["Berlin, DE", "Potsdam, DE", "Munich, DE", "Paris, FR"] {
+        assert!(listed.iter().any(|c| c == city), "{city} in {listed:?}");
+    }
+    let resp = app.client().get("/jobs/places?q=pots").await;
+    let json: serde_json::Value = serde_json::from_str(&resp.body).unwrap();
+    assert_eq!(json["suggestions"][0]["text"], "Potsdam, DE");
+    let resp = app.client().get("/jobs/places?q=london,+ca").await;
+    let json: serde_json::Value = serde_json::from_str(&resp.body).unwrap();
+    assert_eq!(json["suggestions"][0]["text"], "London, CA");
+    for odd in ["", "a", "%3Cscript%3E", "%E2%80%AE"] {
+        let resp = app.client().get(&format!("/jobs/places?q={odd}")).await;
+        resp.assert_status(200);
+        assert!(resp.body.contains(r#""suggestions":[]"#), "{odd}: {}", resp.body);
+    }
 }
 
 async fn the_index_follows_every_change_of_a_job(app: &TestApp) {

@@ -1,5 +1,7 @@
 //! `/jobs` (list and search) and `/jobs/{id}` (the job page).
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,6 +11,7 @@ use time::PrimitiveDateTime;
 use super::view::{self, Block, CardView};
 use crate::db::companies::Company;
 use crate::db::jobs::{self, Job, JobCard, MAX_RESULTS};
+use crate::domain::gazetteer;
 use crate::domain::{
     CATEGORIES, EmploymentType, FacetCounts, JobListParams, JobStatus, PAY_BANDS, POSTED, RemoteMode, Role,
     SearchQuery, Sort,
@@ -146,9 +149,18 @@ struct ListPage {
     /// The minimum-pay filter's currency and the date of its exchange rates.
     pay_currency: String,
     rates_date: String,
+    /// The distances one may search within.
+    radii: &'static [u32],
+    /// Cities with open jobs, for the place field's list.
+    places: Arc<Vec<String>>,
 }
 
 impl ListPage {
+    fn radius_selected(&self, km: &u32) -> bool {
+        self.params.near().is_some_and(|(chosen, _)| chosen == *km)
+            || (self.params.place_unknown() && self.params.radius == km.to_string())
+    }
+
     fn sort_selected(&self, s: &Sort) -> bool {
         self.params.sort() == *s
     }
@@ -245,6 +257,8 @@ pub async fn list(
             sorts: Sort::ALL,
             pay_currency: currency,
             rates_date: state.rates.date().to_string(),
+            radii: gazetteer::RADII,
+            places: state.search.job_cities(),
         },
     )
 }
@@ -435,6 +449,24 @@ pub async fn suggest(state: web::Data<AppState>, query: Query<SuggestParams>) ->
         .insert_header(("Cache-Control", "public, max-age=60"))
         .json(serde_json::json!({ "suggestions": suggestions })))
 }
+
+/// Cities whose name starts with what is typed, the largest first (JSON,
+/// public): `{"suggestions": [{"text": "Berlin, DE", "label"}]}`.
+pub async fn places(query: Query<SuggestParams>) -> HttpResponse {
+    let suggestions: Vec<serde_json::Value> = gazetteer::starting(&query.0.q, PLACES)
+        .into_iter()
+        .map(|city| {
+            let country = crate::domain::place::country_name(city.country).unwrap_or_default();
+            serde_json::json!({ "text": city.label(), "label": country })
+        })
+        .collect();
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .json(serde_json::json!({ "suggestions": suggestions }))
+}
+
+/// Cities offered for a place typed.
+const PLACES: usize = 8;
 
 /// The employer's preview: the page as visitors will see it, with the
 /// actions on top.

@@ -74,6 +74,7 @@ pub fn routes(r: &mut Routes) {
     r.data(web::Data::new(SearchCache::new(CACHED_PAGES)));
     r.get("/jobs", browse::list)
         .get("/jobs/suggest", browse::suggest)
+        .get("/jobs/places", browse::places)
         .get("/jobs/{id}", browse::show)
         .post("/jobs/{id}/save", saved::save)
         .post("/jobs/{id}/unsave", saved::unsave)
