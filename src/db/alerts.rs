@@ -42,10 +42,10 @@ pub enum Created {
 pub fn create(conn: &mut AnyConnection, user_id: i64, query: &str) -> QueryResult<Created> {
     super::transaction(conn, |c| {
         super::lock::take(c, super::lock::Row::User(user_id))?;
-        let mine = job_alerts::table.filter(job_alerts::user_id.eq(user_id));
-        if diesel::select(diesel::dsl::exists(mine.filter(job_alerts::query.eq(query)))).get_result(c)? {
+        if exists(c, user_id, query)? {
             return Ok(Created::AlreadyThere);
         }
+        let mine = job_alerts::table.filter(job_alerts::user_id.eq(user_id));
         if mine.count().get_result::<i64>(c)? >= MAX_PER_USER {
             return Ok(Created::TooMany);
         }
@@ -60,6 +60,12 @@ pub fn create(conn: &mut AnyConnection, user_id: i64, query: &str) -> QueryResul
             .execute(c)?;
         Ok(Created::Yes)
     })
+}
+
+/// Whether the user has an alert for this search (as stored).
+pub fn exists(conn: &mut AnyConnection, user_id: i64, query: &str) -> QueryResult<bool> {
+    let mine = job_alerts::table.filter(job_alerts::user_id.eq(user_id)).filter(job_alerts::query.eq(query));
+    diesel::select(diesel::dsl::exists(mine)).get_result(conn)
 }
 
 /// Deletes one of the user's alerts; false when it is not theirs (or gone).

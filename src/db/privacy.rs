@@ -285,19 +285,7 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<(serde_json
         .filter(notifications::user_id.eq(user_id))
         .select((notifications::title, notifications::body, notifications::created_at))
         .load(conn)?;
-    let preferences: Option<(String, String, String, Option<i64>, String, PrimitiveDateTime)> =
-        seeker_preferences::table
-            .find(user_id)
-            .select((
-                seeker_preferences::employment_types,
-                seeker_preferences::locations,
-                seeker_preferences::remote,
-                seeker_preferences::salary_min,
-                seeker_preferences::categories,
-                seeker_preferences::updated_at,
-            ))
-            .first(conn)
-            .optional()?;
+    let preferences = super::profiles::preferences(conn, user_id)?;
     // The profile picture goes into the archive beside the resumes.
     let mut files = files;
     let picture = user.avatar_path.as_ref().map(|stored| {
@@ -314,9 +302,9 @@ pub fn export(conn: &mut AnyConnection, user_id: i64) -> QueryResult<(serde_json
             "created_at": iso(user.created_at), "last_login_at": user.last_login_at.map(iso),
             "picture_in_archive": picture,
         },
-        "job_preferences": preferences.map(|(types, locations, remote, salary_min, categories, at)| json!({
-            "employment_types": types, "locations": locations, "remote": remote, "salary_min": salary_min,
-            "categories": categories, "updated_at": iso(at),
+        "job_preferences": preferences.map(|p| json!({
+            "titles": p.titles, "employment_types": p.employment_types, "locations": p.locations, "remote": p.remote,
+            "salary_min": p.salary_min, "categories": p.categories, "updated_at": iso(p.updated_at),
         })),
         "resumes": own.iter().zip(&files).map(|((_, name, _, size, at), (file, _))| json!({"file_name": name, "size_bytes": size, "uploaded_at": iso(*at), "in_archive": file})).collect::<Vec<_>>(),
         "applications": apps,

@@ -58,6 +58,8 @@ pub fn may_see_avatar(conn: &mut AnyConnection, owner_id: i64, viewer: &super::u
 #[diesel(table_name = seeker_preferences, treat_none_as_null = true)]
 pub struct Preferences {
     pub user_id: i64,
+    /// Job titles wanted, one a line.
+    pub titles: String,
     pub employment_types: String,
     pub locations: String,
     /// A `RemoteMode` value, or "" for any.
@@ -90,4 +92,24 @@ pub fn save_preferences(conn: &mut AnyConnection, prefs: &Preferences) -> QueryR
             .execute(c)?,
     };
     Ok(())
+}
+
+/// What a seeker wants ("Jobs for you"): the preferences with the profile's
+/// skills. None when the seeker has saved no preferences and no skills.
+pub fn wishes(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Option<crate::domain::Wishes>> {
+    use crate::domain::Wishes;
+    let skills: String = users::table.find(user_id).select(users::skills).first(conn)?;
+    Ok(match preferences(conn, user_id)? {
+        Some(p) => Some(Wishes::new(
+            &p.titles,
+            &skills,
+            &p.locations,
+            &p.remote,
+            &p.employment_types,
+            &p.categories,
+            p.salary_min,
+        )),
+        None if skills.trim().is_empty() => None,
+        None => Some(Wishes::new("", &skills, "", "", "", "", None)),
+    })
 }

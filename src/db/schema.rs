@@ -129,6 +129,7 @@ diesel::table! {
         salary_min -> Nullable<BigInt>,
         categories -> Text,
         updated_at -> Timestamp,
+        titles -> Text,
     }
 }
 

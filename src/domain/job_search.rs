@@ -80,6 +80,8 @@ const MAX_VALUES: usize = 20;
 /// category and country take several values (`remote=remote&remote=hybrid`).
 #[derive(Debug, Clone, Default)]
 pub struct JobListParams {
+    /// `for=me`: "Jobs for you", ranked from the seeker's preferences.
+    pub for_me: bool,
     pub q: String,
     pub location: String,
     /// Km around the place of `location` (one of `gazetteer::RADII`).
@@ -117,6 +119,10 @@ impl JobListParams {
                     p.radius = value;
                     continue;
                 }
+                "for" => {
+                    p.for_me = value == "me";
+                    continue;
+                }
                 "posted" => {
                     p.posted = value;
                     continue;
@@ -143,6 +149,10 @@ impl JobListParams {
             if !value.is_empty() && !list.contains(&value) && list.len() < MAX_VALUES {
                 list.push(value);
             }
+        }
+        // Jobs for you are the seeker's preferences, nothing else.
+        if p.for_me {
+            return JobListParams { for_me: true, page: p.page, ..Default::default() };
         }
         p
     }
@@ -209,7 +219,8 @@ impl JobListParams {
 
     /// Every (key, value) of the search, in a fixed order, without the page.
     fn pairs(&self) -> Vec<(&'static str, &str)> {
-        let mut pairs = vec![("q", self.q.as_str()), ("location", self.location.as_str())];
+        let mut pairs = vec![("for", if self.for_me { "me" } else { "" })];
+        pairs.extend([("q", self.q.as_str()), ("location", self.location.as_str())]);
         if !self.location.is_empty() && super::gazetteer::radius(&self.radius).is_some() {
             pairs.push(("radius", self.radius.as_str()));
         }

@@ -9,12 +9,14 @@ pub mod job_search;
 pub mod money;
 pub mod place;
 pub mod signed;
+pub mod wishes;
 pub mod zone;
 
 pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, MoveTarget, RawApplicantFields, SearchTerms, Tag};
 pub use enums::*;
 pub use job_search::{CATEGORIES, CURRENCIES, FacetCounts, JobListParams, Near, PAY_BANDS, POSTED, SearchQuery, Sort};
+pub use wishes::Wishes;
 
 /// Lower-case ASCII words joined by `-`, about 60 characters at most: for
 /// addresses and file names. Empty when the text has no ASCII letter or digit.

@@ -12,7 +12,8 @@ use super::OutboxSignal;
 use super::notices::{self, DigestJob, JobAlertDigest};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::db::{self, AnyConnection, alerts, jobs, users};
+use crate::db::jobs::SearchResults;
+use crate::db::{self, AnyConnection, alerts, jobs, profiles, users};
 use crate::domain::JobListParams;
 use crate::error::AppError;
 use crate::search::SearchIndex;
@@ -62,6 +63,12 @@ fn digest_one(
     // (PostgreSQL hands versions out in commit order).
     let newest = jobs::max_id(c)?;
     let version = jobs::index_state(c)?.version;
+    let caught_up = index.applied().is_some_and(|applied| applied >= version);
+    let params = JobListParams::parse(&alert.query);
+    // Jobs for you need the index: such an alert waits for the next round.
+    if params.for_me && !caught_up {
+        return Ok(0);
+    }
     if !alerts::claim(c, alert.id, now, newest)? {
         return Ok(0);
     }
@@ -69,12 +76,16 @@ fn digest_one(
     if !user.is_active {
         return Ok(0);
     }
-    let params = JobListParams::parse(&alert.query);
-    let mut search = params.to_search(JOBS_PER_DIGEST);
-    search.after_id = Some(alert.last_job_id);
-    let mut found = match index.applied() {
-        Some(applied) if applied >= version => index.results(c, &search, now)?,
-        _ => jobs::search(c, &search, now)?,
+    let mut found = if params.for_me {
+        let Some(wishes) = profiles::wishes(c, user.id)? else { return Ok(0) };
+        let after = Some(alert.last_job_id);
+        let fit = index.for_you(c, &wishes, after, JOBS_PER_DIGEST as usize, now, &settings.pay_currency)?;
+        let jobs: Vec<_> = fit.unwrap_or_default().into_iter().map(|(card, _)| card).collect();
+        SearchResults { total: jobs.len() as i64, jobs, facets: None }
+    } else {
+        let mut search = params.to_search(JOBS_PER_DIGEST);
+        search.after_id = Some(alert.last_job_id);
+        if caught_up { index.results(c, &search, now)? } else { jobs::search(c, &search, now)? }
     };
     // A job committed since `newest` goes in the next digest.
     found.jobs.retain(|card| card.job.id <= newest);
@@ -105,6 +116,9 @@ fn digest_one(
 
 /// A saved search in words, for people: "rust · Berlin · Remote".
 pub fn describe(params: &JobListParams) -> String {
+    if params.for_me {
+        return "your job preferences".into();
+    }
     let mut parts: Vec<String> = Vec::new();
     for text in [&params.q, &params.location] {
         if !text.is_empty() {

@@ -65,7 +65,7 @@ pub async fn create(
     user.require(&[Role::Seeker])?;
     // Stored in its canonical form, so the same search is one alert.
     let params = JobListParams::parse(&form.query);
-    if params.to_search(1).words.is_empty() && !params.has_filters() {
+    if !params.for_me && params.to_search(1).words.is_empty() && !params.has_filters() {
         return Err(AppError::Unprocessable("an alert needs words or filters".into()));
     }
     let (id, query) = (user.id, params.query_string());

@@ -6,6 +6,7 @@ use askama::Template;
 use super::jobs::view::CardView;
 use super::{Page, render};
 use crate::db::jobs;
+use crate::domain::Role;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -18,7 +19,12 @@ struct HomePage {
     latest: Vec<CardView>,
     /// Open jobs, counted up to `MAX_RESULTS + 1`.
     open_jobs: i64,
+    /// A seeker's best fits (`/jobs?for=me`): None without preferences.
+    for_you: Option<Vec<CardView>>,
 }
+
+/// Jobs for you on a seeker's home.
+const FOR_YOU: usize = 4;
 
 impl HomePage {
     /// What is true of the board today: "27 open jobs", "More than 1,000 open jobs".
@@ -41,5 +47,9 @@ pub async fn home(
     let latest = super::jobs::cached_search(&state, &cache, jobs::latest_query(LATEST)).await?;
     let open_jobs = latest.results.total;
     let latest = latest.results.jobs.iter().map(|card| CardView::new(card.clone(), false)).collect();
-    render(StatusCode::OK, &HomePage { page, latest, open_jobs })
+    let for_you = match page.user.as_ref().filter(|u| u.role == Role::Seeker) {
+        Some(user) => super::jobs::browse::fits_for(&state, user.id, FOR_YOU).await?.0.map(Option::unwrap_or_default),
+        None => None,
+    };
+    render(StatusCode::OK, &HomePage { page, latest, open_jobs, for_you })
 }

@@ -17,9 +17,11 @@ use crate::auth::{CsrfForm, CurrentUser, FlashKind, MaybeUser, NoFields, OwnAcco
 use crate::db::audit::{self, AuditRecord};
 use crate::db::profiles::{self, Preferences, ProfileChanges};
 use crate::db::users::{self, User};
-use crate::db::{self};
+use crate::db::{self, alerts};
+use crate::domain::wishes::NEAR_KM;
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, Role};
 use crate::error::{AppError, AppResult};
+use crate::routes::jobs::browse::FOR_ME;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 use crate::storage::{self, UploadSpec};
@@ -492,6 +494,7 @@ pub async fn serve_file(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PreferencesForm {
+    pub titles: String,
     pub employment_types: Vec<String>,
     pub locations: String,
     pub remote: String,
@@ -503,6 +506,7 @@ impl PreferencesForm {
     fn of(prefs: Option<&Preferences>) -> Self {
         let Some(p) = prefs else { return PreferencesForm::default() };
         PreferencesForm {
+            titles: p.titles.clone(),
             employment_types: p.employment_types.lines().map(str::to_string).collect(),
             locations: p.locations.clone(),
             remote: p.remote.clone(),
@@ -524,22 +528,39 @@ struct PreferencesPage {
     errors: FieldErrors,
     types: &'static [EmploymentType],
     remote_modes: &'static [RemoteMode],
+    pay_currency: String,
+    near_km: u32,
+    /// Preferences are stored: Jobs for you and its alert are offered.
+    saved: bool,
+    /// The seeker has the alert of Jobs for you.
+    alert: bool,
 }
 
-fn preferences_page(
+async fn preferences_page(
     page: Page,
+    state: &AppState,
     form: PreferencesForm,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    render(status, &PreferencesPage { page, form, errors, types: EmploymentType::ALL, remote_modes: RemoteMode::ALL })
+    let user = page.user.as_ref().map(|u| u.id).unwrap_or_default();
+    let (saved, alert) = state
+        .db
+        .run(move |c| {
+            let saved = profiles::preferences(c, user)?.is_some();
+            Ok::<_, diesel::result::Error>((saved, alerts::exists(c, user, FOR_ME)?))
+        })
+        .await?;
+    let pay_currency = state.settings.pay_currency.clone();
+    let (types, remote_modes, near_km) = (EmploymentType::ALL, RemoteMode::ALL, NEAR_KM);
+    render(status, &PreferencesPage { page, form, errors, types, remote_modes, pay_currency, near_km, saved, alert })
 }
 
 pub async fn preferences_form(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
     let id = user.id;
     let prefs = state.db.run(move |c| profiles::preferences(c, id)).await?;
-    preferences_page(page, PreferencesForm::of(prefs.as_ref()), FieldErrors::default(), StatusCode::OK)
+    preferences_page(page, &state, PreferencesForm::of(prefs.as_ref()), FieldErrors::default(), StatusCode::OK).await
 }
 
 pub async fn preferences_submit(
@@ -552,7 +573,7 @@ pub async fn preferences_submit(
     user.require(&[Role::Seeker])?;
     let prefs = match validate_preferences(user.id, &form) {
         Ok(p) => p,
-        Err(errors) => return preferences_page(page, form, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => return preferences_page(page, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     state.db.run(move |c| profiles::save_preferences(c, &prefs)).await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "Your job preferences are saved.");
@@ -581,16 +602,20 @@ fn validate_preferences(user_id: i64, form: &PreferencesForm) -> Result<Preferen
     let salary_min = errors.check("salary_min", parse_salary(&form.salary_min));
     let locations = errors.check("locations", parse_lines(&form.locations, 10, 100, "locations"));
     let categories = errors.check("categories", parse_lines(&form.categories, 10, 60, "categories"));
-    match (remote, salary_min, locations, categories) {
-        (Some(remote), Some(salary_min), Some(locations), Some(categories)) if errors.is_empty() => Ok(Preferences {
-            user_id,
-            employment_types: types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("\n"),
-            locations,
-            remote,
-            salary_min,
-            categories,
-            updated_at: db::now(),
-        }),
+    let titles = errors.check("titles", parse_lines(&form.titles, 10, 100, "job titles"));
+    match (remote, salary_min, locations, categories, titles) {
+        (Some(remote), Some(salary_min), Some(locations), Some(categories), Some(titles)) if errors.is_empty() => {
+            Ok(Preferences {
+                user_id,
+                titles,
+                employment_types: types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("\n"),
+                locations,
+                remote,
+                salary_min,
+                categories,
+                updated_at: db::now(),
+            })
+        }
         _ => Err(errors),
     }
 }

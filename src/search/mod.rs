@@ -13,6 +13,7 @@
 //! (`db::jobs::search`), so pages keep working.
 
 mod facets;
+mod for_you;
 mod ordered;
 mod query;
 mod schema;
@@ -26,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, SegmentReader};
 use time::PrimitiveDateTime;
 use tokio::sync::{Notify, watch};
@@ -34,7 +35,7 @@ use tokio::sync::{Notify, watch};
 use crate::db::jobs::{self, IndexState, JobCard, MAX_RESULTS, SearchResults};
 use crate::db::site_lock::Flock;
 use crate::db::{AnyConnection, Db};
-use crate::domain::{FacetCounts, PAY_BANDS, POSTED, SearchQuery, Sort};
+use crate::domain::{FacetCounts, PAY_BANDS, POSTED, SearchQuery, Sort, Wishes};
 use crate::error::AppError;
 use facets::{Counter, Facet};
 pub use query::Synonyms;
@@ -190,15 +191,9 @@ impl SearchIndex {
         let per_page = q.per_page.clamp(1, 100) as usize;
         let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
         let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let i64_of = |seg: &SegmentReader, field: &str| seg.fast_fields().i64(field).ok();
         let (found, total): (Vec<DocAddress>, usize) = match (q.sort, units.is_empty()) {
             (Sort::Relevance, false) => {
-                // Ties go to the newer job.
-                let ranked = top.tweak_score(move |seg: &SegmentReader| {
-                    let newest = i64_of(seg, "newest");
-                    move |doc, score: f32| (score, newest.as_ref().and_then(|c| c.first(doc)))
-                });
-                let (found, total) = searcher.search(&query, &(ranked, Count))?;
+                let (found, total) = searcher.search(&query, &(ties_to_newer(top), Count))?;
                 (found.into_iter().map(|(_, a)| a).collect(), total)
             }
             (sort, _) => {
@@ -355,6 +350,44 @@ impl SearchIndex {
             *kept = (generation, Arc::new(cities));
         }
         kept.1.clone()
+    }
+
+    /// Up to `limit` open jobs for a seeker with these wishes, best first,
+    /// each with what it matched (`for_you`); `after`: only jobs with a
+    /// larger id. None while the index is being built.
+    pub fn for_you(
+        &self,
+        conn: &mut AnyConnection,
+        wishes: &Wishes,
+        after: Option<i64>,
+        limit: usize,
+        now: PrimitiveDateTime,
+        currency: &str,
+    ) -> Result<Option<Vec<(JobCard, Vec<String>)>>, AppError> {
+        if self.applied().is_none() {
+            return Ok(None);
+        }
+        let mut a = analysers();
+        let wanted = for_you::analyse(&mut a, wishes);
+        let searcher = self.0.reader.searcher();
+        let closing_at = closing(&searcher, now).then(|| schema::seconds(now));
+        let query = for_you::build(&self.0.fields, wishes, &wanted, closing_at, after);
+        let found = searcher.search(&query, &ties_to_newer(TopDocs::with_limit(limit))).map_err(AppError::internal)?;
+        let addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
+        let ids = ids(&searcher, &addresses);
+        let cards = jobs::cards_by_ids(conn, &ids, now)?;
+        let descriptions: std::collections::HashMap<i64, String> =
+            jobs::descriptions(conn, &ids)?.into_iter().collect();
+        Ok(Some(
+            cards
+                .into_iter()
+                .map(|card| {
+                    let text = descriptions.get(&card.job.id).map_or("", String::as_str);
+                    let why = for_you::reasons(&mut a, wishes, &wanted, &card.job, text, currency);
+                    (card, why)
+                })
+                .collect(),
+        ))
     }
 
     /// Up to `limit` open jobs like `job`, the most alike first (none while
@@ -519,6 +552,14 @@ fn analysers() -> Analysers {
 fn closing(searcher: &Searcher, now: PrimitiveDateTime) -> bool {
     let now = schema::seconds(now);
     searcher.segment_readers().iter().any(|s| s.fast_fields().i64("closes").map_or(true, |c| c.min_value() <= now))
+}
+
+/// The best documents by score; among equals the newer job first.
+fn ties_to_newer(top: TopDocs) -> impl Collector<Fruit = Vec<((f32, Option<i64>), DocAddress)>> {
+    top.tweak_score(move |seg: &SegmentReader| {
+        let newest = seg.fast_fields().i64("newest").ok();
+        move |doc, score: f32| (score, newest.as_ref().and_then(|c| c.first(doc)))
+    })
 }
 
 /// The job ids of found documents, in their order.

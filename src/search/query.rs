@@ -132,16 +132,16 @@ fn boxed(q: impl Query) -> Box<dyn Query> {
     Box::new(q)
 }
 
-fn boost(q: impl Query, by: f32) -> Box<dyn Query> {
+pub(super) fn boost(q: impl Query, by: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(boxed(q), by))
 }
 
 /// A filter: matches or not, adds nothing to the score.
-fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
+pub(super) fn filter(q: impl Query) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(boxed(q), 0.0)))
 }
 
-fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
+pub(super) fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
     let title = Term::from_field_text(f.title, &w.stem);
     let body = Term::from_field_text(f.body, &w.stem);
     let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -211,7 +211,7 @@ pub fn like(
 
 /// Jobs in a city within `km` of `centre`, and remote jobs open to people
 /// of its country (or anywhere).
-fn near(f: &Fields, (centre, km): (&gazetteer::City, u32)) -> BooleanQuery {
+pub(super) fn near(f: &Fields, (centre, km): (&gazetteer::City, u32)) -> BooleanQuery {
     let cities = gazetteer::within(centre, km).into_iter().map(|id| Term::from_field_text(f.city, &id.to_string()));
     let remote = [centre.country, ANYWHERE].map(|c| Term::from_field_text(f.remote_in, c));
     BooleanQuery::new(vec![
@@ -220,7 +220,7 @@ fn near(f: &Fields, (centre, km): (&gazetteer::City, u32)) -> BooleanQuery {
     ])
 }
 
-fn i64_range(field: tantivy::schema::Field, from: Bound<i64>) -> RangeQuery {
+pub(super) fn i64_range(field: tantivy::schema::Field, from: Bound<i64>) -> RangeQuery {
     let term = |v: i64| Term::from_field_i64(field, v);
     RangeQuery::new(from.map(term), Bound::Unbounded)
 }

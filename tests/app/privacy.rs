@@ -420,6 +420,7 @@ async fn the_download_holds_answers_preferences_and_picture(app: &TestApp) {
         .await;
     resp.assert_status(303);
     let prefs = [
+        ("titles", "Welder"),
         ("employment_types", "contract"),
         ("locations", "Leeds"),
         ("remote", "remote"),
@@ -439,6 +440,7 @@ async fn the_download_holds_answers_preferences_and_picture(app: &TestApp) {
     let answers = &data["applications"][0]["screening_answers"];
     assert_eq!(answers, &serde_json::json!([{"question": "Years of Rust experience", "answer": "7"}]));
     assert_eq!(data["job_preferences"]["locations"], "Leeds");
+    assert_eq!(data["job_preferences"]["titles"], "Welder");
     assert_eq!(data["job_preferences"]["salary_min"], 50000);
     let in_archive = data["account"]["picture_in_archive"].as_str().expect("the picture is named").to_string();
     let mut bytes = Vec::new();

@@ -102,7 +102,8 @@ both_backends!(
     reindex_rebuilds_the_index,
     the_search_box_suggests_titles_companies_and_skills,
     a_job_page_shows_similar_open_jobs,
-    jobs_are_found_within_a_distance_of_a_city
+    jobs_are_found_within_a_distance_of_a_city,
+    jobs_for_you_rank_by_preferences_and_say_why
 );
 
 async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
@@ -273,6 +274,86 @@ async fn jobs_are_found_within_a_distance_of_a_city(app: &TestApp) {
         resp.assert_status(200);
         assert!(resp.body.contains(r#""suggestions":[]"#), "{odd}: {}", resp.body);
     }
+}
+
+async fn jobs_for_you_rank_by_preferences_and_say_why(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let ann = app.seeker("ann").await;
+    // Without preferences or skills: asked to say what she looks for.
+    let page = ann.get("/jobs?for=me").await;
+    page.assert_status(200);
+    assert!(page.text().contains("Tell us what you are looking for"), "{}", page.text());
+    assert!(ann.get("/").await.text().contains("set your job preferences"));
+
+    let job = |title: &'static str, place: &'static str, remote: &'static str, pay: Option<i64>| {
+        app.job(acme, title).location(place).remote(remote).salary(pay, pay, "year")
+    };
+    job("Backend Developer", "Berlin, Germany", "hybrid", Some(70_000)).description("Rust services.").insert().await;
+    job("Backend Developer", "Munich, Germany", "hybrid", Some(90_000)).description("Rust services.").insert().await;
+    job("Rust Engineer", "Remote", "remote", None).description("Anywhere.").insert().await;
+    job("Data Analyst", "Potsdam, Germany", "onsite", Some(40_000)).description("Reports in SQL.").insert().await;
+    job("Office Manager", "Berlin, Germany", "onsite", None).description("Keep things running.").insert().await;
+    sql(app, format!("UPDATE users SET skills = 'Rust, SQL' WHERE id = {}", ann.id)).await;
+    let prefs = [
+        ("titles", "Backend Developer"),
+        ("employment_types", "full_time"),
+        ("locations", "Berlin"),
+        ("remote", "hybrid"),
+        ("salary_min", "60000"),
+        ("categories", ""),
+    ];
+    ann.post_form("/profile/preferences", &prefs).await.assert_status(303);
+
+    let page = ann.get("/jobs?for=me").await;
+    page.assert_status(200);
+    let found = titles(&page);
+    assert_eq!(found.first().map(String::as_str), Some("Backend Developer"), "{found:?}");
+    let mut rest = found[1..].to_vec();
+    rest.sort();
+    assert_eq!(rest, ["Data Analyst", "Rust Engineer"], "not Munich (500 km), not the office job: {found:?}");
+    let why = page.select(".job-card-why .why");
+    for reason in ["Title like “Backend Developer”", "Skills: Rust", "Near Berlin (0 km)", "Hybrid", "Full-time"] {
+        assert!(why.iter().any(|w| w == reason), "{reason} in {why:?}");
+    }
+    assert!(why.iter().any(|w| w.starts_with("Pays EUR 60,000+")), "{why:?}");
+    assert!(why.iter().any(|w| w == "Remote, from anywhere"), "{why:?}");
+    assert!(why.iter().any(|w| w.starts_with("Near Berlin (2")), "Potsdam: {why:?}");
+    // Her home shows the best fits.
+    let home = ann.get("/").await;
+    assert_eq!(home.select("#for-you-title"), ["Jobs for you"]);
+    assert!(home.text().contains("Title like “Backend Developer”"), "{}", home.text());
+    // Only for seekers.
+    assert!(app.client().get("/jobs?for=me").await.location().starts_with("/login"));
+    bob.get("/jobs?for=me").await.assert_status(404);
+    // Ten titles at most, as for the other lists.
+    let many = (0..11).map(|i| format!("Title {i}")).collect::<Vec<_>>().join("\n");
+    let mut too_many = prefs.to_vec();
+    too_many[0].1 = &many;
+    ann.post_form("/profile/preferences", &too_many).await.assert_status(422);
+
+    // Turned into an alert: the daily e-mail brings new jobs that fit.
+    let offer = ann.get("/profile/preferences").await;
+    assert!(offer.text().contains("E-mail me new jobs that fit"), "{}", offer.text());
+    ann.post_form("/alerts", &[("query", "for=me&q=ignored")]).await.assert_status(303);
+    assert_eq!(ann.get("/alerts").await.select(".alert-search"), ["your job preferences"]);
+    assert!(ann.get("/profile/preferences").await.text().contains("You get new ones by e-mail"));
+    job("Backend Developer", "Potsdam, Germany", "hybrid", Some(65_000)).insert().await;
+    job("Office Manager", "Potsdam, Germany", "onsite", None).insert().await;
+    let settings = std::sync::Arc::new(app.settings.clone());
+    let tomorrow = jobconnect::db::now() + time::Duration::days(1);
+    assert_eq!(jobconnect::mail::digest::send_due(&app.db, &settings, &app.search, tomorrow).await.unwrap(), 1);
+    let to = ann.email.clone();
+    let body: String = app
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use jobconnect::db::schema::outbox;
+            outbox::table.filter(outbox::recipient.eq(to)).select(outbox::body_text).first::<String>(c)
+        })
+        .await
+        .unwrap();
+    assert!(body.contains("Backend Developer") && !body.contains("Office Manager"), "{body}");
 }
 
 async fn the_index_follows_every_change_of_a_job(app: &TestApp) {

@@ -196,6 +196,9 @@ pub async fn list(
     cache: web::Data<jobs::SearchCache>,
 ) -> AppResult<HttpResponse> {
     let params = JobListParams::parse(req.query_string());
+    if params.for_me {
+        return for_you(page, &state).await;
+    }
     let search = SearchQuery { facets: true, ..params.to_search(PER_PAGE) };
     let searching = !search.words.is_empty() || params.has_filters();
     let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
@@ -261,6 +264,69 @@ pub async fn list(
             places: state.search.job_cities(),
         },
     )
+}
+
+/// Jobs for you shown at most.
+const FOR_YOU: usize = 50;
+
+#[derive(Template)]
+#[template(path = "jobs/for_you.html")]
+struct ForYouPage {
+    page: Page,
+    /// None: no preferences or skills yet; Some(None): the index is being built.
+    fits: Option<Option<Vec<CardView>>>,
+    /// Whether the seeker has an alert for them.
+    alert: bool,
+}
+
+/// The open jobs that fit a seeker's wishes, best first (`/jobs?for=me`).
+pub async fn fits_for(
+    state: &AppState,
+    user_id: i64,
+    limit: usize,
+) -> AppResult<(Option<Option<Vec<CardView>>>, bool)> {
+    let (index, currency) = (state.search.clone(), state.settings.pay_currency.clone());
+    let (found, alert, saved, applied) = state
+        .db
+        .run(move |c| {
+            let alert = crate::db::alerts::exists(c, user_id, FOR_ME)?;
+            let Some(wishes) = crate::db::profiles::wishes(c, user_id)? else {
+                return Ok::<_, AppError>((None, alert, Vec::new(), Vec::new()));
+            };
+            let found = index.for_you(c, &wishes, None, limit, crate::db::now(), &currency)?;
+            let ids: Vec<i64> = found.iter().flatten().map(|(card, _)| card.job.id).collect();
+            let saved = jobs::saved_among(c, user_id, &ids)?;
+            let applied = crate::db::applicants::applied_among(c, user_id, &ids)?;
+            Ok((Some(found), alert, saved, applied))
+        })
+        .await?;
+    let fits = found.map(|found| {
+        found.map(|list| {
+            list.into_iter()
+                .map(|(card, why)| {
+                    let id = card.job.id;
+                    let mut view = CardView::new(card, saved.contains(&id));
+                    view.applied = applied.iter().find(|(job, _)| *job == id).map(|(_, at)| *at);
+                    view.why = why;
+                    view
+                })
+                .collect()
+        })
+    });
+    Ok((fits, alert))
+}
+
+/// The alert of Jobs for you, as stored.
+pub const FOR_ME: &str = "for=me";
+
+async fn for_you(page: Page, state: &AppState) -> AppResult<HttpResponse> {
+    let user = match page.user.as_ref() {
+        Some(user) if user.role == Role::Seeker => user.id,
+        Some(_) => return Err(AppError::NotFound),
+        None => return Err(AppError::LoginRequired { next: format!("/jobs?{FOR_ME}") }),
+    };
+    let (fits, alert) = fits_for(state, user, FOR_YOU).await?;
+    render(StatusCode::OK, &ForYouPage { page, fits, alert })
 }
 
 fn chips(p: &JobListParams) -> Vec<Chip> {

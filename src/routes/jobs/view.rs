@@ -121,6 +121,8 @@ pub struct CardView {
     pub saved: bool,
     /// When the seeker looking applied to it.
     pub applied: Option<time::PrimitiveDateTime>,
+    /// What it matched of the seeker's wishes (Jobs for you).
+    pub why: Vec<String>,
 }
 
 impl CardView {
@@ -129,7 +131,7 @@ impl CardView {
             Some(s) if !s.trim().is_empty() => pieces(s),
             _ => vec![Piece { text: teaser(&card.job.description, 220), mark: false }],
         };
-        CardView { card, summary, saved, applied: None }
+        CardView { card, summary, saved, applied: None, why: Vec::new() }
     }
 
     pub fn company_path(&self) -> String {

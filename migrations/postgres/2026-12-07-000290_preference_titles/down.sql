@@ -1,0 +1,1 @@
+ALTER TABLE seeker_preferences DROP COLUMN titles;
