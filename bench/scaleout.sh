@@ -5,7 +5,9 @@
 # (bench/scaleout_checks.py): a session made on one instance is valid on the
 # others and a log-out there ends it everywhere; a message sent through
 # instance A reaches a socket open on instance C; e-mails queued once are sent
-# exactly once by three outbox workers into a real SMTP server.
+# exactly once by three outbox workers into a real SMTP server; a job closed
+# and reopened through one instance leaves and re-enters every instance's
+# search within a second (index lag).
 #
 #   bash bench/scaleout.sh
 #
@@ -86,15 +88,19 @@ start() {
   local n=$1 servers=""
   rm -rf "$WORK_DIR/uploads"
   for i in $(seq 1 "$n"); do
-    mkdir -p "$WORK_DIR/instance$i"
+    mkdir -p "$WORK_DIR/instance$i" && rm -rf "$WORK_DIR/instance$i/search-index"
     DATA_DIR="$WORK_DIR/instance$i" UPLOAD_DIR="$WORK_DIR/uploads" SESSION_KEY="$SESSION_KEY" \
       BIND="127.0.0.1:$((PORT + i))" BASE_URL="http://127.0.0.1:$PORT" TRUST_PROXY=true \
-      SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" BCRYPT_COST=4 RUST_LOG=warn \
+      SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" BCRYPT_COST=4 RUST_LOG=warn,jobconnect::search=info \
       "$BIN" serve >"$WORK_DIR/instance$i.log" 2>&1 &
     PIDS+=($!)
     servers+="        server 127.0.0.1:$((PORT + i));\n"
   done
   for i in $(seq 1 "$n"); do wait_http "http://127.0.0.1:$((PORT + i))/healthz"; done
+  # Each instance builds its own search index at start; measure once they have.
+  for i in $(seq 1 "$n"); do
+    for _ in $(seq 600); do grep -q "search index built" "$WORK_DIR/instance$i.log" && break; sleep 0.2; done
+  done
   mkdir -p "$WORK_DIR/nginx"
   # The shipped configuration with this run's ports.
   awk -v servers="$servers" -v port="$PORT" '

@@ -7,10 +7,14 @@
    employer sends a message through instance A; the frame must reach C.
 3. E-mail exactly once: MAILS e-mails queued in the outbox at once are sent
    by the three instances' workers; each reaches the SMTP server once.
+4. Search index lag: a job closed and reopened through instance A (its
+   employer's buttons); how long until each instance's search stops and
+   starts finding it again (target: under 1 s everywhere).
 
 Prints one line per check and exits non-zero when one fails.
 """
 import argparse
+import concurrent.futures
 import json
 import mailbox
 import re
@@ -129,6 +133,54 @@ def check_mail_once(args):
           f"by three workers in {took:.1f} s: ok")
 
 
+def psql(args, sql):
+    return subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", args.database, "-c", sql],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def check_index_lag(args, rounds=10):
+    a = args.instances[0]
+    employer = log_in(a, args.employer, args.employer_password)
+    word = "lagcheck" + uuid.uuid4().hex[:8]
+    job = psql(args, f"UPDATE jobs SET title = 'Welder {word}' WHERE id = (SELECT j.id FROM jobs j JOIN users u "
+                     f"ON u.company_id = j.company_id WHERE u.username = '{args.employer}' AND j.status = 'open' "
+                     f"ORDER BY j.id LIMIT 1) RETURNING id").splitlines()[0]
+    polls = requests.Session()
+
+    def found(base):
+        return f'id="job-{job}"' in polls.get(f"{base}/jobs", params={"q": word}).text
+
+    wait_for("every instance to find the renamed job", lambda: all(found(b) for b in args.instances))
+    lags = {b: [] for b in args.instances}
+
+    def until(base, want, started):
+        while found(base) != want:
+            if time.monotonic() - started > 10:
+                raise AssertionError(f"{base} still {'misses' if want else 'finds'} the job after 10 s")
+        return time.monotonic() - started
+
+    with concurrent.futures.ThreadPoolExecutor(len(args.instances)) as pool:
+        for _ in range(rounds):
+            for action, want in (("close", False), ("reopen", True)):
+                token = token_of(employer.get(f"{a}/employer/jobs/{job}/preview").text)
+                answer = employer.post(f"{a}/employer/jobs/{job}/{action}", data={"csrf_token": token},
+                                       allow_redirects=False)
+                assert answer.status_code == 303, f"{action} through A: {answer.status_code}"
+                started = time.monotonic()
+                waits = {b: pool.submit(until, b, want, started) for b in args.instances}
+                for b, w in waits.items():
+                    lags[b].append(w.result() * 1000)
+    parts = []
+    for i, b in enumerate(args.instances):
+        ms = sorted(lags[b])
+        who = "A (the writer)" if i == 0 else "BC"[i - 1]
+        parts.append(f"{who}: median {ms[len(ms) // 2]:.0f} ms, max {ms[-1]:.0f} ms")
+    worst = max(max(v) for v in lags.values())
+    assert worst < 1000, f"a change took {worst:.0f} ms to reach a search: " + "; ".join(parts)
+    print(f"index lag over {2 * rounds} changes through A (close, reopen), until each instance's search "
+          f"answers accordingly: " + "; ".join(parts) + ": ok")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--site", required=True, help="nginx in front (the BASE_URL)")
@@ -143,7 +195,7 @@ def main():
     ap.add_argument("--mails", type=int, default=300)
     args = ap.parse_args()
     failed = False
-    for check in (check_sessions, check_live_events, check_mail_once):
+    for check in (check_sessions, check_live_events, check_mail_once, check_index_lag):
         try:
             check(args)
         except Exception as e:  # report every check, then fail

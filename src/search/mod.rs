@@ -12,6 +12,7 @@
 //! rebuilt in the background; until then searches run on the database
 //! (`db::jobs::search`), so pages keep working.
 
+mod cards;
 mod facets;
 mod for_you;
 mod ordered;
@@ -84,6 +85,8 @@ struct Inner {
     facets: quick_cache::sync::Cache<(SearchQuery, u64, i64), Arc<FacetCounts>>,
     /// Per segment, the largest `newest` and `pay_order` of each block of documents.
     maxima: ordered::BlockMaxima,
+    /// The cards of jobs found lately.
+    cards: cards::Cards,
     /// The cities with open jobs, by searcher generation (`job_cities`).
     cities: Mutex<(u64, Arc<Vec<String>>)>,
 }
@@ -144,6 +147,7 @@ impl SearchIndex {
             facets: quick_cache::sync::Cache::new(FACETS_KEPT),
             maxima: ordered::BlockMaxima::default(),
             cities: Mutex::new((u64::MAX, Arc::default())),
+            cards: cards::Cards::default(),
         })))
     }
 
@@ -309,18 +313,21 @@ impl SearchIndex {
         q: &SearchQuery,
         now: PrimitiveDateTime,
     ) -> Result<SearchResults, AppError> {
+        let applied = self.applied();
         let words = self.analyse(q);
         let hits = self.search(q, &words, now).map_err(AppError::internal)?;
-        let mut cards = jobs::cards_by_ids(conn, &hits.ids, now)?;
-        if !q.words.is_empty() && !cards.is_empty() {
-            let units = &words.0;
-            let mut a = analysers();
-            for (id, text) in jobs::descriptions(conn, &hits.ids)? {
-                if let Some(card) = cards.iter_mut().find(|c| c.job.id == id) {
-                    card.snippet = snippet::snippet(&mut a.words, &mut a.stems, &text, units);
+        let found = self.0.cards.of(conn, &hits.ids, now, applied, || self.applied())?;
+        let mut a = analysers();
+        let cards = found
+            .iter()
+            .map(|c| {
+                let mut card = c.card.clone();
+                if !q.words.is_empty() {
+                    card.snippet = snippet::snippet(&mut a.words, &mut a.stems, &c.text, &words.0);
                 }
-            }
-        }
+                card
+            })
+            .collect();
         let facets = if q.facets { Some(self.facets(q, &words, now).map_err(AppError::internal)?) } else { None };
         Ok(SearchResults { jobs: cards, total: hits.total, facets })
     }
@@ -430,7 +437,9 @@ impl SearchIndex {
                         writer.add_document(self.0.fields.document(&row))?;
                     }
                 }
-                self.commit(writer, state)
+                let version = self.commit(writer, state)?;
+                self.0.cards.forget(Some(&changed));
+                Ok(version)
             }
             _ => self.rebuild(conn, state),
         }
@@ -454,6 +463,7 @@ impl SearchIndex {
             }
         }
         let version = self.commit(writer, state)?;
+        self.0.cards.forget(None);
         tracing::info!(jobs = count, seconds = started.elapsed().as_secs_f64(), "search index built");
         Ok(version)
     }

@@ -8,30 +8,42 @@ use crate::db::jobs::{MARK_END, MARK_START};
 
 /// Words a snippet shows.
 const WINDOW: usize = 28;
-/// How far into a description a snippet looks.
-const READ: usize = 4000;
+/// How far into a description a snippet looks (characters).
+pub const READ: usize = 2000;
 
-/// Whether two words are at most `max` edits apart.
+/// Letters of the longest word compared (the analysers drop longer ones).
+const LONGEST: usize = 48;
+
+/// Whether two words are at most `max` edits apart (no allocation: every
+/// text word of a snippet is compared).
 fn within(a: &str, b: &str, max: u8) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > max as usize {
+    let (a_len, b_len) = (a.chars().count(), b.chars().count());
+    if a_len.abs_diff(b_len) > max as usize || b_len >= LONGEST {
         return false;
     }
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
+    let mut previous = [0usize; LONGEST];
+    let mut row = [0usize; LONGEST];
+    for (j, slot) in previous.iter_mut().enumerate().take(b_len + 1) {
+        *slot = j;
+    }
+    for (i, ca) in a.chars().enumerate() {
+        row[0] = i + 1;
+        for (j, cb) in b.chars().enumerate() {
             row[j + 1] = (previous[j] + usize::from(ca != cb)).min(previous[j + 1] + 1).min(row[j] + 1);
         }
-        previous = row;
+        std::mem::swap(&mut previous, &mut row);
     }
-    previous[b.len()] <= max as usize
+    previous[b_len] <= max as usize
 }
 
-fn matches(word: &Word, written: &str, stem: &str) -> bool {
-    stem == word.stem
+/// Whether a word of the text (as written) is one of those searched: its
+/// prefix, a near spelling or the same stem. The stem is made only when it
+/// can match (a stem keeps its word's first letter), as stemming every word
+/// of every description on a page is what a page would spend its time on.
+fn matches(word: &Word, written: &str, stem: &mut impl FnMut() -> String) -> bool {
+    (word.prefix && written.starts_with(&word.written))
         || (word.typos > 0 && within(written, &word.written, word.typos))
-        || (word.prefix && written.starts_with(&word.written))
+        || (written.chars().next() == word.stem.chars().next() && stem() == word.stem)
 }
 
 /// The best window of `text` for these words, marked; `None` when no word shows.
@@ -50,11 +62,16 @@ pub fn snippet(words: &mut TextAnalyzer, stems: &mut TextAnalyzer, text: &str, u
     let mut stream = words.token_stream(text);
     while stream.advance() {
         let t = stream.token();
-        let stem = {
-            let mut s = stems.token_stream(&text[t.offset_from..t.offset_to]);
-            if s.advance() { s.token().text.clone() } else { t.text.clone() }
+        let mut stemmed: Option<String> = None;
+        let mut stem = || {
+            stemmed
+                .get_or_insert_with(|| {
+                    let mut s = stems.token_stream(&text[t.offset_from..t.offset_to]);
+                    if s.advance() { s.token().text.clone() } else { t.text.clone() }
+                })
+                .clone()
         };
-        let hit = wanted.iter().any(|w| matches(w, &t.text, &stem));
+        let hit = wanted.iter().any(|w| matches(w, &t.text, &mut stem));
         tokens.push((t.offset_from, t.offset_to, hit));
     }
     let hits: Vec<usize> = (0..tokens.len()).filter(|&i| tokens[i].2).collect();

@@ -103,7 +103,8 @@ both_backends!(
     the_search_box_suggests_titles_companies_and_skills,
     a_job_page_shows_similar_open_jobs,
     jobs_are_found_within_a_distance_of_a_city,
-    jobs_for_you_rank_by_preferences_and_say_why
+    jobs_for_you_rank_by_preferences_and_say_why,
+    the_database_stand_in_sorts_and_counts_remote_countries
 );
 
 async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
@@ -356,6 +357,35 @@ async fn jobs_for_you_rank_by_preferences_and_say_why(app: &TestApp) {
     assert!(body.contains("Backend Developer") && !body.contains("Office Manager"), "{body}");
 }
 
+/// While the index is built the database answers: the same order and the
+/// same countries as the index, without typos or synonyms.
+async fn the_database_stand_in_sorts_and_counts_remote_countries(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let job = |title: &str| app.job(acme, title);
+    job("Welder Low").salary(Some(30_000), None, "year").insert().await;
+    job("Welder High").salary(Some(90_000), None, "year").insert().await;
+    job("Welder Remote Austria").remote("remote").location("Remote (Austria)").insert().await;
+    job("Welder Unpaid").location("Paris, France").insert().await;
+    let ask = |query: &'static str| async move {
+        let params = jobconnect::domain::JobListParams::parse(query);
+        let q = params.to_search(20);
+        let found = app.db.run(move |c| jobconnect::db::jobs::search(c, &q, jobconnect::db::now())).await.unwrap();
+        found.jobs.into_iter().map(|c| c.job.title).collect::<Vec<_>>()
+    };
+    for query in ["q=welder&sort=pay", "sort=pay"] {
+        let found = ask(query).await;
+        assert_eq!(found[..2], ["Welder High", "Welder Low"], "{query}: {found:?}");
+    }
+    assert_eq!(ask("q=welder&sort=newest").await[0], "Welder Unpaid");
+    let mut austria = ask("q=welder&country=AT").await;
+    austria.sort();
+    assert_eq!(austria, ["Welder Remote Austria"]);
+    let mut either = ask("country=AT&country=FR").await;
+    either.sort();
+    assert_eq!(either, ["Welder Remote Austria", "Welder Unpaid"]);
+}
+
 async fn the_index_follows_every_change_of_a_job(app: &TestApp) {
     let bob = app.employer("bob", "Acme").await;
     let acme = app.company_of(&bob).await;
@@ -380,8 +410,17 @@ async fn the_index_follows_every_change_of_a_job(app: &TestApp) {
     assert!(search(app, "terrafrom").await.is_empty());
     sql(app, format!("UPDATE jobs SET closes_at = NULL WHERE id = {job}")).await;
     // A renamed company is found by its new name.
+    let card = |resp: Resp| (resp.select(".job-card-company a"), resp.select_attr(".job-card-company a", "href"));
+    let (name, _) = card(app.client().get("/jobs?q=terrafrom").await);
+    assert_eq!(name, ["Acme"]);
     sql(app, format!("UPDATE companies SET name = 'Zyxwvut Labs' WHERE id = {acme}")).await;
     assert_eq!(search(app, "zyxwvut").await, ["Terraform Specialist"]);
+    // The card shown (kept in memory once shown) follows its company too.
+    let (name, _) = card(app.client().get("/jobs?q=terrafrom").await);
+    assert_eq!(name, ["Zyxwvut Labs"]);
+    sql(app, format!("UPDATE companies SET slug = 'zyx-labs' WHERE id = {acme}")).await;
+    let (_, link) = card(app.client().get("/jobs?q=terrafrom").await);
+    assert!(link[0].contains("zyx-labs"), "{link:?}");
     // Old changes pruned: an index that has applied them goes on as before.
     let pruned = app.db.run(|c| jobconnect::db::jobs::prune_changes(c, 0)).await.unwrap();
     assert!(pruned > 0);

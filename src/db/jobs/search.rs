@@ -11,7 +11,7 @@ use time::PrimitiveDateTime;
 use super::Job;
 use crate::db::AnyConnection;
 use crate::db::schema::jobs;
-use crate::domain::SearchQuery;
+use crate::domain::{SearchQuery, Sort};
 
 /// A job in a list, with what the list shows of its company, and the
 /// highlighted snippet of a search (matches between \u{2} and \u{3}).
@@ -152,7 +152,14 @@ fn push_filters(sql: &mut Sql, q: &SearchQuery, now: PrimitiveDateTime) {
     any_of(sql, "j.remote", q.remote.iter().map(|r| r.as_str().to_string()).collect());
     any_of(sql, "j.employment_type", q.employment_type.iter().map(|t| t.as_str().to_string()).collect());
     any_of(sql, "j.category", q.category.clone());
-    any_of(sql, "j.country", q.country.clone());
+    // A job counts in its country and, when remote, in those it allows.
+    for (i, code) in q.country.iter().enumerate() {
+        sql.push(if i == 0 { " AND (j.country = " } else { " OR j.country = " }).arg(Arg::Text(code.clone()));
+        sql.push(" OR (' ' || j.remote_countries || ' ') LIKE ").arg(Arg::Text(format!("% {code} %")));
+    }
+    if !q.country.is_empty() {
+        sql.push(")");
+    }
     if let Some(days) = q.posted_days {
         sql.push(" AND j.published_at > ").arg(Arg::Time(now - time::Duration::days(days)));
     }
@@ -290,13 +297,17 @@ fn list_newest(
     if offset >= total {
         return Ok(SearchResults { jobs: Vec::new(), total, facets: None });
     }
+    let order = match q.sort {
+        Sort::Pay => " ORDER BY coalesce(j.pay_yearly, 0) DESC, j.published_at DESC, j.id DESC",
+        _ => " ORDER BY j.published_at DESC, j.id DESC",
+    };
     let mut sql = Sql::new(!conn.is_sqlite());
     sql.push("SELECT ").push(CARD_COLUMNS).push(", NULL AS snippet FROM (SELECT j.id FROM jobs j WHERE ");
     push_filters(&mut sql, q, now);
-    sql.push(" ORDER BY j.published_at DESC, j.id DESC LIMIT ").arg(Arg::Int(per_page));
+    sql.push(order).push(" LIMIT ").arg(Arg::Int(per_page));
     sql.push(" OFFSET ").arg(Arg::Int(offset));
     sql.push(") p JOIN jobs j ON j.id = p.id JOIN companies c ON c.id = j.company_id");
-    sql.push(" ORDER BY j.published_at DESC, j.id DESC");
+    sql.push(order);
     Ok(SearchResults { jobs: sql.load::<JobCard>(conn)?, total, facets: None })
 }
 
@@ -366,7 +377,12 @@ fn sqlite_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, of
     let matching = fts5_match(q);
     let mut sql = Sql::new(false);
     sql.push("WITH candidates AS MATERIALIZED (SELECT f.rowid AS id, ");
-    sql.push(if ranked { "f.rank" } else { "0.0" });
+    // Ascending: bm25 is negative, the better the lower.
+    sql.push(match q.sort {
+        Sort::Pay => "-coalesce(j.pay_yearly, 0)",
+        Sort::Relevance if ranked => "f.rank",
+        _ => "0.0",
+    });
     sql.push(
         " AS score, j.published_at AS published FROM jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ",
     );
@@ -397,6 +413,7 @@ fn pg_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset
     // The newest matches first, then the rank of those only (a common word
     // matches thousands of rows in the window; ranking them all costs).
     sql.push("WITH newest AS MATERIALIZED (SELECT j.id, j.published_at AS published, j.search_head AS head");
+    sql.push(", coalesce(j.pay_yearly, 0) AS pay");
     sql.push(" FROM jobs j WHERE j.search @@ ");
     push_pg_tsquery(&mut sql, q);
     if let Some(lowest) = lowest {
@@ -406,12 +423,18 @@ fn pg_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset
     push_filters(&mut sql, q, now);
     sql.push(" ORDER BY j.id DESC LIMIT ").arg(Arg::Int(CANDIDATES)).push("),");
     sql.push(" candidates AS MATERIALIZED (SELECT id, ");
-    if ranked {
-        sql.push("ts_rank('{0.1, 0.2, 0.4, 1.0}', head, ");
-        push_pg_tsquery(&mut sql, q);
-        sql.push(")");
-    } else {
-        sql.push("0.0::real");
+    match q.sort {
+        Sort::Pay => {
+            sql.push("pay::real");
+        }
+        Sort::Relevance if ranked => {
+            sql.push("ts_rank('{0.1, 0.2, 0.4, 1.0}', head, ");
+            push_pg_tsquery(&mut sql, q);
+            sql.push(")");
+        }
+        _ => {
+            sql.push("0.0::real");
+        }
     }
     sql.push(" AS score, published FROM newest)");
     sql.push(" SELECT ").push(CARD_COLUMNS);
