@@ -574,10 +574,14 @@ fn ties_to_newer(top: TopDocs) -> impl Collector<Fruit = Vec<((f32, Option<i64>)
 
 /// The job ids of found documents, in their order.
 fn ids(searcher: &Searcher, addresses: &[DocAddress]) -> Vec<i64> {
+    let mut columns = std::collections::HashMap::new();
     addresses
         .iter()
         .filter_map(|a| {
-            let column = searcher.segment_reader(a.segment_ord).fast_fields().u64("id").ok()?;
+            let column = columns
+                .entry(a.segment_ord)
+                .or_insert_with(|| searcher.segment_reader(a.segment_ord).fast_fields().u64("id").ok())
+                .as_ref()?;
             column.first(a.doc_id).map(|id| id as i64)
         })
         .collect()

@@ -38,12 +38,15 @@ fn within(a: &str, b: &str, max: u8) -> bool {
 
 /// Whether a word of the text (as written) is one of those searched: its
 /// prefix, a near spelling or the same stem. The stem is made only when it
-/// can match (a stem keeps its word's first letter), as stemming every word
-/// of every description on a page is what a page would spend its time on.
+/// can match, as stemming every word of every description on a page is what
+/// a page would spend its time on: an English stem is its word's start but
+/// for its last letter ("happi" of "happy"; the few exceptions, like "die"
+/// of "dying", go unmarked).
 fn matches(word: &Word, written: &str, stem: &mut impl FnMut() -> String) -> bool {
+    let start = word.stem.char_indices().last().map_or(0, |(i, _)| i).max(1).min(word.stem.len());
     (word.prefix && written.starts_with(&word.written))
         || (word.typos > 0 && within(written, &word.written, word.typos))
-        || (written.chars().next() == word.stem.chars().next() && stem() == word.stem)
+        || (written.starts_with(&word.stem[..start]) && stem() == word.stem)
 }
 
 /// The best window of `text` for these words, marked; `None` when no word shows.
@@ -114,6 +117,27 @@ pub fn snippet(words: &mut TextAnalyzer, stems: &mut TextAnalyzer, text: &str, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_stems_typos_and_prefixes() {
+        let (mut words, mut stems) = (super::super::schema::words_analyzer(), super::super::schema::stems_analyzer());
+        let word = |written: &str, stem: &str, typos: u8, prefix: bool| Word {
+            written: written.into(),
+            stem: stem.into(),
+            typos,
+            prefix,
+        };
+        let units = vec![
+            Unit::Word(word("developer", "develop", 2, false)),
+            Unit::Word(word("happy", "happi", 0, false)),
+            Unit::Word(word("kub", "kub", 0, true)),
+        ];
+        let text = "Developers who are happier run Kubernetes; a devloper too, and happy so.";
+        let marked = snippet(&mut words, &mut stems, text, &units).unwrap();
+        let marks: Vec<&str> =
+            marked.split(MARK_START).skip(1).map(|piece| piece.split(MARK_END).next().unwrap()).collect();
+        assert_eq!(marks, ["Developers", "Kubernetes", "devloper", "happy"]);
+    }
 
     #[test]
     fn edit_distance() {
