@@ -14,7 +14,10 @@
 # Environment (defaults): DURATION=15s CONNECTIONS=64 THREADS=2 PORT=18400
 # (nginx; the instances use PORT+1…PORT+3, the SMTP server PORT+50),
 # WORK_DIR=/tmp/jc-scaleout, PG_ADMIN_URL=postgres://postgres@127.0.0.1:5432/postgres,
-# REUSE=1 (keep the generated data of a previous run), MAILS=300.
+# REUSE=1 (keep the generated data of a previous run; else the database is
+# dropped at the end), MAILS=300, BIN (the binary to run; default: the
+# release build in CARGO_TARGET_DIR, built only if missing). nginx listens
+# on loopback only.
 # Installs what is missing: nginx and wrk (apt), aiosmtpd, requests and
 # websocket-client (pip).
 set -euo pipefail
@@ -39,9 +42,11 @@ command -v wrk >/dev/null || need+=(wrk)
 if [ "${#need[@]}" -gt 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
 python3 -c 'import aiosmtpd, requests, websocket' 2>/dev/null || python3 -m pip install -q aiosmtpd requests websocket-client
 
-echo "== building (release)"
-cargo build --release --quiet
-BIN="$CARGO_TARGET_DIR/release/jobconnect"
+BIN=${BIN:-$CARGO_TARGET_DIR/release/jobconnect}
+if [ ! -x "$BIN" ]; then
+  echo "== building the release binary"
+  cargo build --release --quiet
+fi
 
 export DATABASE_URL="${PG_ADMIN_URL%/*}/$PG_DB"
 sql() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "$1"; }
@@ -74,6 +79,10 @@ stop_all() {
 cleanup() {
   stop_all
   [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null || true
+  if [ "${REUSE:-0}" != 1 ]; then
+    psql -X -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -f "$marker"
+  fi
 }
 trap cleanup EXIT
 
@@ -105,7 +114,7 @@ start() {
   # The shipped configuration with this run's ports.
   awk -v servers="$servers" -v port="$PORT" '
     /^ *server 127\.0\.0\.1:808[0-9];/ { if (!done) { printf "%s", servers; done = 1 } next }
-    /^ *listen 8080;/ { sub("8080", port) }
+    /^ *listen 8080;/ { sub("8080", "127.0.0.1:" port) }
     { print }' deploy/nginx.conf | sed 's/\\n/\n/g' >"$WORK_DIR/nginx/nginx.conf"
   nginx -p "$WORK_DIR/nginx" -c nginx.conf
   wait_http "http://127.0.0.1:$PORT/healthz"
