@@ -3,6 +3,7 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
 
+use super::jobs::browse::Fits;
 use super::jobs::view::CardView;
 use super::{Page, render};
 use crate::db::jobs;
@@ -48,7 +49,11 @@ pub async fn home(
     let open_jobs = latest.results.total;
     let latest = latest.results.jobs.iter().map(|card| CardView::new(card.clone(), false)).collect();
     let for_you = match page.user.as_ref().filter(|u| u.role == Role::Seeker) {
-        Some(user) => super::jobs::browse::fits_for(&state, user.id, FOR_YOU).await?.0.map(Option::unwrap_or_default),
+        Some(user) => match super::jobs::browse::fits_for(&state, user.id, FOR_YOU).await?.0 {
+            Fits::NoWishes => None,
+            Fits::NotYet => Some(Vec::new()),
+            Fits::Jobs(cards) => Some(cards),
+        },
         None => None,
     };
     render(StatusCode::OK, &HomePage { page, latest, open_jobs, for_you })

@@ -273,18 +273,29 @@ const FOR_YOU: usize = 50;
 #[template(path = "jobs/for_you.html")]
 struct ForYouPage {
     page: Page,
-    /// None: no preferences or skills yet; Some(None): the index is being built.
-    fits: Option<Option<Vec<CardView>>>,
+    fits: Fits,
     /// Whether the seeker has an alert for them.
     alert: bool,
 }
 
+impl ForYouPage {
+    fn has_wishes(&self) -> bool {
+        !matches!(self.fits, Fits::NoWishes)
+    }
+}
+
+/// What Jobs for you has for a seeker.
+pub enum Fits {
+    /// No preferences or skills yet: nothing to rank by.
+    NoWishes,
+    /// The index is being built.
+    NotYet,
+    /// The best fits first (maybe none).
+    Jobs(Vec<CardView>),
+}
+
 /// The open jobs that fit a seeker's wishes, best first (`/jobs?for=me`).
-pub async fn fits_for(
-    state: &AppState,
-    user_id: i64,
-    limit: usize,
-) -> AppResult<(Option<Option<Vec<CardView>>>, bool)> {
+pub async fn fits_for(state: &AppState, user_id: i64, limit: usize) -> AppResult<(Fits, bool)> {
     let (index, currency) = (state.search.clone(), state.settings.pay_currency.clone());
     let (found, alert, saved, applied) = state
         .db
@@ -300,8 +311,10 @@ pub async fn fits_for(
             Ok((Some(found), alert, saved, applied))
         })
         .await?;
-    let fits = found.map(|found| {
-        found.map(|list| {
+    let fits = match found {
+        None => Fits::NoWishes,
+        Some(None) => Fits::NotYet,
+        Some(Some(list)) => Fits::Jobs(
             list.into_iter()
                 .map(|(card, why)| {
                     let id = card.job.id;
@@ -310,9 +323,9 @@ pub async fn fits_for(
                     view.why = why;
                     view
                 })
-                .collect()
-        })
-    });
+                .collect(),
+        ),
+    };
     Ok((fits, alert))
 }
 
