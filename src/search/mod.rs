@@ -410,7 +410,9 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.0.reader.searcher();
-        let query = query::like(&self.0.fields, job.id, &job.title, &job.description, now, closing(&searcher, now));
+        let closes_after = closing(&searcher, now).then(|| schema::seconds(now));
+        let job_text = (job.id, job.title.as_str(), job.description.as_str());
+        let query = query::like(&searcher, &self.0.fields, &mut analysers().stems, job_text, closes_after);
         let found = searcher.search(&query, &TopDocs::with_limit(limit)).map_err(AppError::internal)?;
         let addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
         Ok(jobs::cards_by_ids(conn, &ids(&searcher, &addresses), now)?)

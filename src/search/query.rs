@@ -5,11 +5,10 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::schema::OwnedValue;
 use tantivy::tokenizer::TextAnalyzer;
 use time::PrimitiveDateTime;
 
@@ -176,35 +175,56 @@ fn unit_query(f: &Fields, unit: &Unit) -> Box<dyn Query> {
     }
 }
 
-/// Open jobs like one with this title and description (the title's words
-/// weigh most), other than `id`: the words that set it apart (tf-idf), any
-/// of them.
+/// Words of a job that count in finding others like it.
+const LIKE_TERMS: usize = 20;
+
+/// Open jobs like one with this title and description, other than `id`:
+/// the words that set it apart (a word's count in it times its rarity
+/// among the jobs, the title's words counting three times), any of them.
+/// (tantivy's MoreLikeThisQuery panics when a word's count of documents
+/// still holds deleted ones, as it does between merges.)
 pub fn like(
+    searcher: &tantivy::Searcher,
     f: &Fields,
-    id: i64,
-    title: &str,
-    description: &str,
-    now: PrimitiveDateTime,
-    closing: bool,
+    stems: &mut TextAnalyzer,
+    job: (i64, &str, &str),
+    closes_after: Option<i64>,
 ) -> Box<dyn Query> {
-    let like = |field, text: &str| {
-        MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_min_term_frequency(1)
-            .with_min_word_length(2)
-            .with_max_query_terms(20)
-            .with_document_fields(vec![(field, vec![OwnedValue::Str(text.to_string())])])
-    };
-    let any = BooleanQuery::new(vec![
-        (Occur::Should, boost(like(f.title, title), TITLE_BOOST)),
-        (Occur::Should, boxed(like(f.body, description))),
-    ]);
+    let (id, title, description) = job;
+    let mut counts: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    for (text, weight) in [(title, TITLE_BOOST), (description, 1.0)] {
+        let mut stream = stems.token_stream(text);
+        while stream.advance() {
+            if stream.token().text.chars().count() > 1 {
+                *counts.entry(stream.token().text.clone()).or_default() += weight;
+            }
+        }
+    }
+    let docs = searcher.num_docs().max(1) as f32;
+    let mut scored: Vec<(String, f32)> = counts
+        .into_iter()
+        .filter_map(|(word, count)| {
+            let held = searcher.doc_freq(&Term::from_field_text(f.body, &word)).ok()?
+                + searcher.doc_freq(&Term::from_field_text(f.title, &word)).ok()?;
+            // Held by this job alone (or by no other): it finds nothing else.
+            (held > 1).then(|| (word, count * (1.0 + docs / held as f32).ln()))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let any: Vec<(Occur, Box<dyn Query>)> = scored
+        .into_iter()
+        .take(LIKE_TERMS)
+        .flat_map(|(word, weight)| {
+            let term = |field| TermQuery::new(Term::from_field_text(field, &word), IndexRecordOption::WithFreqs);
+            [(Occur::Should, boost(term(f.title), weight * TITLE_BOOST)), (Occur::Should, boost(term(f.body), weight))]
+        })
+        .collect();
     let mut all = vec![
-        (Occur::Must, boxed(any)),
+        (Occur::Must, boxed(BooleanQuery::new(any))),
         (Occur::MustNot, boxed(TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic))),
     ];
-    if closing {
-        all.push(filter(i64_range(f.closes, Bound::Excluded(seconds(now)))));
+    if let Some(now) = closes_after {
+        all.push(filter(i64_range(f.closes, Bound::Excluded(now))));
     }
     Box::new(BooleanQuery::new(all))
 }

@@ -206,12 +206,23 @@ async fn a_job_page_shows_similar_open_jobs(app: &TestApp) {
     assert!(!ml.iter().any(|t| t == "Machine Learning Researcher"), "not a closed job: {ml:?}");
     assert!(ml.len() <= 4);
     let dev = similar("Python Backend Developer").await;
-    assert!(dev.iter().all(|t| t.contains("Developer") || t.contains("Database") || t.contains("Rust")), "{dev:?}");
-    assert!(!dev.is_empty());
+    // Its rare words: Python (Data Scientist), PostgreSQL (Senior Rust Engineer), Developer.
+    for like in ["Senior Rust Engineer", "Data Scientist"] {
+        assert!(dev.iter().any(|t| t == like), "{like} in {dev:?}");
+    }
+    assert!(!dev.iter().any(|t| t == "Registered Nurse" || t == "Accountant"), "{dev:?}");
     // A closed job's page shows none (it is gone for search too).
     let closed = ids["Accountant"];
     sql(app, format!("UPDATE jobs SET status = 'closed' WHERE id = {closed}")).await;
     assert!(app.client().get(&format!("/jobs/{closed}")).await.select(".similar-list a").is_empty());
+    // With deleted documents in the index (before a merge: tantivy's own
+    // MoreLikeThisQuery panicked on them), the pages still answer.
+    for title in ["Human Resources Manager", "Data Scientist"] {
+        sql(app, format!("UPDATE jobs SET title = title || ' ' WHERE id = {}", ids[title])).await;
+    }
+    search(app, "rust").await;
+    let ml = similar("Machine Learning Engineer").await;
+    assert_eq!(ml.first().map(String::as_str), Some("Data Scientist"), "{ml:?}");
 }
 
 async fn jobs_are_found_within_a_distance_of_a_city(app: &TestApp) {

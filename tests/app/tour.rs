@@ -14,6 +14,8 @@ pub const NOT_PAGES: &[&str] = &[
     "/feeds/indeed.xml",
     "/healthz",
     "/jobs.xml",
+    "/jobs/places",
+    "/jobs/suggest",
     "/reports.csv",
     "/resumes/{id}",
     "/sitemap.xml",
