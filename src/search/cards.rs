@@ -7,7 +7,9 @@
 //! A card read from the database is kept only when no change was applied
 //! while it was read: otherwise it might be older than that change, which
 //! has already forgotten it. The gate makes "still the same version, keep
-//! it" and "applied, forget them" happen one at a time.
+//! it" and "forget them, then let searches see the change" happen one at a
+//! time. (Forgetting after searches could see the change let one of them
+//! show, and cache a page with, the card from before it: CI caught that.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -81,8 +83,11 @@ impl Cards {
             .collect())
     }
 
-    /// Forgets the cards of jobs a change was applied to (all: `None`).
-    pub fn forget(&self, ids: Option<&[i64]>) {
+    /// Forgets the cards of jobs a change was applied to (all: `None`),
+    /// then runs `publish` (which makes the change searchable), the gate held
+    /// throughout: a search that sees the change finds none of their old
+    /// cards, and a card read before it is not kept after.
+    pub fn forget_then<T>(&self, ids: Option<&[i64]>, publish: impl FnOnce() -> T) -> T {
         let _gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
         match ids {
             Some(ids) => {
@@ -92,5 +97,6 @@ impl Cards {
             }
             None => self.kept.clear(),
         }
+        publish()
     }
 }

@@ -439,9 +439,7 @@ impl SearchIndex {
                         writer.add_document(self.0.fields.document(&row))?;
                     }
                 }
-                let version = self.commit(writer, state)?;
-                self.0.cards.forget(Some(&changed));
-                Ok(version)
+                self.commit(writer, state, Some(&changed))
             }
             _ => self.rebuild(conn, state),
         }
@@ -464,22 +462,26 @@ impl SearchIndex {
                 writer.add_document(self.0.fields.document(row))?;
             }
         }
-        let version = self.commit(writer, state)?;
-        self.0.cards.forget(None);
+        let version = self.commit(writer, state, None)?;
         tracing::info!(jobs = count, seconds = started.elapsed().as_secs_f64(), "search index built");
         Ok(version)
     }
 
-    fn commit(&self, writer: &mut IndexWriter, state: IndexState) -> anyhow::Result<i64> {
+    /// Commits what the writer holds and makes it searchable. The cards of
+    /// the jobs changed (`None`: all) are forgotten in the same step, before
+    /// any search can see the commit (`cards::Cards::forget_then`).
+    fn commit(&self, writer: &mut IndexWriter, state: IndexState, changed: Option<&[i64]>) -> anyhow::Result<i64> {
         let applied = Applied { layout: schema::LAYOUT, epoch: state.index_epoch, version: state.version };
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&serde_json::to_string(&applied)?);
         commit.commit()?;
-        self.0.reader.reload()?;
-        let live: Vec<_> = self.0.reader.searcher().segment_readers().iter().map(|s| s.segment_id()).collect();
-        self.0.maxima.keep_only(&live);
-        self.0.applied.send_replace(Some(applied));
-        Ok(applied.version)
+        self.0.cards.forget_then(changed, || -> anyhow::Result<i64> {
+            self.0.reader.reload()?;
+            let live: Vec<_> = self.0.reader.searcher().segment_readers().iter().map(|s| s.segment_id()).collect();
+            self.0.maxima.keep_only(&live);
+            self.0.applied.send_replace(Some(applied));
+            Ok(applied.version)
+        })
     }
 
     /// Keeps the index in step, in the background: catches up when woken

@@ -19,6 +19,15 @@ async fn search(app: &TestApp, q: &str) -> Vec<String> {
     titles(&resp)
 }
 
+/// Waits (with a deadline) until the index has applied every change made
+/// so far: what only the index answers (suggestions, similar jobs, Jobs
+/// for you) is asked after it.
+async fn indexed(app: &TestApp) {
+    let version = app.db.run(|c| jobconnect::db::jobs::index_state(c)).await.unwrap().version;
+    let deadline = crate::helpers::deadline();
+    assert!(app.search.caught_up(version, deadline).await, "the index applied version {version} within {deadline:?}");
+}
+
 async fn sql(app: &TestApp, statement: String) {
     app.db.run(move |c| diesel::sql_query(statement).execute(c)).await.unwrap();
 }
@@ -163,7 +172,7 @@ async fn the_search_box_suggests_titles_companies_and_skills(app: &TestApp) {
     app.job(labs, "Rust Developer").description("Embedded Rust.").insert().await;
     app.job(labs, "Rust Developer").description("Async Rust services.").insert().await;
     app.job(labs, "Rust Compiler Intern").status("draft").insert().await;
-    search(app, "rust").await; // the index has caught up
+    indexed(app).await;
 
     let offered = suggestions(app, "ru").await;
     let of = |kind: &str| offered.iter().filter(|(_, k)| k == kind).map(|(t, _)| t.as_str()).collect::<Vec<_>>();
@@ -195,7 +204,7 @@ async fn a_job_page_shows_similar_open_jobs(app: &TestApp) {
         ids.insert(*title, app.job(acme, title).description(description).insert().await);
     }
     app.job(acme, "Machine Learning Researcher").description("Deep learning models.").status("closed").insert().await;
-    search(app, "rust").await; // the index has caught up
+    indexed(app).await;
     let similar = |title: &'static str| {
         let id = ids[title];
         async move { app.client().get(&format!("/jobs/{id}")).await.select(".similar-list a") }
@@ -220,7 +229,7 @@ async fn a_job_page_shows_similar_open_jobs(app: &TestApp) {
     for title in ["Human Resources Manager", "Data Scientist"] {
         sql(app, format!("UPDATE jobs SET title = title || ' ' WHERE id = {}", ids[title])).await;
     }
-    search(app, "rust").await;
+    indexed(app).await;
     let ml = similar("Machine Learning Engineer").await;
     assert_eq!(ml.first().map(String::as_str), Some("Data Scientist"), "{ml:?}");
 }
@@ -242,6 +251,7 @@ async fn jobs_are_found_within_a_distance_of_a_city(app: &TestApp) {
     ] {
         app.job(acme, title).remote(remote).location(location).insert().await;
     }
+    indexed(app).await;
     let within = |place: &'static str, km: &'static str| async move {
         let resp = app.client().get(&format!("/jobs?q=welder&location={place}&radius={km}")).await;
         resp.assert_status(200);
@@ -316,6 +326,7 @@ async fn jobs_for_you_rank_by_preferences_and_say_why(app: &TestApp) {
         ("categories", ""),
     ];
     ann.post_form("/profile/preferences", &prefs).await.assert_status(303);
+    indexed(app).await;
 
     let page = ann.get("/jobs?for=me").await;
     page.assert_status(200);
