@@ -536,21 +536,23 @@ struct PreferencesPage {
     alert: bool,
 }
 
+/// The preferences page; `form: None` shows the stored preferences.
 async fn preferences_page(
     page: Page,
     state: &AppState,
-    form: PreferencesForm,
+    form: Option<PreferencesForm>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let user = page.user.as_ref().map(|u| u.id).unwrap_or_default();
-    let (saved, alert) = state
+    let (stored, alert) = state
         .db
         .run(move |c| {
-            let saved = profiles::preferences(c, user)?.is_some();
-            Ok::<_, diesel::result::Error>((saved, alerts::exists(c, user, FOR_ME)?))
+            Ok::<_, diesel::result::Error>((profiles::preferences(c, user)?, alerts::exists(c, user, FOR_ME)?))
         })
         .await?;
+    let saved = stored.is_some();
+    let form = form.unwrap_or_else(|| PreferencesForm::of(stored.as_ref()));
     let pay_currency = state.settings.pay_currency.clone();
     let (types, remote_modes, near_km) = (EmploymentType::ALL, RemoteMode::ALL, NEAR_KM);
     render(status, &PreferencesPage { page, form, errors, types, remote_modes, pay_currency, near_km, saved, alert })
@@ -558,9 +560,7 @@ async fn preferences_page(
 
 pub async fn preferences_form(page: Page, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
-    let id = user.id;
-    let prefs = state.db.run(move |c| profiles::preferences(c, id)).await?;
-    preferences_page(page, &state, PreferencesForm::of(prefs.as_ref()), FieldErrors::default(), StatusCode::OK).await
+    preferences_page(page, &state, None, FieldErrors::default(), StatusCode::OK).await
 }
 
 pub async fn preferences_submit(
@@ -573,7 +573,9 @@ pub async fn preferences_submit(
     user.require(&[Role::Seeker])?;
     let prefs = match validate_preferences(user.id, &form) {
         Ok(p) => p,
-        Err(errors) => return preferences_page(page, &state, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return preferences_page(page, &state, Some(form), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     state.db.run(move |c| profiles::save_preferences(c, &prefs)).await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "Your job preferences are saved.");

@@ -224,15 +224,8 @@ pub async fn list(
     let page_no = params.page;
     let first = (page_no - 1) * PER_PAGE + 1;
     let last = first + results.jobs.len() as i64 - 1;
-    let cards: Vec<CardView> = results
-        .jobs
-        .iter()
-        .map(|card| {
-            let mut view = CardView::new(card.clone(), saved.contains(&card.job.id));
-            view.applied = applied.iter().find(|(job, _)| *job == card.job.id).map(|(_, at)| *at);
-            view
-        })
-        .collect();
+    let cards: Vec<CardView> =
+        results.jobs.iter().map(|card| CardView::for_seeker(card.clone(), &saved, &applied)).collect();
     let pages = pager(page_no, last_page, |n| params.url(n, ""));
     let prev = (page_no > 1 && page_no <= last_page).then(|| params.url(page_no - 1, ""));
     let next = (page_no < last_page).then(|| params.url(page_no + 1, ""));
@@ -316,13 +309,7 @@ pub async fn fits_for(state: &AppState, user_id: i64, limit: usize) -> AppResult
         Some(None) => Fits::NotYet,
         Some(Some(list)) => Fits::Jobs(
             list.into_iter()
-                .map(|(card, why)| {
-                    let id = card.job.id;
-                    let mut view = CardView::new(card, saved.contains(&id));
-                    view.applied = applied.iter().find(|(job, _)| *job == id).map(|(_, at)| *at);
-                    view.why = why;
-                    view
-                })
+                .map(|(card, why)| CardView { why, ..CardView::for_seeker(card, &saved, &applied) })
                 .collect(),
         ),
     };

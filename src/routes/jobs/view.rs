@@ -134,6 +134,14 @@ impl CardView {
         CardView { card, summary, saved, applied: None, why: Vec::new() }
     }
 
+    /// A card as a seeker sees it: whether they saved it, when they applied.
+    pub fn for_seeker(card: JobCard, saved: &[i64], applied: &[(i64, time::PrimitiveDateTime)]) -> Self {
+        let id = card.job.id;
+        let mut view = CardView::new(card, saved.contains(&id));
+        view.applied = applied.iter().find(|(job, _)| *job == id).map(|(_, at)| *at);
+        view
+    }
+
     pub fn company_path(&self) -> String {
         company_path(self.card.job.company_id, &self.card.company_slug)
     }
