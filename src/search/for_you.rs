@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::ops::Bound;
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -87,7 +87,7 @@ pub fn build(f: &Fields, w: &Wishes, wanted: &Wanted, closing_at: Option<i64>, a
     }
     if !w.categories.is_empty() {
         let terms = w.categories.iter().map(|c| Term::from_field_text(f.category, c));
-        what.push(lift(TermSetQuery::new(terms)));
+        what.push(lift(query::any_term(terms)));
     }
     let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if !what.is_empty() {
@@ -116,7 +116,7 @@ pub fn build(f: &Fields, w: &Wishes, wanted: &Wanted, closing_at: Option<i64>, a
         all.push(lift(TermQuery::new(Term::from_field_text(f.remote, mode.as_str()), IndexRecordOption::Basic)));
     }
     if !w.types.is_empty() {
-        all.push(lift(TermSetQuery::new(w.types.iter().map(|t| Term::from_field_text(f.kind, t.as_str())))));
+        all.push(lift(query::any_term(w.types.iter().map(|t| Term::from_field_text(f.kind, t.as_str())))));
     }
     if let Some(min) = w.salary_min {
         all.push(lift(query::i64_range(f.pay, Bound::Included(min))));

@@ -38,7 +38,7 @@ use crate::db::site_lock::Flock;
 use crate::db::{AnyConnection, Db};
 use crate::domain::{FacetCounts, PAY_BANDS, POSTED, SearchQuery, Sort, Wishes};
 use crate::error::AppError;
-use facets::{Counter, Facet};
+use facets::{Counter, Counts, Facet};
 pub use query::Synonyms;
 use query::{Analysers, Unit};
 use schema::Fields;
@@ -89,6 +89,8 @@ struct Inner {
     cards: cards::Cards,
     /// The cities with open jobs, by searcher generation (`job_cities`).
     cities: Mutex<(u64, Arc<Vec<String>>)>,
+    /// The earliest closing time in the index, by searcher generation (`closing`).
+    soonest: Mutex<(u64, i64)>,
 }
 
 /// Cities offered in the place field's list without a script.
@@ -147,6 +149,7 @@ impl SearchIndex {
             facets: quick_cache::sync::Cache::new(FACETS_KEPT),
             maxima: ordered::BlockMaxima::default(),
             cities: Mutex::new((u64::MAX, Arc::default())),
+            soonest: Mutex::new((u64::MAX, i64::MIN)),
             cards: cards::Cards::default(),
         })))
     }
@@ -188,58 +191,43 @@ impl SearchIndex {
 
     /// One page of `q`: ranked by relevance when words are given (exact
     /// matches first, then near ones; the newer first among equals), else
-    /// newest first.
-    fn search(&self, q: &SearchQuery, (units, location): &Analysed, now: PrimitiveDateTime) -> tantivy::Result<Hits> {
-        let searcher = self.0.reader.searcher();
-        let query = query::build(&self.0.fields, q, units, location, now, closing(&searcher, now));
-        let per_page = q.per_page.clamp(1, 100) as usize;
-        let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
-        let top = TopDocs::with_limit(per_page).and_offset(offset);
-        let (found, total): (Vec<DocAddress>, usize) = match (q.sort, units.is_empty()) {
-            (Sort::Relevance, false) => {
-                let (found, total) = searcher.search(&query, &(ties_to_newer(top), Count))?;
-                (found.into_iter().map(|(_, a)| a).collect(), total)
-            }
-            (sort, _) => {
-                let field = if sort == Sort::Pay { "pay_order" } else { "newest" };
-                let ordered = ordered::Ordered { field, need: offset + per_page, maxima: &self.0.maxima };
-                let (found, total) = searcher.search(&query, &ordered)?;
-                (found.into_iter().skip(offset).map(|(_, a)| a).collect(), total)
-            }
-        };
-        Ok(Hits { ids: ids(&searcher, &found), total: total as i64 })
-    }
-
-    /// How many jobs each filter value would give (see `FacetCounts`): one
-    /// count over the search, and one more for each filter in use, without it.
-    fn facets(&self, q: &SearchQuery, words: &Analysed, now: PrimitiveDateTime) -> tantivy::Result<Arc<FacetCounts>> {
-        let searcher = self.0.reader.searcher();
-        let search = SearchQuery { page: 1, per_page: 0, sort: Sort::Relevance, ..q.clone() };
-        let key = (search, searcher.generation().generation_id(), schema::seconds(now) / 60);
-        if let Some(hit) = self.0.facets.get(&key) {
-            return Ok(hit);
-        }
-        let counts = Arc::new(self.count_facets(&searcher, q, words, now)?);
-        self.0.facets.insert(key, counts.clone());
-        Ok(counts)
-    }
-
-    fn count_facets(
+    /// newest first. With a `counter`, the same pass counts its facets.
+    fn search(
         &self,
         searcher: &Searcher,
         q: &SearchQuery,
         (units, location): &Analysed,
         now: PrimitiveDateTime,
-    ) -> tantivy::Result<FacetCounts> {
-        let count = |q: &SearchQuery, facets: Vec<Facet>| {
-            let query = query::build(&self.0.fields, q, units, location, now, closing(searcher, now));
-            let counter = Counter {
-                facets,
-                posted_since: POSTED.iter().map(|(days, _)| schema::seconds(now) - days * 86_400).collect(),
-                pay_bands: PAY_BANDS.to_vec(),
-            };
-            searcher.search(&query, &counter)
+        counter: Option<Counter>,
+    ) -> tantivy::Result<(Hits, Option<Counts>)> {
+        let query = query::build(&self.0.fields, q, units, location, now, self.closing(searcher, now));
+        let per_page = q.per_page.clamp(1, 100) as usize;
+        let offset = ((q.page.max(1) - 1) as usize).saturating_mul(per_page).min(MAX_RESULTS as usize);
+        let top = TopDocs::with_limit(per_page).and_offset(offset);
+        let (found, total, counts): (Vec<DocAddress>, usize, _) = match (q.sort, units.is_empty()) {
+            (Sort::Relevance, false) => {
+                let ((found, total), counts) = searcher.search(&query, &((ties_to_newer(top), Count), counter))?;
+                (found.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            (sort, _) => {
+                let field = if sort == Sort::Pay { "pay_order" } else { "newest" };
+                let ordered = ordered::Ordered { field, need: offset + per_page, maxima: &self.0.maxima };
+                // Alone, it passes over whole blocks (see `collect_block`).
+                let ((found, total), counts) = match counter {
+                    Some(counter) => searcher.search(&query, &(ordered, Some(counter)))?,
+                    None => (searcher.search(&query, &ordered)?, None),
+                };
+                (found.into_iter().skip(offset).map(|(_, a)| a).collect(), total, counts)
+            }
         };
+        Ok((Hits { ids: ids(searcher, &found), total: total as i64 }, counts))
+    }
+
+    /// What counts the facets of `q`: the filters not in use, counted over
+    /// the search itself (the pass that finds the page); and, for each
+    /// filter in use, the search without it, whose count gives that
+    /// filter's values (see `FacetCounts`).
+    fn facet_passes(q: &SearchQuery, now: PrimitiveDateTime) -> (Counter, Vec<(Facet, SearchQuery)>) {
         let mut without = Vec::new();
         let mut unfiltered = Vec::new();
         for facet in Facet::ALL {
@@ -254,9 +242,30 @@ impl SearchIndex {
             };
             if in_use { without.push((facet, other)) } else { unfiltered.push(facet) }
         }
-        let mut counts = count(q, unfiltered)?;
+        (Self::counter(unfiltered, now), without)
+    }
+
+    fn counter(facets: Vec<Facet>, now: PrimitiveDateTime) -> Counter {
+        Counter {
+            facets,
+            posted_since: POSTED.iter().map(|(days, _)| schema::seconds(now) - days * 86_400).collect(),
+            pay_bands: PAY_BANDS.to_vec(),
+        }
+    }
+
+    /// The facet counts of a search, from the counts of its own pass and
+    /// one more pass for each filter in use.
+    fn finish_facets(
+        &self,
+        searcher: &Searcher,
+        (units, location): &Analysed,
+        now: PrimitiveDateTime,
+        mut counts: Counts,
+        without: Vec<(Facet, SearchQuery)>,
+    ) -> tantivy::Result<FacetCounts> {
         for (facet, other) in without {
-            let own = count(&other, vec![facet])?;
+            let query = query::build(&self.0.fields, &other, units, location, now, self.closing(searcher, now));
+            let own = searcher.search(&query, &Self::counter(vec![facet], now))?;
             match facet {
                 Facet::Posted => counts.posted = own.posted,
                 Facet::Pay => counts.pay = own.pay,
@@ -306,7 +315,9 @@ impl SearchIndex {
         (units, location)
     }
 
-    /// A page of results: the cards of the hits, with snippets for a word search.
+    /// A page of results: the cards of the hits, with snippets for a word
+    /// search, and the facet counts when asked for (kept for every page and
+    /// order of the search until the next commit).
     pub fn results(
         &self,
         conn: &mut AnyConnection,
@@ -315,7 +326,30 @@ impl SearchIndex {
     ) -> Result<SearchResults, AppError> {
         let applied = self.applied();
         let words = self.analyse(q);
-        let hits = self.search(q, &words, now).map_err(AppError::internal)?;
+        let searcher = self.0.reader.searcher();
+        let key = q.facets.then(|| {
+            let search = SearchQuery { page: 1, per_page: 0, sort: Sort::Relevance, ..q.clone() };
+            (search, searcher.generation().generation_id(), schema::seconds(now) / 60)
+        });
+        let kept = key.as_ref().and_then(|key| self.0.facets.get(key));
+        let (counter, without) = match (&key, &kept) {
+            (Some(_), None) => {
+                let (counter, without) = Self::facet_passes(q, now);
+                (Some(counter), without)
+            }
+            _ => (None, Vec::new()),
+        };
+        let (hits, counts) = self.search(&searcher, q, &words, now, counter).map_err(AppError::internal)?;
+        let facets = match (key, kept, counts) {
+            (_, Some(kept), _) => Some(kept),
+            (Some(key), None, Some(counts)) => {
+                let facets = self.finish_facets(&searcher, &words, now, counts, without).map_err(AppError::internal)?;
+                let facets = Arc::new(facets);
+                self.0.facets.insert(key, facets.clone());
+                Some(facets)
+            }
+            _ => None,
+        };
         let found = self.0.cards.of(conn, &hits.ids, now, applied, || self.applied())?;
         let mut a = analysers();
         let cards = found
@@ -328,7 +362,6 @@ impl SearchIndex {
                 card
             })
             .collect();
-        let facets = if q.facets { Some(self.facets(q, &words, now).map_err(AppError::internal)?) } else { None };
         Ok(SearchResults { jobs: cards, total: hits.total, facets })
     }
 
@@ -338,6 +371,21 @@ impl SearchIndex {
         let words: Vec<query::Word> =
             crate::domain::job_search::words(typed, 8).iter().filter_map(|w| a.word(w, false)).collect();
         suggest::suggest(&self.0.reader.searcher(), &self.0.fields, &words).map_err(AppError::internal)
+    }
+
+    /// Whether a job of the index may be past its closing date at `now` (the
+    /// closing task closes it soon after, and the index then drops it).
+    fn closing(&self, searcher: &Searcher, now: PrimitiveDateTime) -> bool {
+        let generation = searcher.generation().generation_id();
+        let mut kept = self.0.soonest.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.0 != generation {
+            let soonest = searcher
+                .segment_readers()
+                .iter()
+                .map(|s| s.fast_fields().i64("closes").map_or(i64::MIN, |c| c.min_value()));
+            *kept = (generation, soonest.min().unwrap_or(i64::MAX));
+        }
+        kept.1 <= schema::seconds(now)
     }
 
     /// The cities with the most open jobs ("Berlin, DE"), most first: the
@@ -377,7 +425,7 @@ impl SearchIndex {
         let mut a = analysers();
         let wanted = for_you::analyse(&mut a, wishes);
         let searcher = self.0.reader.searcher();
-        let closing_at = closing(&searcher, now).then(|| schema::seconds(now));
+        let closing_at = self.closing(&searcher, now).then(|| schema::seconds(now));
         let query = for_you::build(&self.0.fields, wishes, &wanted, closing_at, after);
         let found = searcher.search(&query, &ties_to_newer(TopDocs::with_limit(limit))).map_err(AppError::internal)?;
         let addresses: Vec<DocAddress> = found.into_iter().map(|(_, a)| a).collect();
@@ -410,7 +458,7 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.0.reader.searcher();
-        let closes_after = closing(&searcher, now).then(|| schema::seconds(now));
+        let closes_after = self.closing(&searcher, now).then(|| schema::seconds(now));
         let job_text = (job.id, job.title.as_str(), job.description.as_str());
         let query = query::like(&searcher, &self.0.fields, &mut analysers().stems, job_text, closes_after);
         let found = searcher.search(&query, &TopDocs::with_limit(limit)).map_err(AppError::internal)?;
@@ -559,13 +607,6 @@ fn register(index: &Index) {
 
 fn analysers() -> Analysers {
     Analysers { words: schema::words_analyzer(), stems: schema::stems_analyzer() }
-}
-
-/// Whether a job of the index may be past its closing date at `now` (the
-/// closing task closes it soon after, and the index then drops it).
-fn closing(searcher: &Searcher, now: PrimitiveDateTime) -> bool {
-    let now = schema::seconds(now);
-    searcher.segment_readers().iter().any(|s| s.fast_fields().i64("closes").map_or(true, |c| c.min_value() <= now))
 }
 
 /// The best documents by score; among equals the newer job first.

@@ -111,6 +111,23 @@ impl SegmentCollector for OrderedSegment {
         }
     }
 
+    /// A buffer of documents (a segment without deletions): passed over at
+    /// once when the page is full and none of its blocks can beat it.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let (Some(first), Some(last)) = (docs.first(), docs.last()) else { return };
+        if self.kept.len() >= self.need
+            && let Some(Reverse((least, _))) = self.kept.peek()
+            && let Some(maxima) = self.maxima.get((first / BLOCK) as usize..=(last / BLOCK) as usize)
+            && maxima.iter().all(|max| max <= least)
+        {
+            self.count += docs.len();
+            return;
+        }
+        for doc in docs {
+            self.collect(*doc, 0.0);
+        }
+    }
+
     fn harvest(self) -> Self::Fruit {
         let ord = self.ord;
         let found = self.kept.into_iter().map(|Reverse((value, doc))| (value, DocAddress::new(ord, doc))).collect();

@@ -19,7 +19,6 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Timestamp};
 use quick_cache::sync::GuardResult;
 use time::PrimitiveDateTime;
 
@@ -78,6 +77,8 @@ struct Heard {
     listening: AtomicBool,
     /// Told when the version grows (the search index catches up).
     grew: tokio::sync::Notify,
+    /// When the next open job closes, as read at a data version (`data_version`).
+    next_closing: std::sync::Mutex<(i64, Option<PrimitiveDateTime>)>,
 }
 
 impl Default for KnownVersion {
@@ -88,6 +89,7 @@ impl Default for KnownVersion {
             epoch: Instant::now(),
             listening: AtomicBool::new(false),
             grew: tokio::sync::Notify::new(),
+            next_closing: std::sync::Mutex::new((-1, None)),
         }))
     }
 }
@@ -139,11 +141,41 @@ impl KnownVersion {
     }
 }
 
+diesel::table! {
+    /// One row (`id` 1): the data version of the jobs (see `job_changes`).
+    jobs_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+    }
+}
+
+/// The data version, and when the next open job closes. The time is read
+/// again only when the version changed or that job's time has come: the
+/// next closing after `now` is the one read earlier while that one is still
+/// ahead. (The version's query has a fixed shape and is prepared once per
+/// connection; the other is not, and would cost a cached page as much as
+/// the rest of it.)
+fn data_version(
+    conn: &mut AnyConnection,
+    known: &KnownVersion,
+    now: PrimitiveDateTime,
+) -> QueryResult<(i64, Option<PrimitiveDateTime>)> {
+    let version = jobs_version::table.find(1).select(jobs_version::version).first::<i64>(conn).optional()?.unwrap_or(0);
+    let mut kept = known.0.next_closing.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.0 == version && kept.1.is_none_or(|t| now < t) {
+        return Ok(*kept);
+    }
+    let mut sql = Sql::new(!conn.is_sqlite());
+    sql.push("SELECT min(closes_at) AS next_closing FROM jobs WHERE status = 'open' AND closes_at > ");
+    sql.arg(Arg::Time(now));
+    let next = sql.load::<NextClosing>(conn)?.into_iter().next().and_then(|n| n.next_closing);
+    *kept = (version, next);
+    Ok(*kept)
+}
+
 #[derive(QueryableByName)]
-struct DataVersion {
-    #[diesel(sql_type = BigInt)]
-    version: i64,
-    #[diesel(sql_type = Nullable<Timestamp>)]
+struct NextClosing {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
     next_closing: Option<PrimitiveDateTime>,
 }
 
@@ -173,24 +205,20 @@ pub fn search_cached<E>(
 where
     E: From<diesel::result::Error>,
 {
-    let mut sql = Sql::new(!conn.is_sqlite());
-    sql.push("SELECT v.version, (SELECT min(j.closes_at) FROM jobs j WHERE j.status = 'open' AND j.closes_at > ");
-    sql.arg(Arg::Time(now)).push(") AS next_closing FROM jobs_version v WHERE v.id = 1");
-    let state =
-        sql.load::<DataVersion>(conn)?.into_iter().next().unwrap_or(DataVersion { version: 0, next_closing: None });
+    let (version, next_closing) = data_version(conn, known, now)?;
     if !conn.is_sqlite() {
-        known.heard(state.version);
+        known.heard(version);
     }
     let page = |conn: &mut AnyConnection| -> Result<(Answer, bool), E> {
-        Ok(match compute(conn, state.version)? {
+        Ok(match compute(conn, version)? {
             Some((results, keep)) => {
-                (Answer::Page(Arc::new(CachedResults { fresh_until: state.next_closing, results })), keep)
+                (Answer::Page(Arc::new(CachedResults { fresh_until: next_closing, results })), keep)
             }
-            None => (Answer::NotYet(state.version), false),
+            None => (Answer::NotYet(version), false),
         })
     };
     let Some(cache) = cache else { return page(conn).map(|(answer, _)| answer) };
-    let key = (q.clone(), state.version);
+    let key = (q.clone(), version);
     // Many requests for a page nobody has computed yet (a new version, a
     // cold start): one computes it, the others wait for its result.
     loop {

@@ -42,11 +42,32 @@ fn clean(s: &str) -> String {
     s.replace("\n- ", " · ").replace('\n', " ")
 }
 
-/// The first words of a description, for a card without a search snippet.
+/// The first words of a description, for a card without a search snippet:
+/// spaces made single, a list item's dash a middle dot, cut at a word after
+/// at most `max_chars` characters. Reads no further than it shows (a card
+/// is made for every job of every page).
 pub fn teaser(description: &str, max_chars: usize) -> String {
-    let text = clean(description);
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max_chars {
+    let mut text = String::with_capacity(max_chars + 8);
+    let mut chars = 0;
+    let lines = description.split('\n').enumerate();
+    let words = lines.flat_map(|(i, line)| {
+        let item = line.strip_prefix("- ").filter(|_| i > 0);
+        item.map(|_| "·").into_iter().chain(item.unwrap_or(line).split_whitespace())
+    });
+    for word in words.filter(|w| w.chars().any(|c| c != MARK_START && c != MARK_END)) {
+        if chars > 0 {
+            text.push(' ');
+            chars += 1;
+        }
+        for c in word.chars().filter(|c| *c != MARK_START && *c != MARK_END) {
+            text.push(c);
+            chars += 1;
+        }
+        if chars > max_chars {
+            break;
+        }
+    }
+    if chars <= max_chars {
         return text;
     }
     let cut: String = text.chars().take(max_chars).collect();
@@ -364,6 +385,13 @@ mod tests {
     fn teaser_cuts_at_a_word() {
         assert_eq!(teaser("one two three four five", 12), "one two…");
         assert_eq!(teaser("short", 12), "short");
+    }
+
+    #[test]
+    fn teaser_makes_one_line() {
+        let marked = format!("We {MARK_START}build{MARK_END}:\r\n- one\n-  two  \n\n three\n-four");
+        assert_eq!(teaser(&marked, 100), "We build: · one · two three -four");
+        assert_eq!(teaser("- first line\n\tsecond", 100), "- first line second");
     }
 
     #[test]
