@@ -14,7 +14,10 @@
 # CONNECTIONS (64), THREADS (2), DURATION (15s), BACKENDS ("sqlite postgres"),
 # SCENARIOS, PORT (18111), PG_URL (a PostgreSQL server to create the database on),
 # JOB_CACHE (true; false measures every page's query), BIN (the binary to run;
-# default: the release build in CARGO_TARGET_DIR, built only if missing).
+# default: the release build in CARGO_TARGET_DIR, built only if missing),
+# NGINX (1: also serve the bytes of /jobs as a file from nginx on PORT+1,
+# loopback only, and load it the same way: the "nginx" row to compare with
+# "list").
 # The server builds its search index at start; the runs begin once it has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +38,9 @@ PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobconnect-target}"
 
 command -v wrk >/dev/null || { echo "bench/jobs.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+if [ "${NGINX:-0}" = 1 ]; then
+  command -v nginx >/dev/null || { echo "NGINX=1 needs nginx (apt-get install nginx)" >&2; exit 1; }
+fi
 
 BIN=${BIN:-$CARGO_TARGET_DIR/release/jobconnect}
 if [ ! -x "$BIN" ]; then
@@ -57,6 +63,9 @@ stop_server() {
 
 cleanup() {
   stop_server
+  if [ -f "$WORK/nginx/nginx.pid" ]; then
+    nginx -p "$WORK/nginx" -c nginx.conf -s quit 2>/dev/null || true
+  fi
   if [[ " $BACKENDS " == *" postgres "* ]]; then
     psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
@@ -93,6 +102,9 @@ run_backend() {
   curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; cat "$WORK/server-$backend.log" >&2; exit 1; }
   echo "== $backend: index $(du -sh "$WORK/search-index" | cut -f1) on disk, server RSS $(($(grep VmRSS /proc/$SERVER_PID/status | awk '{print $2}') / 1024)) MB"
 
+  if [ "${NGINX:-0}" = 1 ]; then
+    compare_nginx "$backend"
+  fi
   for scenario in $SCENARIOS; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/jobs.lua "http://127.0.0.1:$PORT" -- "$scenario" >/dev/null
     local line
@@ -100,6 +112,32 @@ run_backend() {
     printf '%-9s %-9s cache=%-5s %s\n' "$backend" "$scenario" "$JOB_CACHE" "${line#RESULT }" | tee -a "$RESULTS"
   done
   stop_server
+}
+
+# The page /jobs as this server answers it, served as a file by nginx.
+compare_nginx() {
+  local backend=$1 conf="$WORK/nginx" line
+  mkdir -p "$conf/www"
+  curl -fs "http://127.0.0.1:$PORT/jobs" >"$conf/www/jobs"
+  cat >"$conf/nginx.conf" <<NGINX
+worker_processes 2;
+pid $conf/nginx.pid;
+error_log $conf/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$((PORT + 1));
+    root $conf/www;
+    location / { default_type "text/html; charset=utf-8"; }
+  }
+}
+NGINX
+  nginx -p "$conf" -c nginx.conf
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/jobs.lua "http://127.0.0.1:$((PORT + 1))" -- list >/dev/null
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s bench/jobs.lua "http://127.0.0.1:$((PORT + 1))" -- list | grep '^RESULT')
+  printf '%-9s %-9s %-11s %s (%s bytes)\n' "$backend" nginx "same-bytes" "${line#RESULT }" "$(stat -c %s "$conf/www/jobs")" | tee -a "$RESULTS"
+  nginx -p "$conf" -c nginx.conf -s quit
 }
 
 echo "== machine: $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,7 +26,7 @@ pub mod steps;
 pub mod table;
 pub mod team;
 
-pub use page::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
+pub use page::{FieldErrors, NextQuery, Page, html, render, safe_next, see_other};
 pub use query::{Pager, Query};
 pub use table::Routes;
 

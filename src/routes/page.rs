@@ -152,10 +152,15 @@ pub fn not_found_in_layout<B: 'static>(res: ServiceResponse<B>) -> actix_web::Re
 
 /// Renders a template with the given status (200, 404, 422 for a form with errors…).
 pub fn render(status: StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::build(status)
+    Ok(html(status, template.render()?))
+}
+
+/// A rendered page as the answer.
+pub fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(template.render()?))
+        .body(body)
 }
 
 /// The answer to a successful POST: go to the next page (303 See Other).

@@ -2,7 +2,7 @@
 //! visibility across companies, closing dates, saved jobs, company pages.
 
 use crate::both_backends;
-use crate::helpers::{Resp, TestApp, wait_for};
+use crate::helpers::{Resp, TestApp, csrf_from, wait_for};
 
 /// The titles of the job cards on a page, in order.
 fn titles(resp: &Resp) -> Vec<String> {
@@ -934,7 +934,33 @@ both_backends!(
     company_logo_is_checked_by_content,
     company_page_and_profile,
     home_page_shows_the_latest_jobs,
+    visitors_share_the_rendered_list_but_never_a_token,
 );
+
+/// The job list is rendered once for visitors without an account and shown
+/// again with each visitor's own CSRF token; anyone signed in, or a visitor
+/// with a message waiting, gets a page of their own.
+async fn visitors_share_the_rendered_list_but_never_a_token(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    app.job(acme, "Welder").insert().await;
+    let (first, second) = (app.client(), app.client());
+    let (a, b) = (first.get("/jobs?q=welder").await, second.get("/jobs?q=welder").await);
+    let (token_a, token_b) = (csrf_from(&a.body).unwrap(), csrf_from(&b.body).unwrap());
+    assert_ne!(token_a, token_b, "each visitor has a session of their own");
+    assert!(!b.body.contains(&token_a), "the page shown again carries the second visitor's token only");
+    assert_eq!(a.body.replace(&token_a, "TOKEN"), b.body.replace(&token_b, "TOKEN"), "the same page");
+    assert_eq!(titles(&b), ["Welder"]);
+    // The token shown is the one the second visitor's session checks.
+    let login = |token| [("login", "nobody"), ("password", "wrong-password"), ("csrf_token", token)];
+    second.post_raw("/login", &login(&token_b)).await.assert_status(422);
+    second.post_raw("/login", &login(&token_a)).await.assert_status(403);
+    // A seeker sees their own header and saved jobs, never the visitors' page.
+    let ann = app.seeker("ann").await;
+    let own = ann.client.get("/jobs?q=welder").await;
+    assert!(own.body.contains("ann"), "the seeker's own header");
+    assert!(!own.body.contains(&token_a) && !own.body.contains(&token_b));
+}
 
 /// The data version of the job lists, as the database has it.
 async fn stored_version(app: &TestApp) -> i64 {

@@ -42,9 +42,35 @@ pub struct SearchCache(quick_cache::sync::Cache<(SearchQuery, i64), Arc<CachedRe
 pub struct CachedResults {
     fresh_until: Option<PrimitiveDateTime>,
     pub results: SearchResults,
+    /// The page made of these results for a visitor without an account:
+    /// when it was made, its query string, and its HTML cut where the
+    /// visitor's CSRF token goes (see `shown`).
+    page: std::sync::RwLock<Option<(Instant, String, Vec<String>)>>,
 }
 
+/// How long a page made for visitors is shown again: its "posted 5 minutes
+/// ago" is as old as it is.
+const SHOWN_FOR: Duration = Duration::from_secs(30);
+
 impl CachedResults {
+    /// The page made of these results earlier (within `SHOWN_FOR`) for the
+    /// same query string and a visitor without an account, with this
+    /// visitor's `token`: the same bytes as rendering it again.
+    pub fn shown(&self, query: &str, token: &str) -> Option<String> {
+        let kept = self.page.read().unwrap_or_else(|e| e.into_inner());
+        let (at, kept_for, parts) = kept.as_ref()?;
+        (kept_for == query && at.elapsed() < SHOWN_FOR).then(|| parts.join(token))
+    }
+
+    /// Keeps `html`, rendered for `query` with `token`, for `shown`.
+    pub fn keep_shown(&self, query: &str, html: &str, token: &str) {
+        if token.is_empty() {
+            return;
+        }
+        let parts = html.split(token).map(str::to_string).collect();
+        *self.page.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), query.to_string(), parts));
+    }
+
     fn fresh_at(&self, now: PrimitiveDateTime) -> bool {
         self.fresh_until.is_none_or(|t| now < t)
     }
@@ -160,7 +186,9 @@ fn data_version(
     known: &KnownVersion,
     now: PrimitiveDateTime,
 ) -> QueryResult<(i64, Option<PrimitiveDateTime>)> {
-    let version = jobs_version::table.find(1).select(jobs_version::version).first::<i64>(conn).optional()?.unwrap_or(0);
+    // No value bound (the table has its one row): SQLite prepares a
+    // statement again whenever a bound value may change its plan.
+    let version = jobs_version::table.select(jobs_version::version).load::<i64>(conn)?.first().copied().unwrap_or(0);
     let mut kept = known.0.next_closing.lock().unwrap_or_else(|e| e.into_inner());
     if kept.0 == version && kept.1.is_none_or(|t| now < t) {
         return Ok(*kept);
@@ -205,15 +233,21 @@ pub fn search_cached<E>(
 where
     E: From<diesel::result::Error>,
 {
-    let (version, next_closing) = data_version(conn, known, now)?;
+    // Without a cache nothing is kept, so a version heard by notice will do
+    // (PostgreSQL): no round trip.
+    let (version, next_closing) = match (cache, known.get()) {
+        (None, Some(version)) => (version, None),
+        _ => data_version(conn, known, now)?,
+    };
     if !conn.is_sqlite() {
         known.heard(version);
     }
     let page = |conn: &mut AnyConnection| -> Result<(Answer, bool), E> {
         Ok(match compute(conn, version)? {
-            Some((results, keep)) => {
-                (Answer::Page(Arc::new(CachedResults { fresh_until: next_closing, results })), keep)
-            }
+            Some((results, keep)) => (
+                Answer::Page(Arc::new(CachedResults { fresh_until: next_closing, results, page: Default::default() })),
+                keep,
+            ),
             None => (Answer::NotYet(version), false),
         })
     };

@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::routes::query::Query;
-use crate::routes::{Page, render};
+use crate::routes::{Page, html, render};
 use crate::search::SuggestionKind;
 use crate::state::AppState;
 
@@ -202,10 +202,18 @@ pub async fn list(
     let search = SearchQuery { facets: true, ..params.to_search(PER_PAGE) };
     let searching = !search.words.is_empty() || params.has_filters();
     let seeker = page.user.as_ref().filter(|u| u.role == Role::Seeker).map(|u| u.id);
-    let results = super::cached_search(&state, &cache, search).await?;
+    let cached = super::cached_search(&state, &cache, search).await?;
+    // A visitor without an account sees what the last one saw, with their
+    // own CSRF token: the page is rendered once per cached result.
+    let visitor = page.user.is_none() && page.flashes.is_empty();
+    let (query, token) = (req.query_string(), page.csrf_token.clone());
+    if visitor && let Some(shown) = cached.shown(query, &token) {
+        return Ok(html(StatusCode::OK, shown));
+    }
+    let results = &cached.results;
     let (saved, applied) = match seeker {
         Some(user) => {
-            let ids: Vec<i64> = results.results.jobs.iter().map(|j| j.job.id).collect();
+            let ids: Vec<i64> = results.jobs.iter().map(|j| j.job.id).collect();
             state
                 .db
                 .run(move |c| {
@@ -217,7 +225,6 @@ pub async fn list(
         None => (Vec::new(), Vec::new()),
     };
 
-    let results = &results.results;
     let total = results.total;
     let capped = total > MAX_RESULTS;
     let last_page = ((total.min(MAX_RESULTS) + PER_PAGE - 1) / PER_PAGE).max(1);
@@ -232,31 +239,33 @@ pub async fn list(
     let chips = chips(&params);
     let currency = state.rates.reference().to_string();
     let filters = filter_groups(&params, results.facets.as_deref(), &currency);
-    render(
-        StatusCode::OK,
-        &ListPage {
-            page,
-            params,
-            cards,
-            total,
-            capped,
-            searching,
-            first,
-            last,
-            page_no,
-            last_page,
-            pages,
-            prev,
-            next,
-            chips,
-            filters,
-            sorts: Sort::ALL,
-            pay_currency: currency,
-            rates_date: state.rates.date().to_string(),
-            radii: gazetteer::RADII,
-            places: state.search.job_cities(),
-        },
-    )
+    let shown = ListPage {
+        page,
+        params,
+        cards,
+        total,
+        capped,
+        searching,
+        first,
+        last,
+        page_no,
+        last_page,
+        pages,
+        prev,
+        next,
+        chips,
+        filters,
+        sorts: Sort::ALL,
+        pay_currency: currency,
+        rates_date: state.rates.date().to_string(),
+        radii: gazetteer::RADII,
+        places: state.search.job_cities(),
+    }
+    .render()?;
+    if visitor {
+        cached.keep_shown(query, &shown, &token);
+    }
+    Ok(html(StatusCode::OK, shown))
 }
 
 /// Jobs for you shown at most.
