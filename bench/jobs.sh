@@ -15,7 +15,7 @@
 # SCENARIOS, PORT (18111), PG_URL (a PostgreSQL server to create the database on),
 # JOB_CACHE (true; false measures every page's query), BIN (the binary to run;
 # default: the release build in CARGO_TARGET_DIR, built only if missing),
-# NGINX (1: also serve the bytes of /jobs as a file from nginx on PORT+1,
+# COMPARE_NGINX (1: also serve the bytes of /jobs as a file from nginx on PORT+1,
 # loopback only, and load it the same way: the "nginx" row to compare with
 # "list").
 # The server builds its search index at start; the runs begin once it has.
@@ -38,8 +38,8 @@ PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobconnect-target}"
 
 command -v wrk >/dev/null || { echo "bench/jobs.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
-if [ "${NGINX:-0}" = 1 ]; then
-  command -v nginx >/dev/null || { echo "NGINX=1 needs nginx (apt-get install nginx)" >&2; exit 1; }
+if [ "${COMPARE_NGINX:-0}" = 1 ]; then
+  command -v nginx >/dev/null || { echo "COMPARE_NGINX=1 needs nginx (apt-get install nginx)" >&2; exit 1; }
 fi
 
 BIN=${BIN:-$CARGO_TARGET_DIR/release/jobconnect}
@@ -102,7 +102,7 @@ run_backend() {
   curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; cat "$WORK/server-$backend.log" >&2; exit 1; }
   echo "== $backend: index $(du -sh "$WORK/search-index" | cut -f1) on disk, server RSS $(($(grep VmRSS /proc/$SERVER_PID/status | awk '{print $2}') / 1024)) MB"
 
-  if [ "${NGINX:-0}" = 1 ]; then
+  if [ "${COMPARE_NGINX:-0}" = 1 ]; then
     compare_nginx "$backend"
   fi
   for scenario in $SCENARIOS; do
@@ -119,6 +119,11 @@ compare_nginx() {
   local backend=$1 conf="$WORK/nginx" line
   mkdir -p "$conf/www"
   curl -fs "http://127.0.0.1:$PORT/jobs" >"$conf/www/jobs"
+  # nginx's workers run as nobody: they may pass through the work folder
+  # and read the page, nothing else.
+  chmod o+x "$WORK" "$conf"
+  chmod o+rx "$conf/www"
+  chmod o+r "$conf/www/jobs"
   cat >"$conf/nginx.conf" <<NGINX
 worker_processes 2;
 pid $conf/nginx.pid;
@@ -134,6 +139,7 @@ http {
 }
 NGINX
   nginx -p "$conf" -c nginx.conf
+  cmp -s <(curl -fs "http://127.0.0.1:$((PORT + 1))/jobs") "$conf/www/jobs" || { echo "nginx does not serve the page" >&2; exit 1; }
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/jobs.lua "http://127.0.0.1:$((PORT + 1))" -- list >/dev/null
   line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s bench/jobs.lua "http://127.0.0.1:$((PORT + 1))" -- list | grep '^RESULT')
   printf '%-9s %-9s %-11s %s (%s bytes)\n' "$backend" nginx "same-bytes" "${line#RESULT }" "$(stat -c %s "$conf/www/jobs")" | tee -a "$RESULTS"
