@@ -219,6 +219,18 @@ impl Db {
         .map_err(AppError::internal)?
     }
 
+    /// Runs a short read right here, on this thread, when the database is
+    /// a local SQLite file and a connection is free at once; `None` otherwise
+    /// (then `run` it). For a read of a few microseconds that every page
+    /// makes, handing it to another thread costs more than the read.
+    pub fn read_now<T>(&self, f: impl FnOnce(&mut AnyConnection) -> diesel::QueryResult<T>) -> Option<T> {
+        if self.postgres || self.waiting.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut conn = self.pool.try_get()?;
+        f(&mut conn).ok()
+    }
+
     /// Runs the pending migrations of the backend in use.
     pub fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().context("cannot connect to the database")?;

@@ -175,6 +175,13 @@ diesel::table! {
     }
 }
 
+/// The data version as stored. No value is bound (the table has its one
+/// row): SQLite prepares a statement again whenever a bound value may
+/// change its plan.
+pub fn stored_version(conn: &mut AnyConnection) -> QueryResult<i64> {
+    Ok(jobs_version::table.select(jobs_version::version).load::<i64>(conn)?.first().copied().unwrap_or(0))
+}
+
 /// The data version, and when the next open job closes. The time is read
 /// again only when the version changed or that job's time has come: the
 /// next closing after `now` is the one read earlier while that one is still
@@ -186,9 +193,7 @@ fn data_version(
     known: &KnownVersion,
     now: PrimitiveDateTime,
 ) -> QueryResult<(i64, Option<PrimitiveDateTime>)> {
-    // No value bound (the table has its one row): SQLite prepares a
-    // statement again whenever a bound value may change its plan.
-    let version = jobs_version::table.select(jobs_version::version).load::<i64>(conn)?.first().copied().unwrap_or(0);
+    let version = stored_version(conn)?;
     let mut kept = known.0.next_closing.lock().unwrap_or_else(|e| e.into_inner());
     if kept.0 == version && kept.1.is_none_or(|t| now < t) {
         return Ok(*kept);

@@ -10,7 +10,9 @@ mod changes;
 pub mod feed;
 mod search;
 
-pub use cache::{Answer, CachedResults, JOBS_CHANNEL, KnownVersion, SearchCache, latest_query, search_cached};
+pub use cache::{
+    Answer, CachedResults, JOBS_CHANNEL, KnownVersion, SearchCache, latest_query, search_cached, stored_version,
+};
 pub use changes::{
     IndexRow, IndexState, changed_jobs, index_state, next_index_epoch, open_rows, open_rows_before, prune_changes,
 };

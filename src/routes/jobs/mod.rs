@@ -28,7 +28,8 @@ const CACHED_PAGES: usize = 1000;
 const INDEX_WAIT: Duration = Duration::from_secs(2);
 
 /// The results of `q`: straight from this worker's cache when the data
-/// version is known without asking (PostgreSQL, `db::jobs::KnownVersion`),
+/// version is known without a hand-off to the database threads (PostgreSQL's
+/// notices, `db::jobs::KnownVersion`; SQLite's file, `Db::read_now`),
 /// else from the search index once it has applied that version (a search
 /// waits for it briefly: a change is found as soon as it is committed), or
 /// from the database while the index is being built or stays behind.
@@ -39,7 +40,10 @@ pub async fn cached_search(
 ) -> AppResult<Arc<CachedResults>> {
     let now = crate::db::now();
     let use_cache = state.settings.job_cache;
-    if use_cache && let Some(hit) = state.db.jobs_version().get().and_then(|version| cache.fresh(&q, version, now)) {
+    // The version heard by notice (PostgreSQL), or read from the local
+    // SQLite file on this thread.
+    let known = || state.db.jobs_version().get().or_else(|| state.db.read_now(jobs::stored_version));
+    if use_cache && let Some(hit) = known().and_then(|version| cache.fresh(&q, version, now)) {
         return Ok(hit);
     }
     // The index, caught up if need be; the database if it stays behind.
