@@ -395,7 +395,7 @@ fn tell_sender_of_failure(c: &mut AnyConnection, outbox_id: i64) -> QueryResult<
             c,
             &super::notifications::NewNotification {
                 user_id: sender,
-                kind: "email_failed",
+                kind: crate::domain::NotificationKind::EmailFailed,
                 title: &format!("Your e-mail to {name} could not be delivered"),
                 body: &format!("“{subject}”: see the error on the applicant's page."),
                 link: &format!("/applicants/{applicant_id}"),

@@ -13,13 +13,14 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::schema::notifications;
+use crate::domain::NotificationKind;
 
 /// A notification to store for one user.
 #[derive(Debug, Clone)]
 pub struct NewNotification<'a> {
     pub user_id: i64,
-    /// What happened: `application`, `stage`, `message`, `assignment`, …
-    pub kind: &'a str,
+    /// What happened.
+    pub kind: NotificationKind,
     pub title: &'a str,
     pub body: &'a str,
     /// Where the notification leads (a path on this site).
@@ -47,16 +48,10 @@ impl Notification {
         self.read_at.is_none()
     }
 
-    /// A short label for the kind, shown beside the title.
+    /// A short label for the kind, shown beside the title ("Update" for a
+    /// kind this version does not know).
     pub fn kind_label(&self) -> &'static str {
-        match self.kind.as_str() {
-            "application" => "Application",
-            "stage" => "Stage",
-            "message" => "Message",
-            "assignment" => "Assigned",
-            "email" => "E-mail",
-            _ => "Update",
-        }
+        self.kind.parse::<NotificationKind>().map_or("Update", |kind| kind.label())
     }
 }
 

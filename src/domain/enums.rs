@@ -125,3 +125,16 @@ text_enum! {
         Other => "other", "Other";
     }
 }
+
+text_enum! {
+    /// What a notification tells of (its label is shown beside its title).
+    NotificationKind {
+        Application => "application", "Application";
+        Stage => "stage", "Stage";
+        Message => "message", "Message";
+        Assignment => "assignment", "Assigned";
+        Interview => "interview", "Interview";
+        Withdrawn => "withdrawn", "Withdrawn";
+        EmailFailed => "email_failed", "E-mail not delivered";
+    }
+}

@@ -258,7 +258,7 @@ fn store_message(
                 c,
                 &NewNotification {
                     user_id: person.id,
-                    kind: "message",
+                    kind: crate::domain::NotificationKind::Message,
                     title: &title,
                     body: &excerpt,
                     link: &link,

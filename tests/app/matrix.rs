@@ -653,7 +653,7 @@ impl<'a> World<'a> {
                         c,
                         &db::notifications::NewNotification {
                             user_id: seeker,
-                            kind: "stage",
+                            kind: jobconnect::domain::NotificationKind::Stage,
                             title: "Your application moved on",
                             body: "",
                             link: "/applications",

@@ -586,7 +586,7 @@ async fn a_client_that_reads_nothing_is_closed_not_buffered(app: &TestApp) {
                         c,
                         &jobconnect::db::notifications::NewNotification {
                             user_id: id,
-                            kind: "stage",
+                            kind: jobconnect::domain::NotificationKind::Stage,
                             title: &format!("Backlog {i}"),
                             body: &body,
                             link: "/notifications",

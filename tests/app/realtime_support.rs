@@ -78,7 +78,7 @@ impl TestApp {
                             c,
                             &notifications::NewNotification {
                                 user_id: *employer,
-                                kind: "application",
+                                kind: jobconnect::domain::NotificationKind::Application,
                                 title: &title,
                                 body: "A new application is waiting in your pipeline.",
                                 link: &format!("/applicants/{}", applicant.id),
@@ -105,7 +105,7 @@ impl TestApp {
                     c,
                     &notifications::NewNotification {
                         user_id,
-                        kind,
+                        kind: kind.parse().expect("a kind of notification"),
                         title: &title,
                         body: "",
                         link: "/notifications",

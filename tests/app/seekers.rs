@@ -818,6 +818,8 @@ async fn withdrawing_keeps_the_application_for_the_company(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(told, 1, "the employer is told");
+    let badges = bob.get("/notifications").await.select(".notification-meta .badge");
+    assert!(badges.iter().any(|b| b == "Withdrawn"), "labelled for what happened: {badges:?}");
 
     let detail = ann.get(&format!("/applications/{id}")).await;
     assert!(detail.text().contains("You withdrew this application"));

@@ -113,7 +113,7 @@ fn stage_moved(
         conn,
         &NewNotification {
             user_id: seeker_id,
-            kind: "stage",
+            kind: crate::domain::NotificationKind::Stage,
             title: &title,
             body: &body,
             link: &format!("/applications/{}", applicant.id),
@@ -301,7 +301,7 @@ pub fn assign(
                     c,
                     &NewNotification {
                         user_id: t,
-                        kind: "assignment",
+                        kind: crate::domain::NotificationKind::Assignment,
                         title: &format!("You were assigned {}", applicant.name),
                         body: "An applicant is now yours to follow up.",
                         link: &format!("/applicants/{}", applicant.id),

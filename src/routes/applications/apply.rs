@@ -585,7 +585,7 @@ fn write_application(
             c,
             &NewNotification {
                 user_id,
-                kind: "application",
+                kind: crate::domain::NotificationKind::Application,
                 title: &title,
                 body: &body,
                 link: &link,

@@ -152,7 +152,7 @@ pub async fn pick_interview(
                         c,
                         &NewNotification {
                             user_id: interviewer,
-                            kind: "interview",
+                            kind: crate::domain::NotificationKind::Interview,
                             title: "An interview time was picked",
                             body: &crate::domain::zone::in_words(&at, &scheduled.timezone),
                             link: &format!("/applicants/{id}#interviews"),
@@ -207,7 +207,7 @@ pub async fn withdraw(
                         c,
                         &NewNotification {
                             user_id: employer,
-                            kind: "withdrawn",
+                            kind: crate::domain::NotificationKind::Withdrawn,
                             title: &title,
                             body: &body,
                             link: &link,
