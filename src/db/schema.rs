@@ -396,6 +396,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One row (`id` 1): the data version of the jobs (see `job_changes`).
+    jobs_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+        changed_at -> Timestamp,
+        index_epoch -> BigInt,
+        changes_from -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(jobs -> companies (company_id));
 diesel::joinable!(saved_jobs -> jobs (job_id));

@@ -265,13 +265,13 @@ impl SearchIndex {
     ) -> tantivy::Result<FacetCounts> {
         for (facet, other) in without {
             let query = query::build(&self.0.fields, &other, units, location, now, self.closing(searcher, now));
-            let own = searcher.search(&query, &Self::counter(vec![facet], now))?;
+            let mut own = searcher.search(&query, &Self::counter(vec![facet], now))?;
             match facet {
                 Facet::Posted => counts.posted = own.posted,
                 Facet::Pay => counts.pay = own.pay,
                 _ => {
                     let i = facet as usize;
-                    counts.words[i] = own.words[i].clone();
+                    counts.words[i] = std::mem::take(&mut own.words[i]);
                 }
             }
         }

@@ -167,18 +167,11 @@ impl KnownVersion {
     }
 }
 
-diesel::table! {
-    /// One row (`id` 1): the data version of the jobs (see `job_changes`).
-    jobs_version (id) {
-        id -> BigInt,
-        version -> BigInt,
-    }
-}
-
 /// The data version as stored. No value is bound (the table has its one
 /// row): SQLite prepares a statement again whenever a bound value may
 /// change its plan.
 pub fn stored_version(conn: &mut AnyConnection) -> QueryResult<i64> {
+    use crate::db::schema::jobs_version;
     Ok(jobs_version::table.select(jobs_version::version).load::<i64>(conn)?.first().copied().unwrap_or(0))
 }
 
