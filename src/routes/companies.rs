@@ -1,6 +1,8 @@
 //! Companies: the public page with open jobs, the logo, and the employer's
 //! profile form and logo upload.
 
+use std::convert::Infallible;
+
 use crate::routes::Routes;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -19,7 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, UploadSpec};
+use crate::storage::{self, Recorded, UploadSpec};
 
 const JOBS_ON_PAGE: i64 = 50;
 
@@ -317,7 +319,7 @@ pub async fn save_profile(
 pub async fn upload_logo(
     req: HttpRequest,
     page: Page,
-    CompanyOwner { company_id, .. }: CompanyOwner,
+    CompanyOwner { company_id, user }: CompanyOwner,
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
@@ -332,22 +334,14 @@ pub async fn upload_logo(
                 Some(problem.message(upload.kind).to_string())
             }
             Ok(()) => {
-                let stored = upload.persist().await?;
-                let name = stored.name.clone();
-                match state.db.run(move |c| companies::set_logo(c, company_id, &name)).await {
-                    Ok(previous) => {
-                        if let Some(old) = previous.and_then(|p| storage::stored_path(&state.settings.upload_dir, &p)) {
-                            let _ = tokio::fs::remove_file(old).await;
-                        }
-                        tracing::info!(company_id, "company logo replaced");
-                        TypedSession::from_request(&req).flash(FlashKind::Success, "Logo updated.");
-                        return Ok(see_other("/employer/company"));
-                    }
-                    Err(e) => {
-                        stored.discard().await;
-                        return Err(e);
-                    }
-                }
+                let stored = storage::store(&state.db, upload, user.id, move |c, file| {
+                    let replaced = companies::set_logo(c, company_id, &file.name)?;
+                    Ok(Ok::<_, Infallible>(Recorded { value: (), replaced }))
+                });
+                let Ok(()) = stored.await?;
+                tracing::info!(company_id, "company logo replaced");
+                TypedSession::from_request(&req).flash(FlashKind::Success, "Logo updated.");
+                return Ok(see_other("/employer/company"));
             }
         },
     };

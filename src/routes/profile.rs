@@ -5,6 +5,8 @@
 //! gets a 404). Pictures are served at `/users/{id}/avatar` to the owner,
 //! admins and the employers of a company the person applied to.
 
+use std::convert::Infallible;
+
 use crate::routes::Routes;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -24,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::jobs::browse::FOR_ME;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, UploadSpec};
+use crate::storage::{self, Recorded, UploadSpec};
 
 pub fn routes(r: &mut Routes) {
     r.get("/profile", own_form)
@@ -347,22 +349,12 @@ pub async fn upload_avatar(
     if let Err(problem) = upload.check() {
         return refuse(page, subject, problem.status(), problem.message(upload.kind));
     }
-    let (id, work_state) = (user.id, state.clone());
-    let replaced = storage::detached(async move {
-        let stored = upload.persist().await?;
-        let name = stored.name.clone();
-        match work_state.db.run(move |c| profiles::set_avatar(c, id, Some(&name))).await {
-            Ok(old) => Ok(old),
-            Err(e) => {
-                stored.discard().await;
-                Err(e)
-            }
-        }
-    })
-    .await?;
-    if let Some(old) = replaced {
-        storage::remove_stored(&state.settings.upload_dir, &old).await;
-    }
+    let id = user.id;
+    let stored = storage::store(&state.db, upload, id, move |c, file| {
+        let replaced = profiles::set_avatar(c, id, Some(&file.name))?;
+        Ok(Ok::<_, Infallible>(Recorded { value: (), replaced }))
+    });
+    let Ok(()) = stored.await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "Your picture is updated.");
     Ok(see_other("/profile"))
 }

@@ -110,44 +110,30 @@ pub async fn upload(
     Ok(see_other("/resumes"))
 }
 
-/// Extracts the text, moves the file into place and records it; the file is
-/// removed again if the row cannot be written. `None` when the seeker already
-/// keeps `MAX_RESUMES`.
-async fn store_resume(state: &web::Data<AppState>, user_id: i64, file: Upload) -> AppResult<Option<i64>> {
-    let state = state.clone();
-    storage::detached(async move {
-        let text = storage::pdf_text(file.temp_path().to_path_buf(), user_id).await;
-        let (file_name, size) = (file.display_name.clone(), file.size as i64);
-        let stored = file.persist().await?;
-        let stored_name = stored.name.clone();
-        let inserted = state
-            .db
-            .run(move |c| {
-                db::transaction(c, |c| {
-                    if resumes::count_for_user(c, user_id)? >= MAX_RESUMES {
-                        return Ok::<_, AppError>(None);
-                    }
-                    let resume = resumes::insert(
-                        c,
-                        &NewResume {
-                            user_id: Some(user_id),
-                            file_name: &file_name,
-                            stored_name: &stored_name,
-                            size_bytes: size,
-                            text_content: &text,
-                            created_at: db::now(),
-                        },
-                    )?;
-                    Ok(Some(resume.id))
-                })
-            })
-            .await;
-        if !matches!(inserted, Ok(Some(_))) {
-            stored.discard().await;
-        }
-        inserted
+/// Stores the file and records it (`storage::store`). `None` when the
+/// seeker already keeps `MAX_RESUMES`.
+async fn store_resume(state: &AppState, user_id: i64, file: Upload) -> AppResult<Option<i64>> {
+    let stored = storage::store(&state.db, file, user_id, move |c, file| {
+        db::transaction(c, |c| {
+            if resumes::count_for_user(c, user_id)? >= MAX_RESUMES {
+                return Ok(Err(()));
+            }
+            let resume = resumes::insert(
+                c,
+                &NewResume {
+                    user_id: Some(user_id),
+                    file_name: &file.display_name,
+                    stored_name: &file.name,
+                    size_bytes: file.size,
+                    text_content: &file.text,
+                    created_at: db::now(),
+                },
+            )?;
+            Ok(Ok(resume.id.into()))
+        })
     })
-    .await
+    .await?;
+    Ok(stored.ok())
 }
 
 /// The file, to those who may have it: `attachment`, `application/pdf`, nosniff.

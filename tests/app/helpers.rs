@@ -41,6 +41,28 @@ macro_rules! both_backends {
     )+};
 }
 
+/// The `Cookie` header a client with `jar` sends to `app`.
+pub fn cookie_header(app: &TestApp, jar: &reqwest::cookie::Jar) -> String {
+    use reqwest::cookie::CookieStore;
+    let cookies = jar.cookies(&app.url("/").parse().unwrap()).expect("a session cookie");
+    cookies.to_str().unwrap().to_string()
+}
+
+/// A write lock a test holds (`TestApp::hold_writes`); dropped, it is released.
+pub struct WritesHeld {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for WritesHeld {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("the lock's thread ends");
+        }
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub port: u16,
@@ -222,7 +244,18 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (url, pg_database) = database(dir.path().to_path_buf()).await;
         let settings = test_settings(dir.path(), url);
-        Self::start(backend, settings, pg_database, dir).await
+        let app = Self::start(backend, settings, pg_database, dir).await;
+        app.index_built().await;
+        app
+    }
+
+    /// Waits (with a deadline) until the search index is built. A new site
+    /// builds it in the background at start and the database answers
+    /// searches until then, without typos or synonyms: a test asking what
+    /// only the index answers would race the build.
+    pub async fn index_built(&self) {
+        let within = deadline();
+        assert!(self.search.caught_up(0, within).await, "the search index was built within {within:?}");
     }
 
     /// Starts an app on given settings (a second instance on the same database, say).
@@ -276,9 +309,52 @@ impl TestApp {
         }
     }
 
+    /// A fresh log-in of `user` by a client whose cookie a test can read
+    /// (`cookie_header`), for what a test sends by hand.
+    pub async fn log_in_with_jar(&self, user: &TestUser) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let login = http.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let token = csrf_from(&login).expect("the log-in page has a token");
+        let resp = http
+            .post(self.url("/login"))
+            .form(&[("login", user.username.as_str()), ("password", user.password.as_str()), ("csrf_token", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 303, "log-in of {}", user.username);
+        (http, jar)
+    }
+
     /// Counts the rows of a table, to prove that a refused request changed nothing.
     pub async fn count(&self, table: &'static str) -> i64 {
         self.scalar(format!("SELECT count(*) FROM {table}")).await
+    }
+
+    /// Holds the write lock of `table` (on SQLite, of the whole file) until
+    /// the guard is dropped: the app's writes to it wait meanwhile (on SQLite
+    /// for at most its busy timeout, 5 s), its reads do not.
+    pub async fn hold_writes(&self, table: &'static str) -> WritesHeld {
+        use diesel::connection::SimpleConnection;
+        let lock = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE".to_string(),
+            Backend::Postgres => format!("BEGIN; LOCK TABLE {table} IN EXCLUSIVE MODE"),
+        };
+        let pool = self.db.pool().clone();
+        let (held, release) = (tokio::sync::oneshot::channel(), std::sync::mpsc::channel::<()>());
+        let thread = std::thread::spawn(move || {
+            let mut conn = pool.get().expect("a connection");
+            conn.batch_execute(&lock).expect("the lock");
+            let _ = held.0.send(());
+            let _ = release.1.recv();
+            conn.batch_execute("ROLLBACK").expect("the lock released");
+        });
+        held.1.await.expect("the lock is held");
+        WritesHeld { release: Some(release.0), thread: Some(thread) }
     }
 
     /// The one number a query answers.

@@ -30,3 +30,4 @@ mod spam;
 mod team;
 mod time_zones;
 mod tour;
+mod uploads;

@@ -122,24 +122,8 @@ impl TestApp {
 
 /// The session cookie of a fresh log-in of `user` (a page's socket sends it).
 pub async fn session_cookie(app: &TestApp, user: &TestUser) -> String {
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let http = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = http.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let token = crate::helpers::csrf_from(&login).expect("the log-in page has a token");
-    let resp = http
-        .post(app.url("/login"))
-        .form(&[("login", user.username.as_str()), ("password", user.password.as_str()), ("csrf_token", &token)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303, "log-in for the socket");
-    use reqwest::cookie::CookieStore;
-    let cookies = jar.cookies(&app.url("/").parse().unwrap()).expect("a session cookie");
-    cookies.to_str().unwrap().to_string()
+    let (_, jar) = app.log_in_with_jar(user).await;
+    crate::helpers::cookie_header(app, &jar)
 }
 
 pub type Stream = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

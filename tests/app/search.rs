@@ -480,6 +480,7 @@ async fn instance(app: &TestApp, data: &std::path::Path) -> TestApp {
 async fn a_broken_index_is_rebuilt_while_search_keeps_working(app: &TestApp) {
     let keep = tempfile::tempdir().unwrap();
     let first = instance(app, keep.path()).await;
+    first.index_built().await;
     let dir = first.settings.search_index_dir.clone();
     let bob = first.employer("bob", "Acme").await;
     let acme = first.company_of(&bob).await;

@@ -101,7 +101,7 @@ fn raw_body(boundary: &str, parts: &[RawPart], close: bool) -> Vec<u8> {
     body
 }
 
-fn files_in(app: &TestApp, folder: &str) -> Vec<String> {
+pub fn files_in(app: &TestApp, folder: &str) -> Vec<String> {
     match std::fs::read_dir(app.settings.upload_dir.join(folder)) {
         Ok(dir) => dir.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect(),
         Err(_) => Vec::new(),

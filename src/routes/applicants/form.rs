@@ -8,13 +8,14 @@ use serde::Deserialize;
 
 use super::scope_of;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
+use crate::db::AnyConnection;
 use crate::db::applicants::{self as crm, JobChoice, ManualApplicant, Scope};
 use crate::db::resumes::NewResume;
 use crate::domain::{ApplicantFields, ApplicantSource, ApplicantStatus, EmploymentType, RawApplicantFields};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, UploadSpec};
+use crate::storage::{self, Recorded, StoredFile, UploadSpec};
 
 /// The fields as typed, kept to re-render the form.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -226,46 +227,31 @@ pub async fn create(
         // The upload (if any) is dropped here: its temporary file goes with it.
         return render_new(page, &state, status, company, form, errors).await;
     };
-    let stored = match upload {
-        Some(upload) => {
-            let display_name = upload.display_name.clone();
-            let size = upload.size as i64;
-            let stored = upload.persist().await?;
-            let text = storage::pdf_text(stored.path(), user.id).await;
-            Some((stored, display_name, size, text))
-        }
-        None => None,
-    };
-    let resume_row =
-        stored.as_ref().map(|(stored, name, size, text)| (stored.name.clone(), name.clone(), *size, text.clone()));
     let (company_id, actor, limit) = (company.0, user.id, state.settings.limits.hand_added);
-    let created = state
-        .db
-        .run(move |c| {
-            let resume = resume_row.as_ref().map(|(stored_name, file_name, size, text)| NewResume {
-                user_id: None,
-                file_name,
-                stored_name,
-                size_bytes: *size,
-                text_content: text,
-                created_at: crate::db::now(),
+    // None: as many added this hour as the limit allows (nothing written).
+    let create = move |c: &mut AnyConnection, file: Option<&StoredFile>| {
+        let resume = file.map(|file| NewResume {
+            user_id: None,
+            file_name: &file.display_name,
+            stored_name: &file.name,
+            size_bytes: file.size,
+            text_content: &file.text,
+            created_at: crate::db::now(),
+        });
+        crm::create_manual(c, &ManualApplicant { company_id, job_id, fields: &fields, resume, actor_id: actor, limit })
+    };
+    let created = match upload {
+        Some(upload) => {
+            let stored = storage::store(&state.db, upload, user.id, move |c, file| {
+                Ok(create(c, Some(file))?.map(Recorded::from).ok_or(()))
             });
-            crm::create_manual(
-                c,
-                &ManualApplicant { company_id, job_id, fields: &fields, resume, actor_id: actor, limit },
-            )
-        })
-        .await;
-    let applicant = match created {
-        Ok(Some(applicant)) => applicant,
-        refused => {
-            if let Some((stored, ..)) = stored {
-                stored.discard().await;
-            }
-            refused?;
-            errors.add("name", "That is many applicants added in an hour: add the rest a little later.");
-            return render_new(page, &state, StatusCode::TOO_MANY_REQUESTS, company, form, errors).await;
+            stored.await?.ok()
         }
+        None => state.db.run(move |c| create(c, None)).await?,
+    };
+    let Some(applicant) = created else {
+        errors.add("name", "That is many applicants added in an hour: add the rest a little later.");
+        return render_new(page, &state, StatusCode::TOO_MANY_REQUESTS, company, form, errors).await;
     };
     TypedSession::from_request(&req).flash(FlashKind::Success, format!("{} was added.", applicant.name));
     Ok(see_other(&format!("/applicants/{}", applicant.id)))

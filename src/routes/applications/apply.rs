@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::resumes::{max_size, refusal, too_large_message};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, MultipartForm, Upload, UploadSpec};
+use crate::storage::{self, MultipartForm, Recorded, StoredFile, Upload, UploadSpec};
 
 /// Longest cover letter accepted (characters).
 pub const MAX_COVER_LETTER: usize = 10_000;
@@ -278,14 +278,6 @@ impl From<diesel::result::Error> for TxError {
     }
 }
 
-/// A new file's row values.
-struct NewFile {
-    stored_name: String,
-    file_name: String,
-    size: i64,
-    text: String,
-}
-
 /// What the seeker sends besides the resume.
 struct Letter {
     details: Details,
@@ -459,8 +451,9 @@ pub fn parse_cover_letter(raw: &str) -> Result<String, String> {
     Ok(value)
 }
 
-/// Stores the new file (if any) and writes the application, to the end even
-/// if the client goes away. The outer error is a fault; the inner one a refusal.
+/// Writes the application, with the new file if one was sent (stored and
+/// recorded by `storage::store`). The outer error is a fault; the inner one a
+/// refusal.
 async fn apply(
     state: &web::Data<AppState>,
     user: &CurrentUser,
@@ -468,41 +461,25 @@ async fn apply(
     letter: Letter,
     choice: ResumeChoice,
 ) -> AppResult<Result<Applied, Refusal>> {
-    let (state, seeker_id, job_id) = (state.clone(), user.id, job.id);
-    let settings = state.settings.clone();
-    storage::detached(async move {
-        let (stored, new_file, existing) = match choice {
-            ResumeChoice::Existing(id) => (None, None, Some(id)),
-            ResumeChoice::New(file) => {
-                let text = storage::pdf_text(file.temp_path().to_path_buf(), seeker_id).await;
-                let (file_name, size) = (file.display_name.clone(), file.size as i64);
-                let stored = file.persist().await?;
-                let new = NewFile { stored_name: stored.name.clone(), file_name, size, text };
-                (Some(stored), Some(new), None)
-            }
-        };
-        let result = state
-            .db
-            .run(move |c| {
-                match db::transaction(c, |c| {
-                    write_application(c, &settings, seeker_id, job_id, &letter, existing, new_file.as_ref())
-                }) {
-                    Ok(applied) => Ok(Ok(applied)),
-                    Err(TxError::Refused(r)) => Ok(Err(r)),
-                    // Two submissions racing: the unique index decides.
-                    Err(TxError::Db(e)) if db::is_unique_violation(&e) => Ok(Err(Refusal::AlreadyApplied)),
-                    Err(TxError::Db(e)) => Err(AppError::from(e)),
-                }
-            })
-            .await;
-        if !matches!(result, Ok(Ok(_)))
-            && let Some(stored) = stored
-        {
-            stored.discard().await;
+    let (settings, seeker_id, job_id) = (state.settings.clone(), user.id, job.id);
+    let write = move |c: &mut AnyConnection, existing: Option<i64>, new_file: Option<&StoredFile>| {
+        match db::transaction(c, |c| write_application(c, &settings, seeker_id, job_id, &letter, existing, new_file)) {
+            Ok(applied) => Ok(Ok(applied)),
+            Err(TxError::Refused(r)) => Ok(Err(r)),
+            // Two submissions racing: the unique index decides.
+            Err(TxError::Db(e)) if db::is_unique_violation(&e) => Ok(Err(Refusal::AlreadyApplied)),
+            Err(TxError::Db(e)) => Err(AppError::from(e)),
         }
-        result
-    })
-    .await
+    };
+    match choice {
+        ResumeChoice::Existing(id) => state.db.run(move |c| write(c, Some(id), None)).await,
+        ResumeChoice::New(file) => {
+            storage::store(&state.db, file, seeker_id, move |c, file| {
+                Ok(write(c, None, Some(file))?.map(Recorded::from))
+            })
+            .await
+        }
+    }
 }
 
 fn write_application(
@@ -512,7 +489,7 @@ fn write_application(
     job_id: i64,
     letter: &Letter,
     existing: Option<i64>,
-    new_file: Option<&NewFile>,
+    new_file: Option<&StoredFile>,
 ) -> Result<Applied, TxError> {
     let job = jobs::find(c, job_id)?;
     if !applicants::job_accepts_applications(job.status, job.closes_at) {
@@ -537,8 +514,8 @@ fn write_application(
                 c,
                 &NewResume {
                     user_id: Some(seeker_id),
-                    file_name: &file.file_name,
-                    stored_name: &file.stored_name,
+                    file_name: &file.display_name,
+                    stored_name: &file.name,
                     size_bytes: file.size,
                     text_content: &file.text,
                     created_at: now,
