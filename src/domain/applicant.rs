@@ -164,23 +164,6 @@ impl Tag {
     }
 }
 
-/// A phone number as people write it: digits, spaces, `+ - ( ) . /`.
-pub fn parse_phone(raw: &str) -> Result<String, String> {
-    let value = raw.trim();
-    if value.is_empty() {
-        return Ok(String::new());
-    }
-    if value.chars().count() > 40 {
-        return Err("Use at most 40 characters for a phone number.".into());
-    }
-    if !value.chars().all(|c| c.is_ascii_digit() || " +-().,/x".contains(c))
-        || !value.chars().any(|c| c.is_ascii_digit())
-    {
-        return Err("Enter a phone number with digits, spaces and + - ( ) only.".into());
-    }
-    Ok(value.to_string())
-}
-
 /// Years of experience: empty, or a whole number from 0 to 70.
 pub fn parse_years(raw: &str) -> Result<Option<i32>, String> {
     let value = raw.trim();
@@ -201,19 +184,16 @@ pub fn parse_optional_text(raw: &str, max: usize) -> Result<String, String> {
     DisplayText::parse(raw, 1, max).map(DisplayText::into_inner)
 }
 
-/// The body of a note: 1 to 5,000 characters, line breaks allowed.
+/// The body of a note: 1 to 5,000 characters (`text::multiline`).
 pub fn parse_note(raw: &str) -> Result<String, String> {
-    let value = raw.trim();
+    let value = super::text::multiline(raw)?;
     if value.is_empty() {
         return Err("Write something before adding the note.".into());
     }
     if value.chars().count() > 5000 {
         return Err("A note has at most 5,000 characters.".into());
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err("The note contains characters that are not allowed.".into());
-    }
-    Ok(value.replace("\r\n", "\n"))
+    Ok(value)
 }
 
 /// The checked fields of an applicant added or edited by hand.
@@ -263,7 +243,7 @@ impl ApplicantFields {
                 Email::parse(raw.email).map(|e| e.as_str().to_string()).map_err(String::from)
             },
         );
-        let phone = check("phone", parse_phone(raw.phone));
+        let phone = check("phone", super::phone::parse(raw.phone));
         let current_company = check("current_company", parse_optional_text(raw.current_company, 120));
         let position = check("position", parse_optional_text(raw.position, 120));
         let location = check("location", parse_optional_text(raw.location, 120));
@@ -345,10 +325,7 @@ mod tests {
     }
 
     #[test]
-    fn phone_and_years_are_checked() {
-        assert_eq!(parse_phone(" +49 (30) 123-456 ").unwrap(), "+49 (30) 123-456");
-        assert!(parse_phone("call me").is_err());
-        assert!(parse_phone("=1+2").is_err());
+    fn years_are_checked() {
         assert_eq!(parse_years("").unwrap(), None);
         assert_eq!(parse_years("12").unwrap(), Some(12));
         assert!(parse_years("-1").is_err());

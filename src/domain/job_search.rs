@@ -187,14 +187,9 @@ impl JobListParams {
         Sort::ALL.into_iter().find(|s| s.as_str() == self.sort).unwrap_or_default()
     }
 
-    /// "60000", "60,000" or "60k".
+    /// The minimum pay asked for (`money::parse_amount`); none if it is no amount.
     pub fn salary_min(&self) -> Option<i64> {
-        let s = self.salary_min.trim().to_lowercase().replace([',', ' ', '_'], "");
-        let (digits, factor) = match s.strip_suffix('k') {
-            Some(d) => (d, 1000),
-            None => (s.as_str(), 1),
-        };
-        digits.parse::<i64>().ok().filter(|n| *n > 0 && *n <= 100_000_000).map(|n| n * factor)
+        super::money::parse_amount(&self.salary_min).ok().flatten()
     }
 
     pub fn to_search(&self, per_page: i64) -> SearchQuery {

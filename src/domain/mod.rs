@@ -7,8 +7,10 @@ pub mod gazetteer;
 pub mod interview;
 pub mod job_search;
 pub mod money;
+pub mod phone;
 pub mod place;
 pub mod signed;
+pub mod text;
 pub mod wishes;
 pub mod zone;
 

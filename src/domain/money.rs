@@ -9,6 +9,44 @@ use std::collections::HashMap;
 
 use super::SalaryPeriod;
 
+/// The largest amount any salary field takes.
+pub const AMOUNT_MAX: i64 = 100_000_000;
+
+/// Why `parse_amount` refused an amount.
+pub const NOT_AN_AMOUNT: &str = "Enter a whole amount, like 60000, 60,000 or 60k.";
+
+/// An amount of money as people write it, in whole units: digits, grouped in
+/// threes by `,` `.` `'` `_` or spaces ("60,000", "60.000", "1 000 000"), or
+/// thousands with `k` ("60k"); from 1 to `AMOUNT_MAX`. Empty: `None`. Every
+/// salary field and the pay filter read amounts so.
+pub fn parse_amount(raw: &str) -> Result<Option<i64>, String> {
+    let value = raw.trim().to_lowercase();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let (number, factor) = match value.strip_suffix('k') {
+        Some(number) => (number.trim_end(), 1000),
+        None => (value.as_str(), 1),
+    };
+    let groups: Vec<&str> = number.split([',', '.', '\'', '_', ' ', '\u{a0}']).collect();
+    let grouped = groups.iter().enumerate().all(|(i, group)| {
+        group.chars().all(|c| c.is_ascii_digit())
+            && match i {
+                0 => !group.is_empty() && (groups.len() == 1 || group.len() <= 3),
+                _ => group.len() == 3,
+            }
+    });
+    let amount = grouped
+        .then(|| groups.concat().parse::<i64>().ok())
+        .flatten()
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or_else(|| NOT_AN_AMOUNT.to_string())?;
+    if !(1..=AMOUNT_MAX).contains(&amount) {
+        return Err(format!("Enter an amount between 1 and {}.", crate::format::thousands(&AMOUNT_MAX)));
+    }
+    Ok(Some(amount))
+}
+
 const SHIPPED: &str = include_str!("eurofxref.csv");
 
 /// Hours and months in a working year, as the filter has always counted them.
@@ -109,6 +147,29 @@ impl Rates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_as_people_write_them() {
+        for (raw, amount) in [
+            ("60000", 60_000),
+            ("60,000", 60_000),
+            ("60.000", 60_000),
+            ("60 000", 60_000),
+            ("1'000'000", 1_000_000),
+            ("60k", 60_000),
+            (" 60 K ", 60_000),
+            ("100,000,000", AMOUNT_MAX),
+        ] {
+            assert_eq!(parse_amount(raw), Ok(Some(amount)), "{raw:?}");
+        }
+        assert_eq!(parse_amount("  "), Ok(None));
+        for bad in ["lots", "-5", "55.5", "60,00", "1,0000", ",000", "60kk", "k", "6e4", "99999999999999999999"] {
+            assert_eq!(parse_amount(bad).unwrap_err(), NOT_AN_AMOUNT, "{bad:?}");
+        }
+        for out in ["0", "100,000,001", "100001k"] {
+            assert!(parse_amount(out).unwrap_err().contains("between 1 and 100,000,000"), "{out:?}");
+        }
+    }
 
     #[test]
     fn salaries_become_yearly_amounts_in_the_reference_currency() {

@@ -10,7 +10,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::jobs::form::multiline;
 use super::jobs::view::{self, CardView};
 use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession};
 use crate::db::companies::{self, Company, CompanyProfile};
@@ -148,7 +147,8 @@ impl CompanyForm {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", DisplayText::parse(&self.name, 2, 100));
         let website = errors.check("website", website(&self.website));
-        let description = errors.check("description", multiline(&self.description, 0, 5000));
+        let description =
+            errors.check("description", crate::domain::text::multiline_within(&self.description, 0, 5000));
         let location = errors.check("location", DisplayText::parse(&self.location, 0, 100));
         // Not sent (an older form): no rule.
         let pay_rule = match self.pay_rule.trim() {

@@ -154,9 +154,9 @@ pub struct MessageForm {
     pub body: String,
 }
 
-/// The text of a message: trimmed, not empty, not too long.
+/// The text of a message: not empty, not too long (`text::multiline`).
 pub fn parse_body(raw: &str) -> Result<String, String> {
-    let body = raw.trim().replace("\r\n", "\n");
+    let body = crate::domain::text::multiline(raw)?;
     if body.is_empty() {
         return Err("Write a message first.".into());
     }
@@ -165,11 +165,6 @@ pub fn parse_body(raw: &str) -> Result<String, String> {
             "Keep your message under {} characters.",
             format::thousands(&(messages::MAX_CHARS as i64))
         ));
-    }
-    // Line breaks and tabs are text; other control characters (NUL, which
-    // PostgreSQL cannot store, escape sequences) are not.
-    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("The message contains characters that cannot be shown.".into());
     }
     Ok(body)
 }

@@ -196,7 +196,7 @@ fn validate_profile(form: &ProfileForm) -> Result<ValidProfile, FieldErrors> {
     let display_name = errors.check("display_name", DisplayText::parse(&form.display_name, 0, 80));
     let headline = errors.check("headline", DisplayText::parse(&form.headline, 0, 120));
     let location = errors.check("location", DisplayText::parse(&form.location, 0, 100));
-    let phone = errors.check("phone", parse_phone(&form.phone));
+    let phone = errors.check("phone", crate::domain::phone::parse(&form.phone));
     let skills = errors.check("skills", parse_skills(&form.skills));
     let timezone = errors.check("timezone", crate::domain::zone::field(&form.timezone));
     match (display_name, headline, location, phone, skills, timezone) {
@@ -260,21 +260,6 @@ async fn save_profile(
         .await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "The profile is saved.");
     Ok(see_other(&subject.action()))
-}
-
-/// A phone number as people write it: digits with spaces, `+`, `-`, `.`, `/`
-/// and parentheses. Empty is allowed.
-pub fn parse_phone(raw: &str) -> Result<String, String> {
-    let value = raw.trim();
-    if value.is_empty() {
-        return Ok(String::new());
-    }
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    let allowed = value.chars().all(|c| c.is_ascii_digit() || " +-./()".contains(c));
-    if !allowed || !(5..=20).contains(&digits) || value.chars().count() > 30 {
-        return Err("Enter a phone number with digits, spaces, +, - and parentheses, like +49 30 1234567.".into());
-    }
-    Ok(value.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Skills separated by commas: each trimmed, duplicates dropped, at most 30
@@ -593,7 +578,7 @@ fn validate_preferences(user_id: i64, form: &PreferencesForm) -> Result<Preferen
             v.parse::<RemoteMode>().map(|m| m.as_str().to_string()).map_err(|_| "Choose a work mode from the list."),
         ),
     };
-    let salary_min = errors.check("salary_min", parse_salary(&form.salary_min));
+    let salary_min = errors.check("salary_min", crate::domain::money::parse_amount(&form.salary_min));
     let locations = errors.check("locations", parse_lines(&form.locations, 10, 100, "locations"));
     let categories = errors.check("categories", parse_lines(&form.categories, 10, 60, "categories"));
     let titles = errors.check("titles", parse_lines(&form.titles, 10, 100, "job titles"));
@@ -612,23 +597,6 @@ fn validate_preferences(user_id: i64, form: &PreferencesForm) -> Result<Preferen
         }
         _ => Err(errors),
     }
-}
-
-/// A yearly amount in whole units: digits, optionally grouped with `,`, `.`,
-/// `_` or spaces. Empty means no minimum.
-pub fn parse_salary(raw: &str) -> Result<Option<i64>, String> {
-    let digits: String = raw.chars().filter(|c| !matches!(c, ',' | '.' | '_' | ' ' | '\u{a0}')).collect();
-    if digits.is_empty() {
-        return Ok(None);
-    }
-    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 10 {
-        return Err("Enter the minimum salary as a whole number, like 55000.".into());
-    }
-    let value: i64 = digits.parse().map_err(|_| "Enter the minimum salary as a whole number, like 55000.")?;
-    if value > 10_000_000 {
-        return Err("That minimum salary is more than any job here offers.".into());
-    }
-    Ok(Some(value))
 }
 
 /// One value per line (so "Berlin, Germany" stays whole): trimmed, no duplicates, bounded.
@@ -657,29 +625,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn phone_numbers_as_people_write_them() {
-        assert_eq!(parse_phone("  +49 (30)  123-4567 ").unwrap(), "+49 (30) 123-4567");
-        assert_eq!(parse_phone("").unwrap(), "");
-        for bad in ["call me", "12", "+49 30 1234<script>", "1234567\n89"] {
-            assert!(parse_phone(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
     fn skills_are_trimmed_and_deduplicated() {
         assert_eq!(parse_skills(" Rust ,sql, rust,\n  Actix   web ,").unwrap(), "Rust, sql, Actix web");
         assert!(parse_skills(&"x".repeat(41)).is_err());
         assert!(parse_skills(&(0..31).map(|i| format!("s{i}")).collect::<Vec<_>>().join(",")).is_err());
         assert_eq!(split_skills("Rust, SQL"), vec!["Rust", "SQL"]);
-    }
-
-    #[test]
-    fn salary_accepts_grouped_digits() {
-        assert_eq!(parse_salary("55,000").unwrap(), Some(55_000));
-        assert_eq!(parse_salary(" ").unwrap(), None);
-        assert!(parse_salary("-5").is_err());
-        assert!(parse_salary("lots").is_err());
-        assert!(parse_salary("99999999999").is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod privacy;
 mod races;
 mod realtime;
 mod reports;
+mod rules;
 mod screening;
 mod search;
 mod seekers;

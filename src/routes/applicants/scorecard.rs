@@ -70,18 +70,16 @@ fn parse(fields: &[(String, String)], criteria: &[Criterion]) -> Result<Vec<(i64
     let value = |key: String| pair(fields, &key).trim().to_string();
     let mut scores = Vec::new();
     for c in criteria {
-        let (score, comment) = (value(format!("score-{}", c.id)), value(format!("comment-{}", c.id)));
+        let score = value(format!("score-{}", c.id));
+        let comment = crate::domain::text::multiline(&value(format!("comment-{}", c.id)))?;
         if comment.chars().count() > COMMENT_CHARS {
             return Err(format!("A comment has at most {COMMENT_CHARS} characters."));
-        }
-        if comment.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') {
-            return Err("A comment holds characters that are not allowed.".into());
         }
         match score.as_str() {
             "" if comment.is_empty() => {}
             "" => return Err(format!("Give “{}” a score for your comment.", c.name)),
             raw => match raw.parse::<i32>() {
-                Ok(n) if (1..=5).contains(&n) => scores.push((c.id, n, comment.replace("\r\n", "\n"))),
+                Ok(n) if (1..=5).contains(&n) => scores.push((c.id, n, comment)),
                 _ => return Err("Scores go from 1 to 5.".into()),
             },
         }

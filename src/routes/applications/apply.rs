@@ -79,7 +79,7 @@ impl Details {
         if let Some(email) = errors.check("email", Email::parse(&d.email)) {
             d.email = email.as_str().to_string();
         }
-        if let Some(phone) = errors.check("phone", crate::routes::profile::parse_phone(&d.phone)) {
+        if let Some(phone) = errors.check("phone", crate::domain::phone::parse(&d.phone)) {
             d.phone = phone;
         }
         if let Some(location) = errors.check("location", DisplayText::parse(&d.location, 0, 100)) {
@@ -435,18 +435,15 @@ pub async fn submit(
     }
 }
 
-/// A cover letter: optional, at most `MAX_COVER_LETTER` characters, line
-/// breaks kept, other control characters refused.
+/// A cover letter: optional, at most `MAX_COVER_LETTER` characters
+/// (`text::multiline`).
 pub fn parse_cover_letter(raw: &str) -> Result<String, String> {
-    let value = raw.replace("\r\n", "\n").replace('\r', "\n").trim().to_string();
+    let value = crate::domain::text::multiline(raw)?;
     if value.chars().count() > MAX_COVER_LETTER {
         return Err(format!(
             "Keep the cover letter under {} characters.",
             crate::format::thousands(&(MAX_COVER_LETTER as i64))
         ));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("The cover letter contains characters that cannot be shown.".into());
     }
     Ok(value)
 }

@@ -5,9 +5,9 @@ use serde::Deserialize;
 use time::{Duration, PrimitiveDateTime};
 
 use crate::db::jobs::{Job, JobFields};
-use crate::domain::money::Rates;
+use crate::domain::money::{self, Rates};
 use crate::domain::place::{self, Place};
-use crate::domain::{CATEGORIES, CURRENCIES};
+use crate::domain::{CATEGORIES, CURRENCIES, text};
 use crate::domain::{DisplayText, EmploymentType, RemoteMode, SalaryPeriod};
 use crate::routes::FieldErrors;
 
@@ -15,7 +15,6 @@ pub const TITLE_MAX: usize = 120;
 pub const DESCRIPTION_MIN: usize = 30;
 pub const DESCRIPTION_MAX: usize = 20_000;
 pub const LOCATION_MAX: usize = 100;
-pub const SALARY_MAX: i64 = 100_000_000;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -94,7 +93,8 @@ impl JobForm {
                 DisplayText::parse(&self.title, 3, TITLE_MAX)
             },
         );
-        let description = errors.check("description", multiline(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX));
+        let description =
+            errors.check("description", text::multiline_within(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX));
         let remote =
             errors.check("remote", self.remote.parse::<RemoteMode>().map_err(|_| "Choose where the work happens."));
         let place = remote.and_then(|remote| self.place(remote, &mut errors));
@@ -106,8 +106,8 @@ impl JobForm {
             "category",
             CATEGORIES.iter().find(|c| **c == self.category).map(|c| c.to_string()).ok_or("Choose a category."),
         );
-        let salary_min = errors.check("salary_min", salary(&self.salary_min));
-        let salary_max = errors.check("salary_max", salary(&self.salary_max));
+        let salary_min = errors.check("salary_min", money::parse_amount(&self.salary_min));
+        let salary_max = errors.check("salary_max", money::parse_amount(&self.salary_max));
         if let (Some(Some(min)), Some(Some(max))) = (salary_min, salary_max)
             && min > max
         {
@@ -197,44 +197,6 @@ impl JobForm {
             }
         }
     }
-}
-
-/// Text with line breaks (a description): trimmed, CRLF made LF, no other
-/// control characters, between `min` and `max` characters.
-pub fn multiline(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let value = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let value = value.trim();
-    let len = value.chars().count();
-    if len < min {
-        return Err(if len == 0 {
-            "This field is required.".into()
-        } else {
-            format!("Write at least {min} characters.")
-        });
-    }
-    if len > max {
-        return Err(format!("Use at most {max} characters (this has {len})."));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err("This text contains characters that are not allowed.".into());
-    }
-    Ok(value.to_string())
-}
-
-/// An optional whole amount: "60000", "60,000" or "60 000".
-fn salary(raw: &str) -> Result<Option<i64>, &'static str> {
-    let digits: String = raw.trim().chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\'')).collect();
-    if digits.is_empty() {
-        return Ok(None);
-    }
-    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 12 {
-        return Err("Enter a whole number, like 60000.");
-    }
-    let n: i64 = digits.parse().map_err(|_| "Enter a whole number, like 60000.")?;
-    if n == 0 || n > SALARY_MAX {
-        return Err("Enter an amount between 1 and 100,000,000.");
-    }
-    Ok(Some(n))
 }
 
 /// The value of a `datetime-local` input on the company's clock
