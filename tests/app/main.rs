@@ -16,6 +16,7 @@ mod hostile;
 mod jobs;
 mod mail;
 mod matrix;
+mod migrations;
 mod privacy;
 mod races;
 mod realtime;
