@@ -1,5 +1,6 @@
 //! JobConnect: a job portal and applicant CRM.
 
+pub mod actions;
 pub mod auth;
 pub mod background;
 pub mod commands;

@@ -1,6 +1,6 @@
 //! The dependency direction of docs/ARCHITECTURE.md, checked on the source:
-//! routes and auth (HTTP) → state → services (mail, realtime, storage,
-//! background) → db → domain, with config, error and format beneath all.
+//! routes and auth (HTTP) → state → actions → services (mail, realtime,
+//! storage, background) → db → domain, with config, error and format beneath all.
 //! A lower layer naming a higher one (`crate::routes`, `crate::state`, …)
 //! fails this test, so the picture stays true.
 
@@ -12,6 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &["domain"]),
     ("data", &["db"]),
     ("services", &["mail", "realtime", "storage", "background", "search"]),
+    ("actions", &["actions"]),
     ("state", &["state"]),
     ("http", &["auth", "routes"]),
     ("wiring", &["startup", "commands", "seed", "main", "lib"]),

@@ -121,6 +121,16 @@ pub fn confirm_email(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
+/// The active employers of a company: who is told about its applicants (by
+/// notification and by e-mail).
+pub fn active_employers(conn: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::company_id.eq(company_id).and(users::role.eq(Role::Employer)).and(users::is_active.eq(true)))
+        .select(User::as_select())
+        .order(users::id)
+        .load(conn)
+}
+
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<User> {
     users::table.find(id).select(User::as_select()).first(conn)
 }

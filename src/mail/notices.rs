@@ -108,15 +108,6 @@ fn company_name(c: &mut AnyConnection, company_id: i64) -> QueryResult<String> {
     companies::table.find(company_id).select(companies::name).first(c)
 }
 
-/// The active employers of a company.
-fn employers_of(c: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<User>> {
-    users::table
-        .filter(users::company_id.eq(company_id).and(users::role.eq(Role::Employer)).and(users::is_active.eq(true)))
-        .select(User::as_select())
-        .order(users::id)
-        .load(c)
-}
-
 /// The seeker's account behind an application, when it is active.
 fn seeker_of(c: &mut AnyConnection, applicant: &Applicant) -> QueryResult<Option<User>> {
     let Some(id) = applicant.seeker_id else { return Ok(None) };
@@ -174,7 +165,7 @@ pub fn application_received(c: &mut AnyConnection, settings: &Settings, applican
         let html = ReceivedBySeekerHtml { m: &m, site: site(settings) }.render();
         queued.push(queue(c, &seeker.email, seeker.name(), &subject, text, html, Concerns::WrittenTo(applicant.id))?);
     }
-    for employer in employers_of(c, applicant.company_id)? {
+    for employer in crate::db::users::active_employers(c, applicant.company_id)? {
         let m = ReceivedByEmployer {
             name: employer.name().to_string(),
             applicant: applicant.name.clone(),

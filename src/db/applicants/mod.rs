@@ -31,8 +31,8 @@ pub use pipeline::{
     AssignRefused, Changed, Place, all_in_scope, assign, delete, move_to_stage, set_employment_type, set_status,
 };
 pub use seeker::{
-    SeekerApplication, SeekerEvent, SeekerStep, active_employer_ids, application_to_job, applied_among,
-    find_for_seeker, history_for_seeker, job_accepts_applications, list_for_seeker, withdraw, without_thread,
+    SeekerApplication, SeekerEvent, SeekerStep, application_to_job, applied_among, find_for_seeker, history_for_seeker,
+    list_for_seeker, withdraw, without_thread,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

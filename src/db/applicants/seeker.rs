@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{applicant_events, applicant_stages, applicants, companies, jobs, users};
-use crate::domain::{ApplicantStatus, JobStatus, Role, Stage};
+use crate::db::schema::{applicant_events, applicant_stages, applicants, companies, jobs};
+use crate::domain::{ApplicantStatus, Stage};
 
 /// One line of a seeker's "my applications" (an applicant joined to its
 /// company and, if it still exists, its job).
@@ -165,21 +165,6 @@ pub fn application_to_job(conn: &mut AnyConnection, job_id: i64, seeker_id: i64)
         .select(applicants::id)
         .first(conn)
         .optional()
-}
-
-/// True when the job takes applications now: open and not past its closing date.
-pub fn job_accepts_applications(status: JobStatus, closes_at: Option<PrimitiveDateTime>) -> bool {
-    status == JobStatus::Open && closes_at.is_none_or(|t| t > crate::db::now())
-}
-
-/// The active employers of a company: who is told about its applicants.
-pub fn active_employer_ids(conn: &mut AnyConnection, company_id: i64) -> QueryResult<Vec<i64>> {
-    users::table
-        .filter(users::company_id.eq(company_id))
-        .filter(users::role.eq(Role::Employer))
-        .filter(users::is_active.eq(true))
-        .select(users::id)
-        .load(conn)
 }
 
 /// Marks the seeker's application withdrawn (status closed). Returns the

@@ -10,23 +10,21 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::actions::applications::{self, Applied, Letter, Refusal};
 use crate::auth::{CurrentUser, FlashKind, TypedSession};
-use crate::config::Settings;
-use crate::db::applicants::{self, NewApplicant};
+use crate::db::AnyConnection;
+use crate::db::applicants;
 use crate::db::companies::{self, Company};
 use crate::db::jobs::{self, Job};
-use crate::db::limits::{self, Limited};
-use crate::db::notifications::{self, NewNotification};
-use crate::db::resumes::{self, NewResume, Resume};
+use crate::db::resumes::{self, Resume};
 use crate::db::screening::{self, Question};
-use crate::db::{self, AnyConnection, users};
 use crate::domain::applicant::consent_text;
-use crate::domain::{ApplicantSource, ApplicantStatus, DisplayText, Email, JobStatus, Role, Stage};
+use crate::domain::{DisplayText, Email, JobStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::routes::resumes::{max_size, refusal, too_large_message};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
-use crate::storage::{self, MultipartForm, Recorded, StoredFile, Upload, UploadSpec};
+use crate::storage::{self, MultipartForm, Recorded, Upload, UploadSpec};
 
 /// Longest cover letter accepted (characters).
 pub const MAX_COVER_LETTER: usize = 10_000;
@@ -184,7 +182,7 @@ async fn context(state: &AppState, user: &CurrentUser, job: &Job) -> AppResult<(
     let mine = mine.into_iter().map(|r| r.resume).collect();
     let apply_state = match applied {
         Some(id) => ApplyState::Applied(id),
-        None if !applicants::job_accepts_applications(job.status, job.closes_at) => ApplyState::Closed,
+        None if !job.is_listed(crate::db::now()) => ApplyState::Closed,
         None => ApplyState::Open,
     };
     Ok((apply_state, mine))
@@ -238,59 +236,18 @@ enum ResumeChoice {
     Existing(i64),
 }
 
-/// Why the transaction refused the application (it rolls back).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Refusal {
-    JobClosed,
-    AlreadyApplied,
-    ResumeGone,
-    /// `APPLICATIONS_PER_HOUR` reached.
-    TooMany,
-}
-
-impl Refusal {
-    fn field_and_message(self) -> (&'static str, &'static str) {
-        match self {
-            Refusal::JobClosed => ("job", "This job is no longer accepting applications."),
-            Refusal::AlreadyApplied => {
-                ("job", "You have already applied to this job. You can follow it in your applications.")
-            }
-            Refusal::ResumeGone => ("resume", "That resume is no longer in your list. Choose another or upload a PDF."),
-            Refusal::TooMany => {
-                ("job", "You have sent a lot of applications in the last hour. Take a break and apply again later.")
-            }
+/// Where a refusal is shown on the form, and what it says.
+fn shown(refusal: Refusal) -> (&'static str, &'static str) {
+    match refusal {
+        Refusal::JobClosed => ("job", "This job is no longer accepting applications."),
+        Refusal::AlreadyApplied => {
+            ("job", "You have already applied to this job. You can follow it in your applications.")
+        }
+        Refusal::ResumeGone => ("resume", "That resume is no longer in your list. Choose another or upload a PDF."),
+        Refusal::TooMany => {
+            ("job", "You have sent a lot of applications in the last hour. Take a break and apply again later.")
         }
     }
-
-    fn status(self) -> StatusCode {
-        if self == Refusal::TooMany { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY }
-    }
-}
-
-enum TxError {
-    Refused(Refusal),
-    Db(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for TxError {
-    fn from(e: diesel::result::Error) -> Self {
-        TxError::Db(e)
-    }
-}
-
-/// What the seeker sends besides the resume.
-struct Letter {
-    details: Details,
-    cover: String,
-    /// The screening answers, checked: (question, answer, knocked out).
-    answers: Vec<(i64, String, bool)>,
-    /// The consent agreed to, as shown.
-    consent: String,
-}
-
-struct Applied {
-    applicant_id: i64,
-    employer_ids: Vec<i64>,
 }
 
 pub async fn submit(
@@ -369,7 +326,7 @@ pub async fn submit(
                 },
                 None => match form.resume_id.parse::<i64>() {
                     Ok(id) if resumes.iter().any(|r| r.id == id) => choice = Some(ResumeChoice::Existing(id)),
-                    Ok(_) => errors.add("resume", Refusal::ResumeGone.field_and_message().1),
+                    Ok(_) => errors.add("resume", shown(Refusal::ResumeGone).1),
                     Err(_) if resumes.is_empty() => errors.add("resume", "Choose your resume: a PDF file."),
                     Err(_) => errors.add("resume", "Choose one of your resumes, or upload a PDF."),
                 },
@@ -380,7 +337,7 @@ pub async fn submit(
         ApplyState::Open => {}
         // Checked above; the tail of a closing date may pass in between.
         ApplyState::Closed => return render(StatusCode::UNPROCESSABLE_ENTITY, &ClosedPage { page }),
-        ApplyState::Applied(_) => errors.add("job", Refusal::AlreadyApplied.field_and_message().1),
+        ApplyState::Applied(_) => errors.add("job", shown(Refusal::AlreadyApplied).1),
         ApplyState::NotSeeker => return Err(AppError::Forbidden),
     }
     let refuse = |page, form, errors, status, resumes| {
@@ -402,8 +359,12 @@ pub async fn submit(
         _ => return refuse(page, form, errors, status, resumes),
     };
 
+    let d = &form.details;
     let letter = Letter {
-        details: form.details.clone(),
+        name: d.name.clone(),
+        email: d.email.clone(),
+        phone: d.phone.clone(),
+        location: d.location.clone(),
         cover: form.cover_letter.clone(),
         answers,
         consent: consent_text(&company.name),
@@ -420,7 +381,7 @@ pub async fn submit(
         }
         Err(Refusal::JobClosed) => render(StatusCode::UNPROCESSABLE_ENTITY, &ClosedPage { page }),
         Err(refused) => {
-            let (field, message) = refused.field_and_message();
+            let (field, message) = shown(refused);
             let mut errors = FieldErrors::default();
             errors.add(field, message);
             // The state may have changed under us: show the page as it is now.
@@ -430,7 +391,12 @@ pub async fn submit(
             }
             let max_size = max_size(&state);
             let tpl = ApplyPage { page, job, company, resumes, questions, form, errors, state: apply_state, max_size };
-            render(refused.status(), &tpl)
+            let status = if refused == Refusal::TooMany {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            render(status, &tpl)
         }
     }
 }
@@ -448,9 +414,9 @@ pub fn parse_cover_letter(raw: &str) -> Result<String, String> {
     Ok(value)
 }
 
-/// Writes the application, with the new file if one was sent (stored and
-/// recorded by `storage::store`). The outer error is a fault; the inner one a
-/// refusal.
+/// Writes the application (`actions::applications::apply`), with the new
+/// file if one was sent (stored and recorded by `storage::store`). The outer
+/// error is a fault; the inner one a refusal.
 async fn apply(
     state: &web::Data<AppState>,
     user: &CurrentUser,
@@ -459,116 +425,18 @@ async fn apply(
     choice: ResumeChoice,
 ) -> AppResult<Result<Applied, Refusal>> {
     let (settings, seeker_id, job_id) = (state.settings.clone(), user.id, job.id);
-    let write = move |c: &mut AnyConnection, existing: Option<i64>, new_file: Option<&StoredFile>| {
-        match db::transaction(c, |c| write_application(c, &settings, seeker_id, job_id, &letter, existing, new_file)) {
-            Ok(applied) => Ok(Ok(applied)),
-            Err(TxError::Refused(r)) => Ok(Err(r)),
-            // Two submissions racing: the unique index decides.
-            Err(TxError::Db(e)) if db::is_unique_violation(&e) => Ok(Err(Refusal::AlreadyApplied)),
-            Err(TxError::Db(e)) => Err(AppError::from(e)),
-        }
+    let write = move |c: &mut AnyConnection, resume: applications::Resume| {
+        applications::apply(c, &settings, seeker_id, job_id, &letter, resume)
     };
     match choice {
-        ResumeChoice::Existing(id) => state.db.run(move |c| write(c, Some(id), None)).await,
+        ResumeChoice::Existing(id) => state.db.run(move |c| write(c, applications::Resume::Kept(id))).await,
         ResumeChoice::New(file) => {
-            storage::store(&state.db, file, seeker_id, move |c, file| {
-                Ok(write(c, None, Some(file))?.map(Recorded::from))
-            })
-            .await
+            let stored = storage::store(&state.db, file, seeker_id, move |c, file| {
+                Ok(write(c, applications::Resume::New(file))?.map(Recorded::from))
+            });
+            stored.await
         }
     }
-}
-
-fn write_application(
-    c: &mut AnyConnection,
-    settings: &Settings,
-    seeker_id: i64,
-    job_id: i64,
-    letter: &Letter,
-    existing: Option<i64>,
-    new_file: Option<&StoredFile>,
-) -> Result<Applied, TxError> {
-    let job = jobs::find(c, job_id)?;
-    if !applicants::job_accepts_applications(job.status, job.closes_at) {
-        return Err(TxError::Refused(Refusal::JobClosed));
-    }
-    if applicants::application_to_job(c, job_id, seeker_id)?.is_some() {
-        return Err(TxError::Refused(Refusal::AlreadyApplied));
-    }
-    if !limits::allows(c, Limited::Applications, seeker_id, settings.limits.applications_per_hour)? {
-        return Err(TxError::Refused(Refusal::TooMany));
-    }
-    let now = db::now();
-    let resume_id = match (existing, new_file) {
-        (Some(id), _) => {
-            if !resumes::lock_own(c, id, seeker_id)? {
-                return Err(TxError::Refused(Refusal::ResumeGone));
-            }
-            id
-        }
-        (None, Some(file)) => {
-            resumes::insert(
-                c,
-                &NewResume {
-                    user_id: Some(seeker_id),
-                    file_name: &file.display_name,
-                    stored_name: &file.name,
-                    size_bytes: file.size,
-                    text_content: &file.text,
-                    created_at: now,
-                },
-            )?
-            .id
-        }
-        (None, None) => return Err(TxError::Refused(Refusal::ResumeGone)),
-    };
-    let seeker = users::find(c, seeker_id)?;
-    let applicant = applicants::insert(
-        c,
-        &NewApplicant {
-            company_id: job.company_id,
-            job_id: Some(job.id),
-            seeker_id: Some(seeker.id),
-            resume_id: Some(resume_id),
-            name: &letter.details.name,
-            email: &letter.details.email,
-            phone: &letter.details.phone,
-            current_company: "",
-            position: &job.title,
-            location: &letter.details.location,
-            years_experience: None,
-            status: ApplicantStatus::Open,
-            employment_type: job.employment_type,
-            stage: Stage::Applied,
-            source: ApplicantSource::Portal,
-            cover_letter: &letter.cover,
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
-    applicants::record_consent(c, applicant.id, &letter.consent, now)?;
-    applicants::record_event(c, applicant.id, Some(seeker.id), "applied", &job.title, None)?;
-    screening::record(c, job.company_id, job.id, applicant.id, &letter.answers)?;
-    let employer_ids = applicants::active_employer_ids(c, job.company_id)?;
-    let title = format!("New application for {}", job.title);
-    let body = format!("{} applied.", letter.details.name);
-    let link = format!("/applicants/{}", applicant.id);
-    let data = serde_json::json!({ "applicant_id": applicant.id, "job_id": job.id }).to_string();
-    for &user_id in &employer_ids {
-        notifications::create(
-            c,
-            &NewNotification {
-                user_id,
-                kind: crate::domain::NotificationKind::Application,
-                title: &title,
-                body: &body,
-                link: &link,
-                data: data.clone(),
-            },
-        )?;
-    }
-    crate::mail::notices::application_received(c, settings, applicant.id)?;
-    Ok(Applied { applicant_id: applicant.id, employer_ids })
 }
 
 #[cfg(test)]

@@ -185,40 +185,7 @@ pub async fn withdraw(
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
     let (id, user_id) = (path.into_inner(), user.id);
-    let outcome = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let Some(application) = applicants::find_for_seeker(c, id, user_id)? else {
-                    return Ok::<_, AppError>(None);
-                };
-                let Some(company_id) = applicants::withdraw(c, id, user_id)? else {
-                    return Ok(Some(Vec::new())); // already withdrawn: nothing to tell
-                };
-                applicants::record_event(c, id, Some(user_id), "withdrawn", "", None)?;
-                let employer_ids = applicants::active_employer_ids(c, company_id)?;
-                let seeker = db::users::find(c, user_id)?;
-                let title = format!("Application withdrawn: {}", application.title());
-                let body = format!("{} withdrew their application.", seeker.name());
-                let link = format!("/applicants/{id}");
-                let data = serde_json::json!({ "applicant_id": id, "job_id": application.job_id }).to_string();
-                for &employer in &employer_ids {
-                    notifications::create(
-                        c,
-                        &NewNotification {
-                            user_id: employer,
-                            kind: crate::domain::NotificationKind::Withdrawn,
-                            title: &title,
-                            body: &body,
-                            link: &link,
-                            data: data.clone(),
-                        },
-                    )?;
-                }
-                Ok(Some(employer_ids))
-            })
-        })
-        .await?;
+    let outcome = state.db.run(move |c| crate::actions::applications::withdraw(c, id, user_id)).await?;
     let employer_ids = outcome.ok_or(AppError::NotFound)?;
     state.hub.poke(&employer_ids);
     TypedSession::from_request(&req).flash(FlashKind::Success, "Your application is withdrawn.");
