@@ -62,6 +62,15 @@ pub fn csv_cell(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() }
 }
 
+/// The first `max` characters of a text on one line, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", flat[..i].trim_end()),
+        None => flat,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -76,5 +85,11 @@ mod tests {
         assert_eq!(super::thousands(&0), "0");
         assert_eq!(super::thousands(&1234567), "1,234,567");
         assert_eq!(super::thousands(&-1000), "-1,000");
+    }
+
+    #[test]
+    fn excerpts_cut_on_characters() {
+        assert_eq!(super::excerpt("a  b\nc", 10), "a b c");
+        assert_eq!(super::excerpt("ééééé", 3), "ééé…");
     }
 }

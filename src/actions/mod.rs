@@ -7,6 +7,8 @@
 //! is the change).
 
 pub mod applications;
+pub mod interviews;
+pub mod messages;
 
 use diesel::QueryResult;
 

@@ -22,17 +22,14 @@ use serde::Deserialize;
 
 use super::notifications::PageQuery;
 use super::{FieldErrors, Page, render, see_other};
+use crate::actions::{self, messages::Sender};
 use crate::auth::{CsrfForm, CurrentUser, NoFields};
-use crate::config::Settings;
+use crate::db::applicants;
 use crate::db::applicants::SeekerApplication;
-use crate::db::limits::{self, Limited};
-use crate::db::messages::{self, MessageView, Participant, Scope, Thread};
-use crate::db::notifications::{self, NewNotification};
-use crate::db::{self, AnyConnection, applicants};
+use crate::db::messages::{self, MessageView, Scope, Thread};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::format;
-use crate::realtime::{Hub, presence};
 use crate::state::AppState;
 
 /// Messages shown on a thread page (the newest ones).
@@ -185,8 +182,8 @@ async fn send(
     let sender = Sender { id: user.id, name: user.name().to_string(), seeker_side: side.is_seeker() };
     // Whoever replies has read what they reply to.
     let (hub, settings, t) = (state.hub.clone(), state.settings.clone(), thread.clone());
-    let stored = state.db.run(move |c| store_message(c, &hub, &settings, &t, &sender, &body)).await?;
-    let Some(wake) = stored else {
+    let stored = state.db.run(move |c| actions::messages::send(c, &hub, &settings, &t, &sender, &body)).await?;
+    let Ok(wake) = stored else {
         errors.add("body", "You have sent a lot of messages in the last hour. Take a break and send this one later.");
         return show_again(&req, &state, thread, side, form.body, errors, StatusCode::TOO_MANY_REQUESTS).await;
     };
@@ -211,92 +208,6 @@ async fn show_again(
     let messages = state.db.run(move |c| messages::in_thread(c, id, THREAD_LIMIT)).await?;
     let seeker_side = side.is_seeker();
     render(status, &ThreadPage { page, thread, seeker_side, messages, body, errors })
-}
-
-struct Sender {
-    id: i64,
-    name: String,
-    seeker_side: bool,
-}
-
-/// Stores a message with its notifications, timeline line and e-mails for
-/// whoever is not online; returns the users whose pages should be woken, or
-/// None when the sender has reached `MESSAGES_PER_HOUR` (nothing stored).
-fn store_message(
-    c: &mut AnyConnection,
-    hub: &Hub,
-    settings: &Settings,
-    thread: &Thread,
-    sender: &Sender,
-    body: &str,
-) -> Result<Option<Vec<i64>>, diesel::result::Error> {
-    db::transaction(c, |c| {
-        if !limits::allows(c, Limited::Messages, sender.id, settings.limits.messages_per_hour)? {
-            return Ok(None);
-        }
-        let company_side = messages::company_side(c, thread)?;
-        let seeker_side = messages::seeker_side(c, thread)?;
-        let other_side: &[Participant] = if sender.seeker_side { &company_side } else { &seeker_side };
-        let recipients: Vec<&Participant> = other_side.iter().filter(|p| p.id != sender.id).collect();
-
-        let message = messages::insert(c, thread, sender.id, sender.seeker_side, body)?;
-        let excerpt = excerpt(body, 160);
-        let link = thread.link(!sender.seeker_side);
-        let title = if sender.seeker_side {
-            format!("New message from {}", thread.applicant_name)
-        } else {
-            format!("New message from {}", thread.company_name)
-        };
-        let data = serde_json::json!({"applicant_id": thread.applicant_id, "message_id": message.id}).to_string();
-        for person in &recipients {
-            notifications::create(
-                c,
-                &NewNotification {
-                    user_id: person.id,
-                    kind: crate::domain::NotificationKind::Message,
-                    title: &title,
-                    body: &excerpt,
-                    link: &link,
-                    data: data.clone(),
-                },
-            )?;
-        }
-        applicants::record_event(
-            c,
-            thread.applicant_id,
-            Some(sender.id),
-            "message",
-            &format!("{}: {}", sender.name, excerpt),
-            None,
-        )?;
-
-        let ids: Vec<i64> = recipients.iter().map(|p| p.id).collect();
-        let online = presence::online_among(hub, c, &ids)?;
-        for person in recipients.iter().filter(|p| !online.contains(&p.id)) {
-            crate::mail::notices::new_message(c, settings, message.id, person.id)?;
-        }
-
-        messages::settle_thread(c, thread, sender.id, sender.seeker_side)?;
-
-        let mut wake: Vec<i64> = company_side.iter().chain(seeker_side.iter()).map(|p| p.id).collect();
-        wake.push(sender.id);
-        wake.sort_unstable();
-        wake.dedup();
-        Ok(Some(wake))
-    })
-}
-
-/// The first `max` characters on one line, with an ellipsis when cut.
-fn excerpt(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    cut(&flat, max)
-}
-
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", text[..i].trim_end()),
-        None => text.to_string(),
-    }
 }
 
 async fn company_thread(
@@ -427,7 +338,7 @@ async fn inbox(
                     None => "Application".into(),
                 },
                 counterpart,
-                excerpt: excerpt(&e.last.body, 140),
+                excerpt: format::excerpt(&e.last.body, 140),
                 ours: e.last.from_seeker == seeker_side,
                 ago: format::ago(&e.last.created_at),
                 iso: format::iso(&e.last.created_at),
@@ -449,11 +360,5 @@ mod tests {
         assert!(super::parse_body("a\0b").is_err());
         assert!(super::parse_body("bell\u{7}").is_err());
         assert!(super::parse_body("tab\tand\nline").is_ok());
-    }
-
-    #[test]
-    fn excerpts_cut_on_characters() {
-        assert_eq!(super::excerpt("a  b\nc", 10), "a b c");
-        assert_eq!(super::excerpt("ééééé", 3), "ééé…");
     }
 }

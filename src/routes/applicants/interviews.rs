@@ -8,14 +8,14 @@ use askama::Template;
 
 use super::scope_of;
 use super::show::{pair, refuse_pairs};
+use crate::actions;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::applicants as crm;
-use crate::db::interviews::{self, InterviewStatus, Proposal, Upcoming};
+use crate::db::interviews::{self, Proposal, Upcoming};
 use crate::domain::DisplayText;
 use crate::domain::interview::DURATIONS;
 use crate::domain::zone::{in_words, to_utc};
 use crate::error::{AppError, AppResult};
-use crate::mail::interviews::{Notice, notify};
 use crate::routes::{Page, render, see_other};
 use crate::state::AppState;
 
@@ -86,35 +86,7 @@ pub async fn propose(
         Err(message) => return refuse_pairs(page, &state, scope, id, "interview", message, fields).await,
     };
     let (settings, actor) = (state.settings.clone(), user.id);
-    state
-        .db
-        .run(move |c| {
-            crate::db::transaction(c, |c| {
-                let interview = match existing {
-                    Some(iid) => {
-                        let current = interviews::find(c, iid)?;
-                        if current.applicant_id != id || current.status == InterviewStatus::Cancelled {
-                            return Err(AppError::NotFound);
-                        }
-                        // A time already in calendars is taken out of them first.
-                        if current.status == InterviewStatus::Scheduled {
-                            let cancelled = interviews::Interview { sequence: current.sequence + 1, ..current.clone() };
-                            notify(c, &settings, &cancelled, &[], Notice::Cancelled, actor)?;
-                        }
-                        interviews::repropose(c, iid, &p)?
-                    }
-                    None => interviews::propose(c, id, actor, &p)?,
-                };
-                let slots = interviews::of_applicant(c, id)?
-                    .into_iter()
-                    .find(|(i, _)| i.id == interview.id)
-                    .map(|(_, s)| s)
-                    .unwrap_or_default();
-                notify(c, &settings, &interview, &slots, Notice::PickATime, actor)?;
-                Ok(())
-            })
-        })
-        .await?;
+    state.db.run(move |c| actions::interviews::propose(c, &settings, actor, id, existing, &p)).await?;
     state.outbox.wake();
     TypedSession::from_request(&req).flash(FlashKind::Success, "Times proposed: the candidate is asked to pick one.");
     Ok(see_other(&format!("/applicants/{id}#interviews")))
@@ -136,18 +108,11 @@ pub async fn cancel(
         .db
         .run(move |c| {
             crm::find_in_scope(c, scope, id)?;
-            let Some(iid) = interview else { return Ok::<_, AppError>(false) };
-            crate::db::transaction(c, |c| {
-                if interviews::find(c, iid)?.applicant_id != id {
-                    return Err(AppError::NotFound);
-                }
-                let Some(cancelled) = interviews::cancel(c, iid)? else { return Ok(false) };
-                notify(c, &settings, &cancelled, &[], Notice::Cancelled, actor)?;
-                Ok(true)
-            })
+            let Some(iid) = interview else { return Ok(Err(actions::interviews::Gone)) };
+            actions::interviews::cancel(c, &settings, actor, id, iid)
         })
         .await?;
-    if !done {
+    if done.is_err() {
         return Err(AppError::Unprocessable("choose an interview that is not cancelled".into()));
     }
     state.outbox.wake();

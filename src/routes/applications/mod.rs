@@ -7,18 +7,15 @@ use crate::routes::Routes;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::OptionalExtension;
 use serde::Deserialize;
 
+use crate::actions;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
 use crate::db::applicants::{self, SeekerApplication, SeekerEvent};
 use crate::db::interviews::{self, Interview, Slot};
-use crate::db::notifications::{self, NewNotification};
 use crate::db::resumes::{self, Resume};
-use crate::db::{self};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::mail::interviews::{Notice, notify};
 use crate::routes::{Page, render, see_other};
 use crate::state::AppState;
 
@@ -133,38 +130,9 @@ pub async fn pick_interview(
     user.require(&[Role::Seeker])?;
     let (id, seeker) = (path.into_inner(), user.id);
     let (interview, slot) = (form.interview.trim().parse::<i64>().ok(), form.slot.trim().parse::<i64>().ok());
-    let settings = state.settings.clone();
-    let picked = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                if applicants::find_for_seeker(c, id, seeker)?.is_none() {
-                    return Err(AppError::NotFound);
-                }
-                let (Some(iid), Some(slot)) = (interview, slot) else { return Ok(None) };
-                if interviews::find(c, iid).optional()?.is_none_or(|i| i.applicant_id != id) {
-                    return Err(AppError::NotFound);
-                }
-                let Some(scheduled) = interviews::pick(c, iid, slot)? else { return Ok(None) };
-                notify(c, &settings, &scheduled, &[], Notice::Scheduled, seeker)?;
-                if let (Some(interviewer), Some(at)) = (scheduled.proposed_by, scheduled.starts_at) {
-                    notifications::create(
-                        c,
-                        &NewNotification {
-                            user_id: interviewer,
-                            kind: crate::domain::NotificationKind::Interview,
-                            title: "An interview time was picked",
-                            body: &crate::domain::zone::in_words(&at, &scheduled.timezone),
-                            link: &format!("/applicants/{id}#interviews"),
-                            data: serde_json::json!({ "applicant_id": id, "interview_id": scheduled.id }).to_string(),
-                        },
-                    )?;
-                }
-                Ok(Some(scheduled.proposed_by))
-            })
-        })
-        .await?;
-    let Some(interviewer) = picked else {
+    let (settings, choice) = (state.settings.clone(), interview.zip(slot));
+    let picked = state.db.run(move |c| actions::interviews::pick(c, &settings, seeker, id, choice)).await?;
+    let Ok(interviewer) = picked else {
         return Err(AppError::Unprocessable("that time is no longer on offer".into()));
     };
     state.outbox.wake();
@@ -185,7 +153,7 @@ pub async fn withdraw(
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Seeker])?;
     let (id, user_id) = (path.into_inner(), user.id);
-    let outcome = state.db.run(move |c| crate::actions::applications::withdraw(c, id, user_id)).await?;
+    let outcome = state.db.run(move |c| actions::applications::withdraw(c, id, user_id)).await?;
     let employer_ids = outcome.ok_or(AppError::NotFound)?;
     state.hub.poke(&employer_ids);
     TypedSession::from_request(&req).flash(FlashKind::Success, "Your application is withdrawn.");
