@@ -6,9 +6,11 @@
 //! action returned (Lemmy's api_crud habit: the handler is HTTP, the action
 //! is the change).
 
+pub mod account;
 pub mod applications;
 pub mod interviews;
 pub mod messages;
+pub mod pipeline;
 
 use diesel::QueryResult;
 

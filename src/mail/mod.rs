@@ -13,7 +13,6 @@ pub mod interviews;
 pub mod links;
 pub mod message;
 pub mod notices;
-pub mod pipeline;
 pub mod smtp;
 pub mod transport;
 pub mod worker;

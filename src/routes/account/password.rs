@@ -4,11 +4,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::reserve_attempt;
+use crate::actions::account;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, OwnAccount, TypedSession, client_ip, password};
-use crate::db::{self, throttle, users};
+use crate::db::throttle;
 use crate::domain::Password;
 use crate::error::AppResult;
-use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 
@@ -66,16 +66,8 @@ pub async fn submit(
     };
     let hash = password::hash(new.expose().to_string(), state.settings.bcrypt_cost).await?;
     let (id, settings, owner) = (user.id, state.settings.clone(), (*user).clone());
-    let epoch = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                users::set_password(c, id, &hash)?;
-                notices::password_changed(c, &settings, &owner, "on your account page")?;
-                users::bump_session_epoch(c, id)
-            })
-        })
-        .await?;
+    let epoch =
+        state.db.run(move |c| account::change_password(c, &settings, &owner, &hash, "on your account page")).await?;
     state.outbox.wake();
     // Open pages of the other devices lose their live connection.
     state.hub.poke(&[id]);

@@ -4,13 +4,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{invalid_link, landing_for, link_is_valid};
+use crate::actions::account::{self, SIGNUP, SignUp};
 use crate::auth::{CsrfForm, FlashKind, NoFields, TypedSession, client_ip, password};
-use crate::db::audit::{self, AuditRecord};
+use crate::db::audit;
 use crate::db::mail::{LinkKind, tokens};
 use crate::db::{self, users};
 use crate::domain::{DisplayText, Email, Password, Role, Username};
 use crate::error::AppResult;
-use crate::mail::notices;
 use crate::routes::{FieldErrors, Page, honeypot, render, see_other};
 use crate::state::AppState;
 
@@ -94,19 +94,7 @@ fn validate(form: &RegisterForm) -> Result<Valid, FieldErrors> {
     }
 }
 
-/// The audit action every accepted sign-up writes (what the per-address limit counts).
-const SIGNUP: &str = "account.signup";
-/// "Someone used your address" e-mails per account and hour.
-const NOTICES_PER_ACCOUNT: i64 = 3;
 const WINDOW: time::Duration = time::Duration::hours(1);
-
-/// What a sign-up did; the visitor sees the same answer for both.
-enum SignUp {
-    /// A new, unconfirmed account; the confirmation link is on its way.
-    Created(i64),
-    /// The address has an account: its owner is told (or was told lately).
-    AddressTaken,
-}
 
 /// Signs up. Whether the address already has an account is not revealed:
 /// both get "check your inbox", and the bcrypt hash is computed either way.
@@ -157,60 +145,23 @@ pub async fn submit(
     let created = state
         .db
         .run(move |c| {
-            let done = db::transaction(c, |c| {
-                let (outcome, detail) = match users::find_by_login(c, &email)? {
-                    Some(owner) => {
-                        let detail = if notices::already_registered_since(c, &owner, since)? < NOTICES_PER_ACCOUNT {
-                            notices::already_registered(c, &settings, &owner)?;
-                            "address already registered: its owner was told"
-                        } else {
-                            "address already registered: hourly limit reached, nothing sent"
-                        };
-                        ((SignUp::AddressTaken, Some(owner.id)), detail)
-                    }
-                    None => {
-                        let user = users::create_account(
-                            c,
-                            &users::NewAccount {
-                                email: &email,
-                                full_name: &full_name,
-                                username: &username,
-                                password_hash: &hash,
-                                role,
-                                company_name: company.as_deref(),
-                                email_confirmed: false,
-                                timezone: &timezone,
-                            },
-                        )?;
-                        notices::confirm_email(c, &settings, &user)?;
-                        ((SignUp::Created(user.id), Some(user.id)), "new account: confirmation link e-mailed")
-                    }
-                };
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: None,
-                        action: SIGNUP,
-                        target_type: "user",
-                        target_id: outcome.1,
-                        // The account is the target: no name or address here (erasure).
-                        detail: detail.to_string(),
-                        ip: &ip,
-                    },
-                )?;
-                Ok::<_, diesel::result::Error>(outcome.0)
-            });
-            // Two sign-ups racing for one user name: the unique index decides.
-            match done {
-                Err(e) if db::is_unique_violation(&e) => Ok(None),
-                other => other.map(Some),
-            }
+            let account = users::NewAccount {
+                email: &email,
+                full_name: &full_name,
+                username: &username,
+                password_hash: &hash,
+                role,
+                company_name: company.as_deref(),
+                email_confirmed: false,
+                timezone: &timezone,
+            };
+            account::sign_up(c, &settings, &account, &ip, since)
         })
         .await?;
     match created {
-        Some(SignUp::Created(user_id)) => tracing::info!(user_id, role = role.as_str(), "user signed up"),
-        Some(SignUp::AddressTaken) => tracing::info!("sign-up with a registered address: owner told"),
-        None => {
+        Ok(SignUp::Created(user_id)) => tracing::info!(user_id, role = role.as_str(), "user signed up"),
+        Ok(SignUp::AddressTaken) => tracing::info!("sign-up with a registered address: owner told"),
+        Err(account::NameTaken) => {
             let mut errors = FieldErrors::default();
             errors.add("username", "This user name was just taken. Try another.");
             return refuse(page, form, errors);
@@ -275,31 +226,7 @@ pub async fn confirm(
         return invalid_link(page, LinkKind::ConfirmEmail);
     }
     let ip = client_ip(&req);
-    let confirmed = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let Some(user_id) = tokens::consume(c, LinkKind::ConfirmEmail, &token)? else { return Ok(None) };
-                let user = users::find(c, user_id)?;
-                if !user.is_active {
-                    return Ok(None);
-                }
-                users::confirm_email(c, user_id)?;
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: Some(user_id),
-                        action: "account.confirmed",
-                        target_type: "user",
-                        target_id: Some(user_id),
-                        detail: "e-mail address confirmed with the e-mailed link".into(),
-                        ip: &ip,
-                    },
-                )?;
-                Ok::<_, diesel::result::Error>(Some(user))
-            })
-        })
-        .await?;
+    let confirmed = state.db.run(move |c| account::confirm_email(c, &token, &ip)).await?;
     let Some(user) = confirmed else { return invalid_link(page, LinkKind::ConfirmEmail) };
     tracing::info!(user_id = user.id, "e-mail address confirmed");
     let session = TypedSession::from_request(&req);

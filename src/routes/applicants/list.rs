@@ -6,6 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{ListQuery, crm_next, scope_of};
+use crate::actions::pipeline::{self, Letter, Moved};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self as crm, AssignRefused, JobChoice, ListRow, Person, Scope};
@@ -13,7 +14,6 @@ use crate::db::mail::templates::EmailTemplate;
 use crate::db::steps::{self, Choice};
 use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, MoveTarget, Tag};
 use crate::error::{AppError, AppResult};
-use crate::mail::pipeline::{self, Letter, Moved};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::scorecard::Scorecard;
 use super::{crm_next, reject, scope_of};
+use crate::actions::pipeline::{self, Letter};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::applicants::duplicates::{self, Duplicate};
 use crate::db::applicants::tags::TagRefused;
@@ -19,7 +20,6 @@ use crate::db::steps::{self, Choice};
 use crate::domain::applicant::parse_note;
 use crate::domain::{ApplicantStatus, EmploymentType, MoveTarget, Stage, Tag};
 use crate::error::{AppError, AppResult};
-use crate::mail::pipeline::{self, Letter};
 use crate::routes::{FieldErrors, Page, render, see_other};
 use crate::state::AppState;
 

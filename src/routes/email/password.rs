@@ -7,24 +7,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::actions::account::{self, REQUESTED, Requested};
 use crate::auth::{CsrfForm, FlashKind, TypedSession, client_ip, password};
-use crate::db::audit::{self, AuditRecord};
-use crate::db::mail::{self as outbox, LinkKind, tokens};
-use crate::db::{self, throttle, users};
+use crate::db::mail::LinkKind;
 use crate::domain::{Email, Password};
 use crate::error::AppResult;
-use crate::mail::notices;
 use crate::routes::account::{invalid_link, link_is_valid};
 use crate::routes::{FieldErrors, Page, honeypot, render, see_other};
 use crate::state::AppState;
-
-/// The audit action every request writes (what the per-address limit counts).
-const REQUESTED: &str = "password.reset_requested";
-/// Requests answered per client address and hour.
-const MAX_PER_ADDRESS: i64 = 10;
-/// Links e-mailed per account and hour (more requests get the same answer, no e-mail).
-const MAX_PER_ACCOUNT: i64 = 3;
-const WINDOW: time::Duration = time::Duration::hours(1);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -44,11 +34,6 @@ struct ForgotPage {
 
 pub async fn forgot_form(page: Page) -> AppResult<HttpResponse> {
     render(StatusCode::OK, &ForgotPage { page, email: String::new(), errors: FieldErrors::default() })
-}
-
-enum Requested {
-    Answered,
-    Throttled,
 }
 
 /// Always the same answer, whether an account uses the address or not.
@@ -73,43 +58,7 @@ pub async fn forgot_submit(
     let actor = page.user.as_ref().map(|u| u.id);
     let settings = state.settings.clone();
     let address = email.as_str().to_string();
-    let outcome = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let since = db::now() - WINDOW;
-                if audit::count_from(c, REQUESTED, &ip, since)? >= MAX_PER_ADDRESS {
-                    return Ok::<_, diesel::result::Error>(Requested::Throttled);
-                }
-                let user = users::find_by_login(c, &address)?.filter(|u| u.is_active);
-                let detail = match &user {
-                    None => format!("{address}: no active account, nothing sent"),
-                    Some(user)
-                        if outbox::links_queued_since(c, LinkKind::PasswordReset, user.id, since)?
-                            >= MAX_PER_ACCOUNT =>
-                    {
-                        format!("{address}: hourly limit reached, nothing sent")
-                    }
-                    Some(user) => {
-                        notices::password_reset(c, &settings, user)?;
-                        format!("{address}: link e-mailed")
-                    }
-                };
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: actor,
-                        action: REQUESTED,
-                        target_type: "user",
-                        target_id: user.as_ref().map(|u| u.id),
-                        detail,
-                        ip: &ip,
-                    },
-                )?;
-                Ok(Requested::Answered)
-            })
-        })
-        .await?;
+    let outcome = state.db.run(move |c| account::request_password_reset(c, &settings, &address, actor, &ip)).await?;
     match outcome {
         Requested::Throttled => {
             tracing::warn!(ip = %client_ip(&req), "password reset requests throttled");
@@ -175,37 +124,7 @@ pub async fn reset_submit(
     };
     let hash = password::hash(new.expose().to_string(), state.settings.bcrypt_cost).await?;
     let (ip, settings) = (client_ip(&req), state.settings.clone());
-    let changed = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                // Conditional on the token being unused: of two submits, one wins.
-                let Some(user_id) = tokens::consume(c, LinkKind::PasswordReset, &token)? else { return Ok(None) };
-                let user = users::find(c, user_id)?;
-                if !user.is_active {
-                    return Ok(None);
-                }
-                users::set_password(c, user_id, &hash)?;
-                notices::password_changed(c, &settings, &user, "with a link we e-mailed you")?;
-                users::bump_session_epoch(c, user_id)?;
-                // The link reached the mailbox: that confirms the address too.
-                users::confirm_email(c, user_id)?;
-                throttle::clear_account(c, user_id)?;
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: Some(user_id),
-                        action: "password.reset",
-                        target_type: "user",
-                        target_id: Some(user_id),
-                        detail: "new password set with an e-mailed link; every session ended".into(),
-                        ip: &ip,
-                    },
-                )?;
-                Ok::<_, diesel::result::Error>(Some(user_id))
-            })
-        })
-        .await?;
+    let changed = state.db.run(move |c| account::reset_password(c, &settings, &token, &hash, &ip)).await?;
     let Some(user_id) = changed else { return invalid_link(page, LinkKind::PasswordReset) };
     tracing::info!(user_id, "password reset");
     // Open pages of every device lose their live connection.

@@ -5,11 +5,11 @@
 
 use diesel::prelude::*;
 
-use super::compose;
 use crate::config::Settings;
 use crate::db::applicants::{self as crm, Changed, Place, Scope};
 use crate::db::mail::{self as outbox, templates};
 use crate::domain::{Email, RejectionReason, Stage};
+use crate::mail::compose;
 
 /// Which e-mail a move sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +86,7 @@ pub fn move_to_stage(
             let Some(t) = template else {
                 if letter == Letter::ForStage && to.stage != Stage::Applied {
                     for r in recipients.iter().filter(|r| r.company_id == company) {
-                        let told = super::notices::stage_changed(c, settings, r.id, to.stage, actor_id)?;
+                        let told = crate::mail::notices::stage_changed(c, settings, r.id, to.stage, actor_id)?;
                         emailed += usize::from(told.is_some());
                     }
                 }
