@@ -7,10 +7,16 @@
 //! is the change).
 
 pub mod account;
+pub mod admin;
 pub mod applications;
 pub mod interviews;
+pub mod jobs;
+pub mod mail;
 pub mod messages;
+pub mod people;
 pub mod pipeline;
+pub mod scorecards;
+pub mod team;
 
 use diesel::QueryResult;
 

@@ -664,13 +664,14 @@ pub mod templates {
         })
     }
 
-    /// Deletes a template of this company; NotFound when it is not one.
-    pub fn delete(conn: &mut AnyConnection, company_id: i64, id: i64) -> QueryResult<()> {
-        let changed = diesel::delete(
+    /// Deletes a template of this company and returns its name; NotFound
+    /// when it is not one.
+    pub fn delete(conn: &mut AnyConnection, company_id: i64, id: i64) -> QueryResult<String> {
+        diesel::delete(
             email_templates::table.filter(email_templates::id.eq(id).and(email_templates::company_id.eq(company_id))),
         )
-        .execute(conn)?;
-        if changed == 1 { Ok(()) } else { Err(diesel::result::Error::NotFound) }
+        .returning(email_templates::name)
+        .get_result(conn)
     }
 }
 

@@ -40,6 +40,20 @@ pub fn insert(conn: &mut AnyConnection, new: &NewResume) -> QueryResult<Resume> 
     diesel::insert_into(resumes::table).values(new).returning(resumes::all_columns).get_result(conn)
 }
 
+/// Keeps a new resume of a seeker who has fewer than `max` (counted under a
+/// lock on the seeker, so uploads at once cannot pass it together); `None`
+/// when they have `max` already (nothing written).
+pub fn insert_within(conn: &mut AnyConnection, new: &NewResume, max: i64) -> QueryResult<Option<Resume>> {
+    let owner = new.user_id.expect("a seeker's resume");
+    super::transaction(conn, |c| {
+        super::lock::take(c, super::lock::Row::User(owner))?;
+        if count_for_user(c, owner)? >= max {
+            return Ok(None);
+        }
+        insert(c, new).map(Some)
+    })
+}
+
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Resume> {
     resumes::table.find(id).select(Resume::as_select()).first(conn)
 }

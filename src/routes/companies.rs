@@ -11,6 +11,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::jobs::view::{self, CardView};
+use crate::actions::{self, people::By};
 use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession};
 use crate::db::companies::{self, Company, CompanyProfile};
 use crate::db::jobs;
@@ -294,26 +295,7 @@ pub async fn save_profile(
     profile: CompanyProfile,
 ) -> AppResult<Company> {
     let ip = crate::auth::client_ip(req);
-    state
-        .db
-        .run(move |c| {
-            crate::db::transaction(c, |c| {
-                let company = companies::update_profile(c, company_id, &profile)?;
-                crate::db::audit::record(
-                    c,
-                    crate::db::audit::AuditRecord {
-                        actor_id: Some(actor),
-                        action: "company.update",
-                        target_type: "company",
-                        target_id: Some(company.id),
-                        detail: format!("profile of {} edited", company.name),
-                        ip: &ip,
-                    },
-                )?;
-                Ok::<_, AppError>(company)
-            })
-        })
-        .await
+    state.db.run(move |c| actions::people::edit_company(c, &By { actor, ip: &ip }, company_id, &profile)).await
 }
 
 pub async fn upload_logo(

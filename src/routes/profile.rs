@@ -15,8 +15,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::actions::{self, people::By};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, MaybeUser, NoFields, OwnAccount, TypedSession, client_ip};
-use crate::db::audit::{self, AuditRecord};
 use crate::db::profiles::{self, Preferences, ProfileChanges};
 use crate::db::users::{self, User};
 use crate::db::{self, alerts};
@@ -226,36 +226,20 @@ async fn save_profile(
             return profile_page(&state, page, subject, form, errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let (id, actor, is_self, ip) = (subject.user.id, viewer.id, subject.is_self, client_ip(&req));
+    let (id, actor, ip) = (subject.user.id, viewer.id, client_ip(&req));
     state
         .db
         .run(move |c| {
-            db::transaction(c, |c| {
-                let changes = ProfileChanges {
-                    display_name: &valid.display_name,
-                    headline: &valid.headline,
-                    location: &valid.location,
-                    phone: &valid.phone,
-                    skills: &valid.skills,
-                    timezone: &valid.timezone,
-                    updated_at: db::now(),
-                };
-                profiles::update(c, id, &changes)?;
-                if !is_self {
-                    audit::record(
-                        c,
-                        AuditRecord {
-                            actor_id: Some(actor),
-                            action: "user.profile_edited",
-                            target_type: "user",
-                            target_id: Some(id),
-                            detail: String::new(),
-                            ip: &ip,
-                        },
-                    )?;
-                }
-                Ok::<_, AppError>(())
-            })
+            let changes = ProfileChanges {
+                display_name: &valid.display_name,
+                headline: &valid.headline,
+                location: &valid.location,
+                phone: &valid.phone,
+                skills: &valid.skills,
+                timezone: &valid.timezone,
+                updated_at: db::now(),
+            };
+            actions::people::edit_profile(c, &By { actor, ip: &ip }, id, &changes)
         })
         .await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "The profile is saved.");
@@ -369,28 +353,7 @@ pub async fn user_avatar_delete(
 
 async fn remove_avatar(req: &HttpRequest, viewer: &CurrentUser, state: &AppState, id: i64) -> AppResult<()> {
     let (actor, ip) = (viewer.id, client_ip(req));
-    let old = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let old = profiles::set_avatar(c, id, None)?;
-                if actor != id && old.is_some() {
-                    audit::record(
-                        c,
-                        AuditRecord {
-                            actor_id: Some(actor),
-                            action: "user.avatar_removed",
-                            target_type: "user",
-                            target_id: Some(id),
-                            detail: String::new(),
-                            ip: &ip,
-                        },
-                    )?;
-                }
-                Ok::<_, AppError>(old)
-            })
-        })
-        .await?;
+    let old = state.db.run(move |c| actions::people::remove_avatar(c, &By { actor, ip: &ip }, id)).await?;
     if let Some(old) = old {
         storage::remove_stored(&state.settings.upload_dir, &old).await;
     }

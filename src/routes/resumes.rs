@@ -114,23 +114,15 @@ pub async fn upload(
 /// seeker already keeps `MAX_RESUMES`.
 async fn store_resume(state: &AppState, user_id: i64, file: Upload) -> AppResult<Option<i64>> {
     let stored = storage::store(&state.db, file, user_id, move |c, file| {
-        db::transaction(c, |c| {
-            if resumes::count_for_user(c, user_id)? >= MAX_RESUMES {
-                return Ok(Err(()));
-            }
-            let resume = resumes::insert(
-                c,
-                &NewResume {
-                    user_id: Some(user_id),
-                    file_name: &file.display_name,
-                    stored_name: &file.name,
-                    size_bytes: file.size,
-                    text_content: &file.text,
-                    created_at: db::now(),
-                },
-            )?;
-            Ok(Ok(resume.id.into()))
-        })
+        let row = NewResume {
+            user_id: Some(user_id),
+            file_name: &file.display_name,
+            stored_name: &file.name,
+            size_bytes: file.size,
+            text_content: &file.text,
+            created_at: db::now(),
+        };
+        Ok(resumes::insert_within(c, &row, MAX_RESUMES)?.map(|r| r.id.into()).ok_or(()))
     })
     .await?;
     Ok(stored.ok())

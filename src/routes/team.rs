@@ -10,8 +10,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession, client_ip, password};
-use crate::db::limits::{self, Limited};
-use crate::db::mail::{self as outbox, LinkKind, OutgoingEmail, Sender};
 use crate::db::team::{self, By, Invite, JoinRefused, LastOwner};
 use crate::db::users::User;
 use crate::domain::{CompanyRole, Email, Password, Username};
@@ -112,34 +110,11 @@ pub async fn invite(
     let sent = state
         .db
         .run(move |c| {
-            crate::db::transaction(c, |c| {
-                if !limits::allows_more(c, Limited::Invitations, (user.id, Some(company)), limit, 1)? {
-                    return Ok(false);
-                }
-                let by = By { user_id: user.id, ip: &ip };
-                let invite = team::invite(c, company, &address, role, by)?;
-                let company_name = crate::db::companies::find(c, company)?.name;
-                let text = format!(
-                    "Hello,\n\n{inviter} invites you to join {company_name} on JobConnect as {}.\n\nMake your account here (the link works for {} days):\n{}\n",
-                    role.label().to_lowercase(),
-                    team::INVITE_DAYS,
-                    outbox::LINK_HIDDEN,
-                );
-                let email = OutgoingEmail {
-                    to: address.clone(),
-                    to_name: String::new(),
-                    subject: format!("Join {company_name} on JobConnect"),
-                    text,
-                    html: None,
-                    applicant_id: None,
-                    about_applicant_id: None,
-                };
-                let sender = Sender { name: Some(&company_name), reply_to: Some(&reply_to) };
-                outbox::enqueue_with_link(c, &email, &sender, LinkKind::TeamInvite, invite.id)?;
-                Ok::<_, diesel::result::Error>(true)
-            })
+            let by = By { user_id: user.id, ip: &ip };
+            crate::actions::team::invite(c, by, company, &address, role, (&inviter, &reply_to), limit)
         })
-        .await?;
+        .await?
+        .is_ok();
     if !sent {
         errors.add("email", "That is many invitations in an hour: send the rest a little later.");
         let kept = (form.email, form.role);

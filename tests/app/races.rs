@@ -213,7 +213,27 @@ async fn companies_of_one_name_made_at_once_get_distinct_slugs(app: &TestApp) {
     assert_eq!((slugs.len(), distinct.len()), (n, n), "{slugs:?}");
 }
 
+/// More resumes than a seeker may keep, uploaded at once: exactly the limit
+/// is kept, the rest refused, and no file is left without its row.
+async fn resumes_uploaded_at_once_keep_the_limit(app: &TestApp) {
+    let max = jobconnect::routes::resumes::MAX_RESUMES as usize;
+    let ann = app.seeker("ann").await;
+    ann.csrf().await;
+    let pdf = crate::fixtures::pdf_with_text("Resume");
+    let sends = (0..max + 4).map(|n| {
+        let part = reqwest::multipart::Part::bytes(pdf.clone()).file_name(format!("cv{n}.pdf"));
+        ann.post_multipart("/resumes", |form| form.part("resume", part))
+    });
+    let mut statuses: Vec<u16> = join_all(sends).await.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!((count_of(&statuses, 303), count_of(&statuses, 422)), (max, 4), "{statuses:?}");
+    assert_eq!(app.count("resumes").await, max as i64);
+    let stored = std::fs::read_dir(app.settings.upload_dir.join("resumes")).unwrap().count();
+    assert_eq!(stored, max, "a refused upload leaves no file");
+}
+
 both_backends!(
+    resumes_uploaded_at_once_keep_the_limit,
     saving_a_job_many_times_at_once_saves_it_once,
     tagging_at_once_keeps_one_row_and_the_limit,
     alerts_at_once_keep_one_per_search_and_the_limit,

@@ -7,11 +7,11 @@ use serde::Deserialize;
 use time::PrimitiveDateTime;
 
 use super::AdminNav;
+use crate::actions::{self, admin::Moderation};
 use crate::auth::{Admin, CsrfForm, FlashKind, TypedSession, client_ip};
 use crate::db::admin::{self, JobFilter, JobRow};
-use crate::db::audit::{self, AuditRecord};
-use crate::db::{self, jobs};
-use crate::error::{AppError, AppResult};
+use crate::db::{self};
+use crate::error::AppResult;
 use crate::routes::query::page_number;
 use crate::routes::{Page, Pager, Query, render, safe_next, see_other};
 use crate::state::AppState;
@@ -65,11 +65,6 @@ pub struct BackForm {
     next: String,
 }
 
-enum Moderation {
-    Close,
-    Delete,
-}
-
 async fn moderate(
     req: HttpRequest,
     admin: Admin,
@@ -79,34 +74,9 @@ async fn moderate(
     action: Moderation,
 ) -> AppResult<HttpResponse> {
     let (actor, ip) = (admin.id, client_ip(&req));
-    let done = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let (job, company) = jobs::find_with_company(c, id)?;
-                let (done, name) = match action {
-                    Moderation::Close => (jobs::close_by_id(c, id)?, "job.closed"),
-                    Moderation::Delete => (jobs::delete(c, id)?, "job.deleted"),
-                };
-                if done {
-                    audit::record(
-                        c,
-                        AuditRecord {
-                            actor_id: Some(actor),
-                            action: name,
-                            target_type: "job",
-                            target_id: Some(id),
-                            detail: format!("{} ({})", job.title, company.name),
-                            ip: &ip,
-                        },
-                    )?;
-                }
-                Ok::<_, AppError>((done, action, job.title))
-            })
-        })
-        .await?;
+    let done = state.db.run(move |c| actions::admin::moderate_job(c, actor, &ip, id, action)).await?;
     let session = TypedSession::from_request(&req);
-    match done {
+    match (done.0, action, done.1) {
         (true, Moderation::Close, title) => session.flash(FlashKind::Success, format!("Closed “{title}”.")),
         (true, Moderation::Delete, title) => session.flash(FlashKind::Success, format!("Deleted “{title}”.")),
         (false, _, title) => session.flash(FlashKind::Error, format!("“{title}” is not open.")),

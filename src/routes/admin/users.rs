@@ -4,13 +4,13 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AdminNav;
+use crate::actions;
 use crate::auth::{Admin, CsrfForm, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::admin::{self, UserFilter, UserRow};
-use crate::db::audit::{self, AuditRecord};
+use crate::db::companies;
 use crate::db::users::{self, User};
-use crate::db::{self, companies};
 use crate::domain::{CompanyRole, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::query::page_number;
 use crate::routes::{FieldErrors, Page, Pager, Query, render, see_other};
 use crate::state::AppState;
@@ -130,52 +130,8 @@ pub async fn change_role(
     };
     let company_id = form.company_id.trim().parse::<i64>().ok();
     let (actor, ip) = (admin.id, client_ip(&req));
-    let outcome = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let user = users::find(c, id)?;
-                if user.role == Role::Admin && role != Role::Admin && user.is_active && admin::active_admins(c)? <= 1 {
-                    return Ok::<_, AppError>(Err((
-                        "role",
-                        "This is the last active admin: make another admin first.",
-                    )));
-                }
-                let company_id = match role {
-                    Role::Employer => match company_id {
-                        Some(cid) if companies::find(c, cid).is_ok() => Some(cid),
-                        _ => return Ok(Err(("company_id", "An employer belongs to a company: choose one."))),
-                    },
-                    _ => None,
-                };
-                // Everyone but an employer counts as the owner of nothing.
-                let company_role = match role {
-                    Role::Employer => company_role.unwrap_or(user.company_role),
-                    _ => CompanyRole::Owner,
-                };
-                admin::set_role(c, id, role, company_id, company_role)?;
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: Some(actor),
-                        action: "user.role_changed",
-                        target_type: "user",
-                        target_id: Some(id),
-                        detail: format!(
-                            "{} → {}{}",
-                            user.role.as_str(),
-                            role.as_str(),
-                            company_id
-                                .map(|c| format!(" (company {c}, {})", company_role.as_str()))
-                                .unwrap_or_default()
-                        ),
-                        ip: &ip,
-                    },
-                )?;
-                Ok(Ok(()))
-            })
-        })
-        .await?;
+    let outcome =
+        state.db.run(move |c| actions::admin::set_role(c, actor, &ip, id, role, company_id, company_role)).await?;
     match outcome {
         Ok(()) => {
             // Their sessions ended: open pages lose the socket of the old scope.
@@ -200,30 +156,7 @@ async fn set_active(
     active: bool,
 ) -> AppResult<HttpResponse> {
     let (actor, ip) = (admin.id, client_ip(&req));
-    let refused = state
-        .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let user = users::find(c, id)?;
-                if !active && user.role == Role::Admin && user.is_active && admin::active_admins(c)? <= 1 {
-                    return Ok::<_, AppError>(true);
-                }
-                admin::set_active(c, id, active)?;
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: Some(actor),
-                        action: if active { "user.reactivated" } else { "user.deactivated" },
-                        target_type: "user",
-                        target_id: Some(id),
-                        detail: user.username,
-                        ip: &ip,
-                    },
-                )?;
-                Ok(false)
-            })
-        })
-        .await?;
+    let refused = state.db.run(move |c| actions::admin::set_active(c, actor, &ip, id, active)).await?.is_err();
     if refused {
         let mut errors = FieldErrors::default();
         errors.add("active", "This is the last active admin: it cannot be deactivated.");

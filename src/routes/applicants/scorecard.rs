@@ -118,19 +118,7 @@ pub async fn rate(
         Err(message) => return refuse_pairs(page, &state, scope, id, "scorecard", message, fields).await,
     };
     let rater = user.id;
-    state
-        .db
-        .run(move |c| {
-            crate::db::transaction(c, |c| {
-                scorecards::rate(c, id, rater, &scores)?;
-                let detail = match scores.len() {
-                    1 => "Rated on 1 criterion".to_string(),
-                    n => format!("Rated on {n} criteria"),
-                };
-                crm::record_event(c, id, Some(rater), "scorecard", &detail, None)
-            })
-        })
-        .await?;
+    state.db.run(move |c| crate::actions::scorecards::rate(c, id, rater, &scores)).await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "Your ratings are saved.");
     Ok(see_other(&format!("/applicants/{id}#scorecard")))
 }

@@ -16,8 +16,6 @@ use serde::Deserialize;
 
 use super::path_id;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db;
-use crate::db::limits::{self, Limited};
 use crate::db::mail::templates::EmailTemplate;
 use crate::db::mail::{self as outbox, OutboxRow, Recipient};
 use crate::domain::Email;
@@ -327,26 +325,21 @@ async fn send(
     (ctx, form): (Context, ComposeForm),
     draft: Draft,
 ) -> AppResult<HttpResponse> {
-    let (user_id, reply_to) = (user.id, user.email.clone());
+    let reply_to = user.email.clone();
     let writer = (user.id, user.company_id.filter(|_| !user.is_admin()));
     let single = ctx.single;
     let recipients = ctx.recipients.clone();
-    let count = recipients.len();
+    let count = ctx.recipients.len();
     let first_name = recipients[0].name.clone();
     let limit = state.settings.limits.emails;
     let sent = state
         .db
         .run(move |c| {
-            db::transaction(c, |c| {
-                // Each recipient counts: a selection of 30 is 30 e-mails.
-                if !limits::allows_more(c, Limited::Emails, writer, limit, count as i64)? {
-                    return Ok(false);
-                }
-                compose::queue_written(c, &recipients, &draft.subject, &draft.body, user_id, &reply_to)?;
-                Ok::<_, diesel::result::Error>(true)
-            })
+            let letter = (draft.subject.as_str(), draft.body.as_str());
+            crate::actions::mail::send_written(c, writer, limit, &recipients, letter, &reply_to)
         })
-        .await?;
+        .await?
+        .is_ok();
     if !sent {
         let mut errors = FieldErrors::default();
         errors.add(

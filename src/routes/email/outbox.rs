@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::path_id;
 use crate::auth::{Admin, CsrfForm, FlashKind, NoFields, TypedSession, client_ip};
-use crate::db::audit::{self, AuditRecord};
 use crate::db::mail::{self, MailState, OutboxRow};
 use crate::error::AppResult;
 use crate::routes::{Page, render, see_other};
@@ -101,31 +100,7 @@ pub async fn retry(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&path)?;
     let (actor, ip) = (admin.id, client_ip(&req));
-    let retried = state
-        .db
-        .run(move |c| {
-            crate::db::transaction(c, |c| {
-                mail::find(c, id)?; // an unknown e-mail is a 404
-                if !mail::retry_failed(c, id)? {
-                    return Ok::<_, diesel::result::Error>(false);
-                }
-                audit::record(
-                    c,
-                    AuditRecord {
-                        actor_id: Some(actor),
-                        action: "outbox.retry",
-                        target_type: "outbox",
-                        target_id: Some(id),
-                        // Not the address, subject or error (they may name the
-                        // person): the e-mail's own row says them while it exists.
-                        detail: format!("e-mail {id} queued again"),
-                        ip: &ip,
-                    },
-                )?;
-                Ok(true)
-            })
-        })
-        .await?;
+    let retried = state.db.run(move |c| crate::actions::mail::retry_failed(c, actor, &ip, id)).await?.is_ok();
     let session = TypedSession::from_request(&req);
     if retried {
         state.outbox.wake();

@@ -177,16 +177,7 @@ pub async fn delete(
 ) -> AppResult<HttpResponse> {
     let company = user.employer_company()?;
     let id = path_id(&path)?;
-    let name = state
-        .db
-        .run(move |c| {
-            crate::db::transaction(c, |c| {
-                let t = templates::find(c, company, id)?;
-                templates::delete(c, company, id)?;
-                Ok::<_, diesel::result::Error>(t.name)
-            })
-        })
-        .await?;
+    let name = state.db.run(move |c| templates::delete(c, company, id)).await?;
     TypedSession::from_request(&req).flash(FlashKind::Info, format!("Template “{name}” deleted."));
     Ok(see_other("/email-templates"))
 }

@@ -16,7 +16,6 @@ use crate::db::{self, companies};
 use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod};
 use crate::error::{AppError, AppResult};
-use crate::mail::notices;
 use crate::routes::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
 use crate::state::AppState;
 
@@ -321,13 +320,7 @@ async fn change(
     // The change and the e-mails to its applicants commit together.
     let (result, told) = state
         .db
-        .run(move |c| {
-            db::transaction(c, |c| {
-                let result = jobs::change_status(c, id, scope, to)?;
-                let told = if result.is_ok() && notify { notices::job_closed(c, &settings, id, user_id)? } else { 0 };
-                Ok::<_, diesel::result::Error>((result, told))
-            })
-        })
+        .run(move |c| crate::actions::jobs::change_status(c, &settings, user_id, scope, id, to, notify))
         .await?;
     let session = TypedSession::from_request(&req);
     match result {
