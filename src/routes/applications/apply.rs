@@ -250,6 +250,76 @@ fn shown(refusal: Refusal) -> (&'static str, &'static str) {
     }
 }
 
+/// What the form sent, read and checked.
+struct Read {
+    form: ApplyForm,
+    choice: Option<ResumeChoice>,
+    /// The screening answers, checked: (question, answer, knocked out).
+    answers: Vec<(i64, String, bool)>,
+    /// The status of a refusal (a file of the wrong kind is 415).
+    status: StatusCode,
+}
+
+impl Default for Read {
+    fn default() -> Self {
+        Read { form: ApplyForm::default(), choice: None, answers: Vec::new(), status: StatusCode::UNPROCESSABLE_ENTITY }
+    }
+}
+
+/// Reads the received form: the screening answers, the details, consent,
+/// cover letter and the resume (a new file or one of `resumes`), each
+/// problem added to `errors`.
+fn read(
+    received: &mut MultipartForm,
+    user: &CurrentUser,
+    questions: &[Question],
+    resumes: &[Resume],
+    errors: &mut FieldErrors,
+) -> Read {
+    let mut read = Read::default();
+    let form = &mut read.form;
+    for q in questions {
+        let raw = received.text(&format!("q-{}", q.id)).to_string();
+        match q.check(&raw) {
+            Ok(Some(answer)) => read.answers.push((q.id, answer.clone(), q.knocks_out(&answer))),
+            Ok(None) => {}
+            Err(message) if !errors.has("screening") => errors.add("screening", message),
+            Err(_) => {}
+        }
+        form.answers.push((q.id, raw));
+    }
+    form.details = Details::read(received, Details::of(user), errors);
+    form.consent = received.text("consent") == "yes";
+    if !form.consent {
+        errors.add("consent", "Tick the box to agree, or the application cannot be sent.");
+    }
+    form.cover_letter = received.text("cover_letter").to_string();
+    form.resume_id = received.text("resume_id").trim().to_string();
+    if let Some(cover) = errors.check("cover_letter", parse_cover_letter(&form.cover_letter)) {
+        form.cover_letter = cover;
+    }
+    match received.take_file("resume") {
+        Some(file) => {
+            form.resume_id = "new".into();
+            match file.check() {
+                Ok(()) => read.choice = Some(ResumeChoice::New(file)),
+                Err(problem) => {
+                    let (status, message) = refusal(problem, &file);
+                    read.status = status;
+                    errors.add("resume", message);
+                }
+            }
+        }
+        None => match form.resume_id.parse::<i64>() {
+            Ok(id) if resumes.iter().any(|r| r.id == id) => read.choice = Some(ResumeChoice::Existing(id)),
+            Ok(_) => errors.add("resume", shown(Refusal::ResumeGone).1),
+            Err(_) if resumes.is_empty() => errors.add("resume", "Choose your resume: a PDF file."),
+            Err(_) => errors.add("resume", "Choose one of your resumes, or upload a PDF."),
+        },
+    }
+    read
+}
+
 pub async fn submit(
     req: HttpRequest,
     page: Page,
@@ -279,60 +349,10 @@ pub async fn submit(
             Err(e) => return Err(e),
         };
     let (apply_state, resumes) = context(&state, &user, &job).await?;
-    let mut form = ApplyForm::default();
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let mut choice = None;
-    // The screening answers, checked: (question, answer, knocked out).
-    let mut answers: Vec<(i64, String, bool)> = Vec::new();
-    match received.as_mut() {
-        None => status = StatusCode::PAYLOAD_TOO_LARGE,
-        Some(received) => {
-            for q in &questions {
-                let raw = received.text(&format!("q-{}", q.id)).to_string();
-                match q.check(&raw) {
-                    Ok(Some(answer)) => answers.push((q.id, answer.clone(), q.knocks_out(&answer))),
-                    Ok(None) => {}
-                    Err(message) => {
-                        if !errors.has("screening") {
-                            errors.add("screening", message);
-                        }
-                    }
-                }
-                form.answers.push((q.id, raw));
-            }
-            form.details = Details::read(received, Details::of(&user), &mut errors);
-            form.consent = received.text("consent") == "yes";
-            if !form.consent {
-                errors.add("consent", "Tick the box to agree, or the application cannot be sent.");
-            }
-            form.cover_letter = received.text("cover_letter").to_string();
-            form.resume_id = received.text("resume_id").trim().to_string();
-            let cover = errors.check("cover_letter", parse_cover_letter(&form.cover_letter));
-            if let Some(cover) = cover {
-                form.cover_letter = cover;
-            }
-            match received.take_file("resume") {
-                Some(file) => match file.check() {
-                    Ok(()) => {
-                        form.resume_id = "new".into();
-                        choice = Some(ResumeChoice::New(file));
-                    }
-                    Err(problem) => {
-                        let (problem_status, message) = refusal(problem, &file);
-                        status = problem_status;
-                        form.resume_id = "new".into();
-                        errors.add("resume", message);
-                    }
-                },
-                None => match form.resume_id.parse::<i64>() {
-                    Ok(id) if resumes.iter().any(|r| r.id == id) => choice = Some(ResumeChoice::Existing(id)),
-                    Ok(_) => errors.add("resume", shown(Refusal::ResumeGone).1),
-                    Err(_) if resumes.is_empty() => errors.add("resume", "Choose your resume: a PDF file."),
-                    Err(_) => errors.add("resume", "Choose one of your resumes, or upload a PDF."),
-                },
-            }
-        }
-    }
+    let Read { mut form, choice, answers, status } = match received.as_mut() {
+        None => Read { status: StatusCode::PAYLOAD_TOO_LARGE, ..Read::default() },
+        Some(received) => read(received, &user, &questions, &resumes, &mut errors),
+    };
     match apply_state {
         ApplyState::Open => {}
         // Checked above; the tail of a closing date may pass in between.
@@ -359,16 +379,9 @@ pub async fn submit(
         _ => return refuse(page, form, errors, status, resumes),
     };
 
-    let d = &form.details;
-    let letter = Letter {
-        name: d.name.clone(),
-        email: d.email.clone(),
-        phone: d.phone.clone(),
-        location: d.location.clone(),
-        cover: form.cover_letter.clone(),
-        answers,
-        consent: consent_text(&company.name),
-    };
+    let d = form.details.clone();
+    let (cover, consent) = (form.cover_letter.clone(), consent_text(&company.name));
+    let letter = Letter { name: d.name, email: d.email, phone: d.phone, location: d.location, cover, answers, consent };
     let outcome = apply(&state, &user, &job, letter, choice).await?;
     match outcome {
         Ok(applied) => {
@@ -391,12 +404,8 @@ pub async fn submit(
             }
             let max_size = max_size(&state);
             let tpl = ApplyPage { page, job, company, resumes, questions, form, errors, state: apply_state, max_size };
-            let status = if refused == Refusal::TooMany {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            render(status, &tpl)
+            let too_many = refused == Refusal::TooMany;
+            render(if too_many { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY }, &tpl)
         }
     }
 }
