@@ -21,7 +21,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::notifications::PageQuery;
-use super::{FieldErrors, Page, render, see_other};
+use super::{FieldErrors, Page, Pager, render, see_other};
 use crate::actions::{self, messages::Sender};
 use crate::auth::{CsrfForm, CurrentUser, NoFields};
 use crate::db::applicants;
@@ -298,8 +298,7 @@ struct InboxPage {
     rows: Vec<InboxRow>,
     /// A seeker's applications with no conversation yet (first page only).
     quiet: Vec<SeekerApplication>,
-    number: i64,
-    has_next: bool,
+    pager: Pager,
 }
 
 /// Applications offered to start a conversation from, at most.
@@ -346,7 +345,8 @@ async fn inbox(
             }
         })
         .collect();
-    render(StatusCode::OK, &InboxPage { page, rows, quiet, number, has_next })
+    let pager = Pager::uncounted(number, has_next, |n| format!("/messages?page={n}"));
+    render(StatusCode::OK, &InboxPage { page, rows, quiet, pager })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Page, render, safe_next, see_other};
+use super::{Page, Pager, render, safe_next, see_other};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, OwnAccount, TypedSession};
 use crate::db::notifications::{self, Notification};
 use crate::error::AppResult;
@@ -35,8 +35,7 @@ impl PageQuery {
 struct NotificationsPage {
     page: Page,
     items: Vec<Notification>,
-    number: i64,
-    has_next: bool,
+    pager: Pager,
 }
 
 async fn list(
@@ -54,8 +53,8 @@ async fn list(
             Ok::<_, diesel::result::Error>((items, notifications::count(c, id)?))
         })
         .await?;
-    let has_next = number * PER_PAGE < total;
-    render(StatusCode::OK, &NotificationsPage { page, items, number, has_next })
+    let pager = Pager::counted(number, PER_PAGE, total, |n| format!("/notifications?page={n}"));
+    render(StatusCode::OK, &NotificationsPage { page, items, pager })
 }
 
 #[derive(Debug, Default, Deserialize)]

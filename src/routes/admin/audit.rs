@@ -9,7 +9,7 @@ use crate::auth::Admin;
 use crate::db::admin::{self, AuditFilter, AuditRow};
 use crate::error::{AppError, AppResult};
 use crate::format::csv_cell;
-use crate::routes::query::page_number;
+use crate::routes::query::{page_link, page_number, query_string};
 use crate::routes::{Page, Pager, Query, render};
 use crate::state::AppState;
 
@@ -81,9 +81,9 @@ pub async fn list(
             ))
         })
         .await?;
-    let pager = Pager::new(number, PER_PAGE, total, &query.params());
-    let export_url =
-        format!("/admin/audit.csv{}", if pager.base.is_empty() { String::new() } else { format!("?{}", pager.base) });
+    let base = query_string(&query.params());
+    let pager = Pager::counted(number, PER_PAGE, total, |p| page_link(&base, p));
+    let export_url = format!("/admin/audit.csv{}", if base.is_empty() { String::new() } else { format!("?{base}") });
     render(StatusCode::OK, &AuditPage { page, nav: AdminNav("audit"), query, actions, rows, pager, export_url })
 }
 

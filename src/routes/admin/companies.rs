@@ -13,7 +13,7 @@ use crate::db::users::User;
 use crate::error::AppResult;
 use crate::routes::companies::{CompanyForm, save_profile};
 use crate::routes::jobs::view;
-use crate::routes::query::page_number;
+use crate::routes::query::{page_link, page_number, query_string};
 use crate::routes::{FieldErrors, Page, Pager, Query, render, see_other};
 use crate::state::AppState;
 
@@ -46,7 +46,8 @@ pub async fn list(
     let number = page_number(&query.page);
     let (rows, total) =
         state.db.run(move |c| admin::search_companies(c, &q, PER_PAGE, (number - 1) * PER_PAGE)).await?;
-    let pager = Pager::new(number, PER_PAGE, total, &[("q", &query.q)]);
+    let base = query_string(&[("q", &query.q)]);
+    let pager = Pager::counted(number, PER_PAGE, total, |p| page_link(&base, p));
     render(StatusCode::OK, &CompaniesPage { page, nav: AdminNav("companies"), query, rows, pager })
 }
 

@@ -12,7 +12,7 @@ use crate::auth::{Admin, CsrfForm, FlashKind, TypedSession, client_ip};
 use crate::db::admin::{self, JobFilter, JobRow};
 use crate::db::{self};
 use crate::error::AppResult;
-use crate::routes::query::page_number;
+use crate::routes::query::{page_link, page_number, query_string};
 use crate::routes::{Page, Pager, Query, render, safe_next, see_other};
 use crate::state::AppState;
 
@@ -35,13 +35,8 @@ struct JobsPage {
     rows: Vec<JobRow>,
     pager: Pager,
     now: PrimitiveDateTime,
-}
-
-impl JobsPage {
     /// This page, with its filters, for the buttons to come back to.
-    fn here(&self) -> String {
-        format!("/admin/jobs{}", self.pager.url(self.pager.page))
-    }
+    here: String,
 }
 
 pub async fn list(
@@ -54,8 +49,10 @@ pub async fn list(
     let number = page_number(&query.page);
     let (rows, total) =
         state.db.run(move |c| admin::search_jobs(c, &filter, PER_PAGE, (number - 1) * PER_PAGE)).await?;
-    let pager = Pager::new(number, PER_PAGE, total, &[("q", &query.q), ("status", &query.status)]);
-    render(StatusCode::OK, &JobsPage { page, nav: AdminNav("jobs"), query, rows, pager, now: db::now() })
+    let base = query_string(&[("q", &query.q), ("status", &query.status)]);
+    let pager = Pager::counted(number, PER_PAGE, total, |p| page_link(&base, p));
+    let here = format!("/admin/jobs{}", page_link(&base, number));
+    render(StatusCode::OK, &JobsPage { page, nav: AdminNav("jobs"), query, rows, pager, now: db::now(), here })
 }
 
 /// Where the button sends the admin back to.

@@ -11,7 +11,7 @@ use crate::db::companies;
 use crate::db::users::{self, User};
 use crate::domain::{CompanyRole, Role};
 use crate::error::AppResult;
-use crate::routes::query::page_number;
+use crate::routes::query::{page_link, page_number, query_string};
 use crate::routes::{FieldErrors, Page, Pager, Query, render, see_other};
 use crate::state::AppState;
 
@@ -54,7 +54,8 @@ pub async fn list(
     let number = page_number(&query.page);
     let (rows, total) =
         state.db.run(move |c| admin::search_users(c, &filter, PER_PAGE, (number - 1) * PER_PAGE)).await?;
-    let pager = Pager::new(number, PER_PAGE, total, &[("q", &query.q), ("role", &query.role), ("state", &query.state)]);
+    let base = query_string(&[("q", &query.q), ("role", &query.role), ("state", &query.state)]);
+    let pager = Pager::counted(number, PER_PAGE, total, |p| page_link(&base, p));
     render(StatusCode::OK, &UsersPage { page, nav: AdminNav("users"), query, rows, pager })
 }
 

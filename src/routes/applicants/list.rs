@@ -14,7 +14,7 @@ use crate::db::mail::templates::EmailTemplate;
 use crate::db::steps::{self, Choice};
 use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, MoveTarget, Tag};
 use crate::error::{AppError, AppResult};
-use crate::routes::{FieldErrors, Page, render, see_other};
+use crate::routes::{FieldErrors, Page, Pager, render, see_other};
 use crate::state::AppState;
 
 pub const PER_PAGE: i64 = 25;
@@ -28,9 +28,8 @@ struct ListPage {
     total: i64,
     /// More match than were counted ("1,000+").
     capped: bool,
-    has_next: bool,
     page_no: i64,
-    pages: i64,
+    pager: Pager,
     jobs: Vec<JobChoice>,
     /// The company has more jobs than the filter offers.
     more_jobs: bool,
@@ -88,20 +87,6 @@ impl ListPage {
         }
     }
 
-    /// Page numbers to offer: the first, the last, and two on each side of
-    /// this one; 0 stands for a gap.
-    fn page_links(&self) -> Vec<i64> {
-        let mut out = Vec::new();
-        for p in 1..=self.pages {
-            if p == 1 || p == self.pages || (p - self.page_no).abs() <= 2 {
-                out.push(p);
-            } else if out.last() != Some(&0) {
-                out.push(0);
-            }
-        }
-        out
-    }
-
     /// This list filtered by a tag.
     fn tag_url(&self, tag: &str) -> String {
         let mut query = self.query.clone();
@@ -111,14 +96,6 @@ impl ListPage {
 
     fn is_selected(&self, id: &i64) -> bool {
         self.bulk.ids.contains(id)
-    }
-
-    fn prev_url(&self) -> String {
-        self.query.page_url(&(self.page_no - 1))
-    }
-
-    fn next_url(&self) -> String {
-        self.query.page_url(&(self.page_no + 1))
     }
 
     fn statuses(&self) -> &'static [ApplicantStatus] {
@@ -227,16 +204,16 @@ async fn render_list(
     let counted = listing.total.min(crm::COUNT_CAP);
     let pages = ((counted + PER_PAGE - 1) / PER_PAGE).max(page_no).max(1);
     let pages = if listing.has_next { pages.max(page_no + 1) } else { pages };
-    let (rows, total, has_next) = (listing.rows, listing.total, listing.has_next);
+    let pager = Pager::of_pages(page_no, pages, |p| query.page_url(&p)).capped(capped);
+    let (rows, total) = (listing.rows, listing.total);
     let tpl = ListPage {
         page,
         query,
         rows,
         total,
         capped,
-        has_next,
         page_no,
-        pages,
+        pager,
         jobs,
         more_jobs,
         company_shown,

@@ -16,7 +16,7 @@ use crate::db::interviews::{self, Interview, Slot};
 use crate::db::resumes::{self, Resume};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::routes::{Page, render, see_other};
+use crate::routes::{Page, Pager, render, see_other};
 use crate::state::AppState;
 
 pub use apply::{ApplyState, MAX_COVER_LETTER, parse_cover_letter};
@@ -44,8 +44,7 @@ struct ApplicationsPage {
     page: Page,
     applications: Vec<SeekerApplication>,
     total: i64,
-    current: i64,
-    pages: i64,
+    pager: Pager,
 }
 
 pub async fn list(
@@ -63,7 +62,8 @@ pub async fn list(
     if current > pages {
         return Err(AppError::NotFound);
     }
-    render(StatusCode::OK, &ApplicationsPage { page, applications, total, current, pages })
+    let pager = Pager::of_pages(current, pages, |n| format!("/applications?page={n}"));
+    render(StatusCode::OK, &ApplicationsPage { page, applications, total, pager })
 }
 
 #[derive(Template)]

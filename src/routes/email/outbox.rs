@@ -10,7 +10,7 @@ use super::path_id;
 use crate::auth::{Admin, CsrfForm, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::mail::{self, MailState, OutboxRow};
 use crate::error::AppResult;
-use crate::routes::{Page, render, see_other};
+use crate::routes::{Page, Pager, render, see_other};
 use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
@@ -30,19 +30,10 @@ struct ListPage {
     counts: Vec<(MailState, i64)>,
     total_all: i64,
     filter: Option<MailState>,
-    current: i64,
-    pages: i64,
-    total: i64,
+    pager: Pager,
 }
 
 impl ListPage {
-    fn link(&self, page: i64) -> String {
-        match self.filter {
-            Some(state) => format!("/admin/outbox?state={}&page={page}", state.as_str()),
-            None => format!("/admin/outbox?page={page}"),
-        }
-    }
-
     fn tab_all(&self) -> &'static str {
         if self.filter.is_none() { "page" } else { "false" }
     }
@@ -67,9 +58,12 @@ pub async fn list(
             Ok::<_, diesel::result::Error>((listed, mail::counts_by_state(c)?))
         })
         .await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pager = Pager::counted(current, PER_PAGE, total, |page| match filter {
+        Some(state) => format!("/admin/outbox?state={}&page={page}", state.as_str()),
+        None => format!("/admin/outbox?page={page}"),
+    });
     let total_all = counts.iter().map(|(_, n)| n).sum();
-    render(StatusCode::OK, &ListPage { page, rows, counts, total_all, filter, current, pages, total })
+    render(StatusCode::OK, &ListPage { page, rows, counts, total_all, filter, pager })
 }
 
 #[derive(Template)]

@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::error::{AppError, AppResult};
 use crate::format;
 use crate::routes::query::Query;
-use crate::routes::{Page, html, render};
+use crate::routes::{Page, Pager, html, render};
 use crate::search::SuggestionKind;
 use crate::state::AppState;
 
@@ -120,13 +120,6 @@ fn filter_groups(p: &JobListParams, facets: Option<&FacetCounts>, currency: &str
     ]
 }
 
-/// One link of the pager (None: a gap).
-pub struct PageLink {
-    pub number: i64,
-    pub url: String,
-    pub current: bool,
-}
-
 #[derive(Template)]
 #[template(path = "jobs/list.html")]
 struct ListPage {
@@ -140,9 +133,7 @@ struct ListPage {
     last: i64,
     page_no: i64,
     last_page: i64,
-    pages: Vec<Option<PageLink>>,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     chips: Vec<Chip>,
     filters: Vec<FilterGroup>,
     sorts: [Sort; 3],
@@ -233,9 +224,7 @@ pub async fn list(
     let last = first + results.jobs.len() as i64 - 1;
     let cards: Vec<CardView> =
         results.jobs.iter().map(|card| CardView::for_seeker(card.clone(), &saved, &applied)).collect();
-    let pages = pager(page_no, last_page, |n| params.url(n, ""));
-    let prev = (page_no > 1 && page_no <= last_page).then(|| params.url(page_no - 1, ""));
-    let next = (page_no < last_page).then(|| params.url(page_no + 1, ""));
+    let pager = Pager::of_pages(page_no, last_page, |n| params.url(n, ""));
     let chips = chips(&params);
     let currency = state.rates.reference().to_string();
     let filters = filter_groups(&params, results.facets.as_deref(), &currency);
@@ -250,9 +239,7 @@ pub async fn list(
         last,
         page_no,
         last_page,
-        pages,
-        prev,
-        next,
+        pager,
         chips,
         filters,
         sorts: Sort::ALL,
@@ -340,27 +327,6 @@ async fn for_you(page: Page, state: &AppState) -> AppResult<HttpResponse> {
 
 fn chips(p: &JobListParams) -> Vec<Chip> {
     p.in_use().into_iter().map(|(key, value, label)| Chip { remove: p.url_without(key, &value), label }).collect()
-}
-
-/// Page numbers around the current one, with the first and last, and gaps.
-fn pager(current: i64, last: i64, url: impl Fn(i64) -> String) -> Vec<Option<PageLink>> {
-    if last <= 1 {
-        return Vec::new();
-    }
-    let mut numbers: Vec<i64> = vec![1, last];
-    numbers.extend((current - 2).max(1)..=(current + 2).min(last));
-    numbers.sort_unstable();
-    numbers.dedup();
-    let mut out = Vec::new();
-    let mut previous = 0;
-    for n in numbers {
-        if n > previous + 1 {
-            out.push(None);
-        }
-        out.push(Some(PageLink { number: n, url: url(n), current: n == current }));
-        previous = n;
-    }
-    out
 }
 
 /// What the job page needs, shared with the employer's preview.
@@ -551,18 +517,4 @@ pub async fn render_preview(page: Page, v: JobView, pay_currency: String) -> App
         StatusCode::OK,
         &ShowPage { page, v, manager: true, preview: true, saved, applied, json_ld, pay_currency, similar },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pager_shows_ends_and_neighbours() {
-        let numbers =
-            |v: Vec<Option<PageLink>>| v.iter().map(|l| l.as_ref().map(|l| l.number).unwrap_or(0)).collect::<Vec<_>>();
-        assert_eq!(numbers(pager(1, 1, |_| String::new())), Vec::<i64>::new());
-        assert_eq!(numbers(pager(6, 50, |_| String::new())), vec![1, 0, 4, 5, 6, 7, 8, 0, 50]);
-        assert_eq!(numbers(pager(1, 3, |_| String::new())), vec![1, 2, 3]);
-    }
 }

@@ -16,7 +16,7 @@ use crate::db::{self, companies};
 use crate::domain::{CATEGORIES, CURRENCIES};
 use crate::domain::{EmploymentType, JobStatus, PayRule, RemoteMode, SalaryPeriod};
 use crate::error::{AppError, AppResult};
-use crate::routes::{FieldErrors, NextQuery, Page, render, safe_next, see_other};
+use crate::routes::{FieldErrors, NextQuery, Page, Pager, render, safe_next, see_other};
 use crate::state::AppState;
 
 const PER_PAGE: i64 = 50;
@@ -42,7 +42,7 @@ struct ListPage {
     counts: StatusCounts,
     filter: String,
     page_no: i64,
-    last_page: i64,
+    pager: Pager,
 }
 
 impl ListPage {
@@ -52,17 +52,18 @@ impl ListPage {
 
     /// This page of the list, for a button to return to.
     fn return_url(&self) -> String {
-        self.page_url(self.page_no)
+        list_url(&self.filter, self.page_no)
     }
+}
 
-    fn page_url(&self, n: i64) -> String {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        if !self.filter.is_empty() {
-            s.append_pair("status", &self.filter);
-        }
-        s.append_pair("page", &n.to_string());
-        format!("/employer/jobs?{}", s.finish())
+/// Page `n` of the employer's list of jobs with this status filter.
+fn list_url(filter: &str, n: i64) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    if !filter.is_empty() {
+        s.append_pair("status", filter);
     }
+    s.append_pair("page", &n.to_string());
+    format!("/employer/jobs?{}", s.finish())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +93,7 @@ pub async fn list(
         .await?;
     let now = crate::db::now();
     let items = list.into_iter().map(|item| ManagedView { status: item.job.effective_status(now), item }).collect();
+    let filter = status.map(|s| s.as_str().to_string()).unwrap_or_default();
     render(
         StatusCode::OK,
         &ListPage {
@@ -100,9 +102,9 @@ pub async fn list(
             company_name: company.name,
             items,
             counts,
-            filter: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+            pager: Pager::counted(page_no, PER_PAGE, total, |n| list_url(&filter, n)),
+            filter,
             page_no,
-            last_page: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
         },
     )
 }
