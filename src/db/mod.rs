@@ -24,6 +24,7 @@ pub mod schema;
 pub mod scorecards;
 pub mod screening;
 pub mod site_lock;
+pub mod sql;
 pub mod steps;
 pub mod team;
 pub mod throttle;

@@ -76,21 +76,15 @@ pub fn preferences(conn: &mut AnyConnection, user_id: i64) -> QueryResult<Option
 /// Inserts or replaces the seeker's preferences (one row per seeker).
 pub fn save_preferences(conn: &mut AnyConnection, prefs: &Preferences) -> QueryResult<()> {
     use seeker_preferences::dsl::user_id;
-    // `ON CONFLICT` is not available through the multi-connection: one branch per backend.
-    match conn {
-        AnyConnection::Sqlite(c) => diesel::insert_into(seeker_preferences::table)
+    // `ON CONFLICT` is not available through the multi-connection.
+    crate::db::sql::on_backend!(conn, |c| {
+        diesel::insert_into(seeker_preferences::table)
             .values(prefs)
             .on_conflict(user_id)
             .do_update()
             .set(prefs)
-            .execute(c)?,
-        AnyConnection::Postgresql(c) => diesel::insert_into(seeker_preferences::table)
-            .values(prefs)
-            .on_conflict(user_id)
-            .do_update()
-            .set(prefs)
-            .execute(c)?,
-    };
+            .execute(c)
+    })?;
     Ok(())
 }
 

@@ -60,13 +60,7 @@ pub fn of(conn: &mut AnyConnection, applicant: &Applicant) -> QueryResult<Vec<Du
     .bind::<BigInt, _>(applicant.id)
     .bind::<Text, _>(&email)
     .bind::<Text, _>(&phone);
-    let ids: Vec<i64> = match conn {
-        AnyConnection::Sqlite(c) => query.load::<Id>(c)?,
-        AnyConnection::Postgresql(c) => query.load::<Id>(c)?,
-    }
-    .into_iter()
-    .map(|r| r.id)
-    .collect();
+    let ids: Vec<i64> = crate::db::sql::on_backend!(conn, |c| query.load::<Id>(c))?.into_iter().map(|r| r.id).collect();
     Ok(rows_by_ids(conn, &ids)?
         .into_iter()
         // One seeker's applications to two jobs are two applications, not a duplicate.

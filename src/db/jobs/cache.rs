@@ -22,8 +22,9 @@ use diesel::prelude::*;
 use quick_cache::sync::GuardResult;
 use time::PrimitiveDateTime;
 
-use super::search::{Arg, SearchResults, Sql};
+use super::search::SearchResults;
 use crate::db::AnyConnection;
+use crate::db::sql::{Arg, Sql};
 use crate::domain::SearchQuery;
 
 /// The channel the version travels on (PostgreSQL).

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::Job;
-use super::search::{Arg, Sql};
 use crate::db::AnyConnection;
 use crate::db::schema::{companies, jobs};
+use crate::db::sql::{Arg, Sql};
 use crate::domain::JobStatus;
 
 /// Where the data stands for the index.

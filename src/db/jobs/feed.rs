@@ -21,10 +21,7 @@ pub struct FeedStamp {
 
 pub fn stamp(conn: &mut AnyConnection) -> QueryResult<FeedStamp> {
     let query = diesel::sql_query("SELECT version, changed_at FROM jobs_version WHERE id = 1");
-    match conn {
-        AnyConnection::Sqlite(c) => query.get_result(c),
-        AnyConnection::Postgresql(c) => query.get_result(c),
-    }
+    crate::db::sql::on_backend!(conn, |c| query.get_result(c))
 }
 
 /// A listed job with what a feed says of its company.

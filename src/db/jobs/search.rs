@@ -2,15 +2,14 @@
 //! home page, and how many match. One function, [`search`], whose SQL is
 //! written once per backend (FTS5 on SQLite, tsvector + GIN on PostgreSQL).
 
-use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-use diesel::sqlite::Sqlite;
+use diesel::sql_types::{BigInt, Nullable, Text};
 use time::PrimitiveDateTime;
 
 use super::Job;
 use crate::db::AnyConnection;
 use crate::db::schema::jobs;
+use crate::db::sql::{Arg, Sql};
 use crate::domain::{SearchQuery, Sort};
 
 /// A job in a list, with what the list shows of its company, and the
@@ -47,80 +46,6 @@ pub struct SearchResults {
     pub total: i64,
     /// Counts of each filter's values (the search index, when asked).
     pub facets: Option<std::sync::Arc<crate::domain::FacetCounts>>,
-}
-
-/// A value bound to a raw query.
-pub(super) enum Arg {
-    Text(String),
-    Int(i64),
-    Time(PrimitiveDateTime),
-}
-
-/// Raw SQL with its bound values; placeholders written for the backend.
-pub(super) struct Sql {
-    pg: bool,
-    text: String,
-    args: Vec<Arg>,
-}
-
-impl Sql {
-    pub(super) fn new(pg: bool) -> Self {
-        Sql { pg, text: String::with_capacity(1024), args: Vec::new() }
-    }
-
-    pub(super) fn push(&mut self, sql: &str) -> &mut Self {
-        self.text.push_str(sql);
-        self
-    }
-
-    pub(super) fn arg(&mut self, arg: Arg) -> &mut Self {
-        self.args.push(arg);
-        if self.pg {
-            self.text.push_str(&format!("${}", self.args.len()));
-        } else {
-            self.text.push('?');
-        }
-        self
-    }
-
-    pub(super) fn load<T>(self, conn: &mut AnyConnection) -> QueryResult<Vec<T>>
-    where
-        T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
-    {
-        match conn {
-            AnyConnection::Sqlite(c) => self.bound::<Sqlite>().load(c),
-            AnyConnection::Postgresql(c) => self.bound::<Pg>().load(c),
-        }
-    }
-
-    pub(super) fn execute(self, conn: &mut AnyConnection) -> QueryResult<usize> {
-        match conn {
-            AnyConnection::Sqlite(c) => self.bound::<Sqlite>().execute(c),
-            AnyConnection::Postgresql(c) => self.bound::<Pg>().execute(c),
-        }
-    }
-
-    /// The query with its values bound, for one backend (a boxed query is typed by it).
-    fn bound<DB>(self) -> diesel::query_builder::BoxedSqlQuery<'static, DB, diesel::query_builder::SqlQuery>
-    where
-        DB: diesel::backend::Backend
-            + diesel::sql_types::HasSqlType<Text>
-            + diesel::sql_types::HasSqlType<BigInt>
-            + diesel::sql_types::HasSqlType<Timestamp>,
-        String: diesel::serialize::ToSql<Text, DB>,
-        i64: diesel::serialize::ToSql<BigInt, DB>,
-        PrimitiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
-    {
-        let mut q = diesel::sql_query(self.text).into_boxed::<DB>();
-        for arg in self.args {
-            q = match arg {
-                Arg::Text(v) => q.bind::<Text, _>(v),
-                Arg::Int(v) => q.bind::<BigInt, _>(v),
-                Arg::Time(v) => q.bind::<Timestamp, _>(v),
-            };
-        }
-        q
-    }
 }
 
 #[derive(QueryableByName)]
