@@ -7,7 +7,8 @@ use time::PrimitiveDateTime;
 
 use crate::config::Settings;
 use crate::db::audit::{self, AuditRecord};
-use crate::db::mail::{self as outbox, LinkKind, tokens};
+use crate::db::outbox::{self, LinkKind};
+use crate::db::tokens;
 use crate::db::users::{self, NewAccount, User};
 use crate::db::{self, AnyConnection, throttle};
 use crate::mail::notices;

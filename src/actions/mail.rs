@@ -5,7 +5,7 @@ use diesel::QueryResult;
 use crate::config::PerHour;
 use crate::db::audit::{self, AuditRecord};
 use crate::db::limits::{self, Limited};
-use crate::db::mail::{self as outbox, Recipient};
+use crate::db::outbox::{self, Recipient};
 use crate::db::{self, AnyConnection};
 use crate::mail::compose;
 

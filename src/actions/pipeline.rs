@@ -6,8 +6,9 @@
 use diesel::prelude::*;
 
 use crate::config::Settings;
-use crate::db::applicants::{self as crm, Changed, Place, Scope};
-use crate::db::mail::{self as outbox, templates};
+use crate::db::applicants::{self, Changed, Place, Scope};
+use crate::db::email_templates as templates;
+use crate::db::outbox;
 use crate::domain::{Email, RejectionReason, Stage};
 use crate::mail::compose;
 
@@ -46,7 +47,7 @@ pub struct Moved {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotTheirTemplate;
 
-/// Moves applicants to a stage (see `crm::move_to_stage`) and writes the
+/// Moves applicants to a stage (see `applicants::move_to_stage`) and writes the
 /// letter to the ones that moved, replies going to `reply_to`.
 #[allow(clippy::too_many_arguments)]
 pub fn move_to_stage(
@@ -68,7 +69,7 @@ pub fn move_to_stage(
             },
             _ => None,
         };
-        let changed = crm::move_to_stage(c, scope, ids, to, reason, actor_id)?;
+        let changed = applicants::move_to_stage(c, scope, ids, to, reason, actor_id)?;
         let mut emailed = 0;
         // A stage's own e-mail greets those who enter it, not those moved
         // between two of the company's steps inside it.

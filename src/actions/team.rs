@@ -4,7 +4,7 @@ use diesel::QueryResult;
 
 use crate::config::PerHour;
 use crate::db::limits::{self, Limited};
-use crate::db::mail::{self as outbox, LinkKind, OutgoingEmail, Sender};
+use crate::db::outbox::{self, LinkKind, OutgoingEmail, Sender};
 use crate::db::team::{self, By};
 use crate::db::{self, AnyConnection, companies};
 use crate::domain::CompanyRole;

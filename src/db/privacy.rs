@@ -9,7 +9,7 @@ use time::PrimitiveDateTime;
 
 use super::AnyConnection;
 use super::audit::{self, AuditRecord};
-use super::mail::LinkKind;
+use super::outbox::LinkKind;
 use super::schema::{
     applicant_events, applicant_notes, applicant_tags, applicants, audit_log, companies, job_alerts, jobs,
     live_presence, messages, notifications, outbox, password_resets, resumes, saved_jobs, scorecard_ratings,

@@ -3,7 +3,7 @@
 
 use diesel::QueryResult;
 
-use crate::db::mail::{self as outbox, OutgoingEmail, Recipient, Sender};
+use crate::db::outbox::{self, OutgoingEmail, Recipient, Sender};
 use crate::db::{AnyConnection, applicants};
 
 /// The placeholders a user may write, each as `{{name}}` (spaces inside allowed).

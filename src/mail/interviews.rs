@@ -8,7 +8,7 @@ use diesel::QueryResult;
 use super::calendar::{self, Invite, Method};
 use crate::config::Settings;
 use crate::db::interviews::{Interview, Slot};
-use crate::db::mail::{self as outbox, OutgoingEmail, Sender};
+use crate::db::outbox::{self, OutgoingEmail, Sender};
 use crate::db::{AnyConnection, applicants, companies, jobs, users};
 use crate::domain::zone::in_words;
 

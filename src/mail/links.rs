@@ -1,6 +1,6 @@
 //! One-time links (password reset, e-mail confirmation, team invitation) are made when their
 //! e-mail is sent, not when it is queued. The outbox row holds
-//! `db::mail::LINK_HIDDEN` where the link goes, so no admin page, log line or
+//! `db::outbox::LINK_HIDDEN` where the link goes, so no admin page, log line or
 //! copy of the outbox can open an account; the token exists only in the
 //! e-mail that leaves, and only its hash in the database.
 //!
@@ -9,8 +9,9 @@
 
 use crate::config::Settings;
 use crate::db::Db;
-use crate::db::mail::{LINK_HIDDEN, LinkKind, OutboxRow, tokens};
+use crate::db::outbox::{LINK_HIDDEN, LinkKind, OutboxRow};
 use crate::db::team;
+use crate::db::tokens;
 
 /// The row with its link (on `BASE_URL`) in place; unchanged when it carries none.
 pub async fn fill(db: &Db, settings: &Settings, mut row: OutboxRow) -> Result<OutboxRow, String> {

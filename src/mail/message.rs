@@ -5,7 +5,7 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
-use crate::db::mail::OutboxRow;
+use crate::db::outbox::OutboxRow;
 
 /// True when a value may go into a header: no CR, LF or other control character.
 pub fn header_safe(value: &str) -> bool {
@@ -74,7 +74,7 @@ fn message_id(row: &OutboxRow, from: &Mailbox) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::mail::MailState;
+    use crate::db::outbox::MailState;
 
     fn row(subject: &str, name: &str, to: &str) -> OutboxRow {
         OutboxRow {

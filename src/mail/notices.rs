@@ -1,5 +1,5 @@
 //! The portal's own e-mails. Each has a text and an HTML part (askama,
-//! `templates/email/<name>.txt` and `.html`), and a function that queues it.
+//! `templates/mail/<name>.txt` and `.html`), and a function that queues it.
 //!
 //! The functions take the caller's connection, so the e-mail is queued in the
 //! same transaction as the change that causes it, and plain ids, so callers
@@ -14,7 +14,7 @@ use askama::Template;
 use diesel::prelude::*;
 
 use crate::config::Settings;
-use crate::db::mail::{self, LinkKind, OutgoingEmail};
+use crate::db::outbox::{self, LinkKind, OutgoingEmail};
 use crate::db::schema::{companies, jobs, messages, users};
 use crate::db::{AnyConnection, applicants::Applicant, users::User};
 use crate::domain::{Role, Stage};
@@ -86,7 +86,7 @@ fn queue(
         applicant_id,
         about_applicant_id,
     };
-    mail::enqueue(c, &email)
+    outbox::enqueue(c, &email)
 }
 
 fn site(settings: &Settings) -> Site<'_> {
@@ -127,8 +127,8 @@ notice!(
     ReceivedBySeeker,
     ReceivedBySeekerText,
     ReceivedBySeekerHtml,
-    "email/application_received_seeker.txt",
-    "email/application_received_seeker.html"
+    "mail/application_received_seeker.txt",
+    "mail/application_received_seeker.html"
 );
 
 pub struct ReceivedByEmployer {
@@ -142,8 +142,8 @@ notice!(
     ReceivedByEmployer,
     ReceivedByEmployerText,
     ReceivedByEmployerHtml,
-    "email/application_received_employer.txt",
-    "email/application_received_employer.html"
+    "mail/application_received_employer.txt",
+    "mail/application_received_employer.html"
 );
 
 /// A new application: a confirmation to the seeker (applications made on the
@@ -190,7 +190,7 @@ pub struct StageChanged {
     pub stage: Stage,
     pub link: String,
 }
-notice!(StageChanged, StageChangedText, StageChangedHtml, "email/stage_changed.txt", "email/stage_changed.html");
+notice!(StageChanged, StageChangedText, StageChangedHtml, "mail/stage_changed.txt", "mail/stage_changed.html");
 
 /// The application moved to `stage`: tells the seeker (only applications made
 /// on the portal have one; candidates added by hand get nothing), naming the
@@ -231,7 +231,7 @@ pub struct JobClosed {
     pub company: String,
     pub link: String,
 }
-notice!(JobClosed, JobClosedText, JobClosedHtml, "email/job_closed.txt", "email/job_closed.html");
+notice!(JobClosed, JobClosedText, JobClosedHtml, "mail/job_closed.txt", "mail/job_closed.html");
 
 /// The employer closed a job and chose to tell its open applicants: each
 /// one not withdrawn, still open and with an address gets an e-mail, and
@@ -275,7 +275,7 @@ pub struct NewMessage {
     pub excerpt: String,
     pub link: String,
 }
-notice!(NewMessage, NewMessageText, NewMessageHtml, "email/new_message.txt", "email/new_message.html");
+notice!(NewMessage, NewMessageText, NewMessageHtml, "mail/new_message.txt", "mail/new_message.html");
 
 /// Longest part of a message quoted in the e-mail.
 const EXCERPT_CHARS: usize = 400;
@@ -343,11 +343,11 @@ pub struct LinkNotice {
     pub link: &'static str,
     pub minutes: i64,
 }
-notice!(LinkNotice, PasswordResetText, PasswordResetHtml, "email/password_reset.txt", "email/password_reset.html");
-notice!(LinkNotice, ConfirmEmailText, ConfirmEmailHtml, "email/confirm_email.txt", "email/confirm_email.html");
+notice!(LinkNotice, PasswordResetText, PasswordResetHtml, "mail/password_reset.txt", "mail/password_reset.html");
+notice!(LinkNotice, ConfirmEmailText, ConfirmEmailHtml, "mail/confirm_email.txt", "mail/confirm_email.html");
 
 fn link_notice(user: &User, kind: LinkKind) -> LinkNotice {
-    LinkNotice { name: user.name().to_string(), link: mail::LINK_HIDDEN, minutes: kind.valid_for().whole_minutes() }
+    LinkNotice { name: user.name().to_string(), link: outbox::LINK_HIDDEN, minutes: kind.valid_for().whole_minutes() }
 }
 
 fn queue_link(
@@ -367,7 +367,7 @@ fn queue_link(
         applicant_id: None,
         about_applicant_id: None,
     };
-    mail::enqueue_with_link(c, &email, &mail::Sender::default(), kind, user.id)
+    outbox::enqueue_with_link(c, &email, &outbox::Sender::default(), kind, user.id)
 }
 
 /// A link to choose a new password.
@@ -396,8 +396,8 @@ notice!(
     PasswordChanged,
     PasswordChangedText,
     PasswordChangedHtml,
-    "email/password_changed.txt",
-    "email/password_changed.html"
+    "mail/password_changed.txt",
+    "mail/password_changed.html"
 );
 
 /// The account's password was changed: its owner hears of it, so a change
@@ -427,8 +427,8 @@ notice!(
     AlreadyRegistered,
     AlreadyRegisteredText,
     AlreadyRegisteredHtml,
-    "email/already_registered.txt",
-    "email/already_registered.html"
+    "mail/already_registered.txt",
+    "mail/already_registered.html"
 );
 
 const ALREADY_REGISTERED: &str = "You already have a JobConnect account";
@@ -439,7 +439,7 @@ pub fn already_registered_since(
     user: &User,
     since: time::PrimitiveDateTime,
 ) -> QueryResult<i64> {
-    mail::queued_since(c, &user.email, ALREADY_REGISTERED, since)
+    outbox::queued_since(c, &user.email, ALREADY_REGISTERED, since)
 }
 
 /// Someone signed up with the address of an existing account: its owner hears
@@ -475,7 +475,7 @@ pub struct JobAlertDigest {
     pub search_link: String,
     pub alerts_link: String,
 }
-notice!(JobAlertDigest, JobAlertDigestText, JobAlertDigestHtml, "email/job_alert.txt", "email/job_alert.html");
+notice!(JobAlertDigest, JobAlertDigestText, JobAlertDigestHtml, "mail/job_alert.txt", "mail/job_alert.html");
 
 impl JobAlertDigest {
     pub fn more(&self) -> i64 {

@@ -21,13 +21,13 @@ use super::transport::{self, Transport};
 use super::{links, message};
 use crate::config::{MailDelivery, Settings};
 use crate::db::Db;
-use crate::db::mail::{self, Attempt, OutboxRow, Outcome};
+use crate::db::outbox::{self, Attempt, OutboxRow, Outcome};
 use crate::realtime::Hub;
 
 /// Longest wait for sends in flight when the app stops (beyond the SMTP timeout).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(40);
 /// How often a worker renews the claims of the batch it is sending.
-const RENEW_EVERY: Duration = Duration::from_secs((mail::LEASE.whole_seconds() / 3) as u64);
+const RENEW_EVERY: Duration = Duration::from_secs((outbox::LEASE.whole_seconds() / 3) as u64);
 /// Results are written in groups of at most this many rows.
 const RECORD_CHUNK: usize = 64;
 /// Longest error text kept in the outbox.
@@ -112,7 +112,7 @@ async fn run(worker: Arc<Worker>, transport: Transport, from: Mailbox, mut stop:
             break;
         }
         let limit = i64::from(delivery.batch_size);
-        match worker.db.run(move |c| mail::claim_due(c, limit)).await {
+        match worker.db.run(move |c| outbox::claim_due(c, limit)).await {
             Ok(rows) if !rows.is_empty() => {
                 deliver_batch(&worker, &transport, &from, &delivery, rows, &stop).await;
                 continue;
@@ -140,7 +140,7 @@ async fn deliver_batch(
     // Past half the lease no new send starts: the rest go back to the queue
     // before anyone else may claim them.
     let claimed: Vec<(i64, i32)> = rows.iter().map(|r| (r.id, r.attempts)).collect();
-    let lease_half = Duration::from_secs((mail::LEASE.whole_seconds() / 2).max(1) as u64);
+    let lease_half = Duration::from_secs((outbox::LEASE.whole_seconds() / 2).max(1) as u64);
     let start_no_later_than = Instant::now() + lease_half;
     // Results are written while the next sends go on: one channel, two halves.
     let (done, mut results) = tokio::sync::mpsc::unbounded_channel::<Attempt>();
@@ -189,7 +189,7 @@ async fn deliver_batch(
         loop {
             every.tick().await;
             let claims = claims.clone();
-            if let Err(e) = worker.db.run(move |c| mail::renew_claims(c, &claims)).await {
+            if let Err(e) = worker.db.run(move |c| outbox::renew_claims(c, &claims)).await {
                 tracing::warn!(error = %e, "outbox: cannot renew claims; they may be taken over after their lease");
             }
         }
@@ -206,7 +206,7 @@ async fn record(worker: &Worker, chunk: Vec<Attempt>) {
     let chunk = Arc::new(chunk);
     for attempt in 1..=20 {
         let rows = chunk.clone();
-        match worker.db.run(move |c| mail::record_attempts(c, &rows)).await {
+        match worker.db.run(move |c| outbox::record_attempts(c, &rows)).await {
             Ok(told) => {
                 // Senders of e-mails that failed for good have a notification.
                 worker.hub.poke(&told);

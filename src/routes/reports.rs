@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::db::applicants::{self as crm, JobChoice, Scope};
+use crate::db::applicants::{self, JobChoice, Scope};
 use crate::db::reports::{self, Report};
 use crate::error::{AppError, AppResult};
 use crate::routes::applicants::scope_of;
@@ -50,7 +50,7 @@ async fn load(req: &HttpRequest, user: &CurrentUser, state: &AppState) -> AppRes
     state
         .db
         .run(move |c| {
-            let job = job.map(|id| crm::job_in_scope(c, scope, id)).transpose()?;
+            let job = job.map(|id| applicants::job_in_scope(c, scope, id)).transpose()?;
             let company = match (scope, &job) {
                 (Scope::Company(id), _) => Some(id),
                 (Scope::Everything, Some(job)) => Some(job.company_id),
@@ -61,7 +61,7 @@ async fn load(req: &HttpRequest, user: &CurrentUser, state: &AppState) -> AppRes
             };
             let name = crate::db::companies::find(c, company)?.name;
             let report = reports::report(c, company, job.as_ref().map(|j| j.id))?;
-            let (jobs, _) = crm::job_filter_choices(c, Some(company), job.as_ref().map(|j| j.id))?;
+            let (jobs, _) = applicants::job_filter_choices(c, Some(company), job.as_ref().map(|j| j.id))?;
             Ok::<_, AppError>((Subject { company: Some((company, name)), job, jobs }, Some(report)))
         })
         .await

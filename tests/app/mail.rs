@@ -1,7 +1,7 @@
 //! mail: scenarios on both backends, against a real SMTP server on loopback.
 
 use diesel::prelude::*;
-use jobconnect::db::mail::{MailState, OutgoingEmail};
+use jobconnect::db::outbox::{MailState, OutgoingEmail};
 use jobconnect::db::schema::{applicant_events, audit_log, messages, outbox, password_resets};
 use jobconnect::db::{self, AnyConnection};
 use jobconnect::domain::Stage;
@@ -597,7 +597,7 @@ async fn queue_many(app: &TestApp, n: usize, prefix: &str) {
         .run(move |c| {
             db::transaction(c, |c| {
                 for i in 0..n {
-                    jobconnect::db::mail::enqueue(
+                    jobconnect::db::outbox::enqueue(
                         c,
                         &OutgoingEmail {
                             to: format!("user{i}@example.com"),
@@ -636,7 +636,7 @@ async fn two_instances_send_every_row_exactly_once(backend: Backend) {
             let mut conn = pool.get().unwrap();
             let mut mine = Vec::new();
             loop {
-                let batch = jobconnect::db::mail::claim_due(&mut conn, 13).unwrap();
+                let batch = jobconnect::db::outbox::claim_due(&mut conn, 13).unwrap();
                 if batch.is_empty() {
                     return mine;
                 }
@@ -710,7 +710,7 @@ async fn password_reset_link_works_once_and_ends_other_sessions(backend: Backend
     let stored: String =
         app.db.run(|c| password_resets::table.select(password_resets::token_hash).first(c)).await.unwrap();
     assert_ne!(stored, token, "only a hash is stored");
-    assert_eq!(stored, jobconnect::db::mail::tokens::hash(&token));
+    assert_eq!(stored, jobconnect::db::tokens::hash(&token));
 
     visitor.get(&path).await.assert_status(200);
     let short = visitor.post_form(&path, &[("new_password", "short")]).await;
@@ -829,7 +829,7 @@ async fn line_breaks_in_headers_are_refused(backend: Backend) {
     let bad = app
         .db
         .run(|c| {
-            jobconnect::db::mail::enqueue(
+            jobconnect::db::outbox::enqueue(
                 c,
                 &OutgoingEmail {
                     to: "ann@example.com".into(),
@@ -967,14 +967,14 @@ async fn every_mail_form_needs_its_csrf_token(app: &TestApp) {
     app.seeker("ann").await;
     let template = app
         .db
-        .run(move |c| jobconnect::db::mail::templates::create(c, company, "T", "S", "B", None).map(|t| t.id))
+        .run(move |c| jobconnect::db::email_templates::create(c, company, "T", "S", "B", None).map(|t| t.id))
         .await
         .unwrap();
     let root = app.admin("root").await;
     let failed = app
         .db
         .run(|c| {
-            let id = jobconnect::db::mail::enqueue(
+            let id = jobconnect::db::outbox::enqueue(
                 c,
                 &OutgoingEmail {
                     to: "x@example.com".into(),
@@ -1055,7 +1055,7 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over(app: &TestApp) {
             db::transaction(c, |c| {
                 let mut ids = Vec::new();
                 for (subject, lease) in [("Stale", -1), ("Leased", 10)] {
-                    let id = jobconnect::db::mail::enqueue(
+                    let id = jobconnect::db::outbox::enqueue(
                         c,
                         &OutgoingEmail {
                             to: "ann@example.com".into(),
@@ -1107,7 +1107,7 @@ async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
     db.run(move |c| {
         db::transaction(c, |c| {
             for i in 0..total {
-                jobconnect::db::mail::enqueue(
+                jobconnect::db::outbox::enqueue(
                     c,
                     &OutgoingEmail {
                         to: format!("user{i}@example.com"),

@@ -584,8 +584,8 @@ impl<'a> World<'a> {
         let ct = confirm_token.clone();
         app.db
             .run(move |c| {
-                db::mail::tokens::create(c, db::mail::LinkKind::PasswordReset, user_id, &t)?;
-                db::mail::tokens::create(c, db::mail::LinkKind::ConfirmEmail, user_id, &ct)
+                db::tokens::create(c, db::outbox::LinkKind::PasswordReset, user_id, &t)?;
+                db::tokens::create(c, db::outbox::LinkKind::ConfirmEmail, user_id, &ct)
             })
             .await
             .unwrap();
@@ -677,7 +677,7 @@ impl<'a> World<'a> {
             "template" => {
                 app.db
                     .run(move |c| {
-                        db::mail::templates::create(
+                        db::email_templates::create(
                             c,
                             company,
                             &format!("Invitation {n}"),
@@ -699,9 +699,9 @@ impl<'a> World<'a> {
             "outbox" => app
                 .db
                 .run(move |c| {
-                    db::mail::enqueue(
+                    db::outbox::enqueue(
                         c,
-                        &db::mail::OutgoingEmail {
+                        &db::outbox::OutgoingEmail {
                             to: format!("someone{n}@example.com"),
                             to_name: "Someone".into(),
                             subject: "Hello".into(),

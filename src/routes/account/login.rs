@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::landing_for;
 use crate::auth::{CsrfForm, FlashKind, NoFields, OwnAccount, TypedSession, client_ip, password};
 use crate::db::audit::{self, AuditRecord};
-use crate::db::mail::{self as outbox, LinkKind};
+use crate::db::outbox::{self, LinkKind};
 use crate::db::{throttle, users};
 use crate::error::AppResult;
 use crate::mail::notices;

@@ -4,12 +4,14 @@ mod login;
 mod password;
 mod privacy;
 mod register;
+mod reset;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 
-use crate::db::mail::{LinkKind, tokens};
+use crate::db::outbox::LinkKind;
+use crate::db::tokens;
 use crate::domain::Role;
 use crate::error::AppResult;
 use crate::routes::{Page, Routes, render};
@@ -28,6 +30,10 @@ pub fn routes(r: &mut Routes) {
         .post("/logout", login::logout)
         .get("/account/password", password::form)
         .post("/account/password", password::submit)
+        .get("/password/forgot", reset::forgot_form)
+        .post("/password/forgot", reset::forgot_submit)
+        .get("/password/reset/{token}", reset::reset_form)
+        .post("/password/reset/{token}", reset::reset_submit)
         .get("/account/privacy", privacy::show)
         .get("/account/data.zip", privacy::download)
         .post("/account/erase", privacy::erase);

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::scope_of;
 use crate::auth::CurrentUser;
-use crate::db::applicants::{self as crm, JobChoice, ListRow, Scope};
+use crate::db::applicants::{self, JobChoice, ListRow, Scope};
 use crate::db::steps::{self, Choice};
 use crate::error::{AppError, AppResult};
 use crate::routes::{Page, render};
@@ -79,9 +79,10 @@ pub async fn board(
         let (jobs, companies) = state
             .db
             .run(move |c| {
-                let jobs = crm::job_choices(c, company)?;
+                let jobs = applicants::job_choices(c, company)?;
                 let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
-                let counts: std::collections::HashMap<i64, i64> = crm::counts_by_job(c, &ids)?.into_iter().collect();
+                let counts: std::collections::HashMap<i64, i64> =
+                    applicants::counts_by_job(c, &ids)?.into_iter().collect();
                 let jobs: Vec<(JobChoice, i64)> = jobs
                     .into_iter()
                     .map(|j| {
@@ -89,7 +90,7 @@ pub async fn board(
                         (j, n)
                     })
                     .collect();
-                let companies = if scope == Scope::Everything { crm::company_choices(c)? } else { Vec::new() };
+                let companies = if scope == Scope::Everything { applicants::company_choices(c)? } else { Vec::new() };
                 Ok::<_, AppError>((jobs, companies))
             })
             .await?;
@@ -99,9 +100,9 @@ pub async fn board(
     let (job, company_name, rows, choices) = state
         .db
         .run(move |c| {
-            let job = crm::job_in_scope(c, scope, job_id)?;
+            let job = applicants::job_in_scope(c, scope, job_id)?;
             let company = crate::db::companies::find(c, job.company_id)?.name;
-            let rows = crm::of_job(c, job_id)?;
+            let rows = applicants::of_job(c, job_id)?;
             let choices = steps::move_choices(&steps::of_company(c, job.company_id)?);
             Ok::<_, AppError>((job, company, rows, choices))
         })

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{ListQuery, scope_of};
 use crate::auth::CurrentUser;
-use crate::db::applicants::{self as crm, ListRow, Scope};
+use crate::db::applicants::{self, ListRow, Scope};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -45,11 +45,11 @@ pub async fn filtered(req: HttpRequest, user: CurrentUser, state: web::Data<AppS
         .db
         .run(move |c| {
             if let (Scope::Everything, None, Some(job)) = (scope, filter.company_id, filter.job_id) {
-                if let Ok(job) = crm::job_in_scope(c, scope, job) {
+                if let Ok(job) = applicants::job_in_scope(c, scope, job) {
                     filter.company_id = Some(job.company_id);
                 }
             }
-            crm::matching_ids(c, &filter)
+            applicants::matching_ids(c, &filter)
         })
         .await?;
     Ok(csv_response(state, ids, "applicants"))
@@ -115,7 +115,7 @@ pub fn csv_response(state: web::Data<AppState>, ids: Vec<i64>, basename: &str) -
                 bytes.extend_from_slice("\u{feff}".as_bytes());
             }
             let rows = match chunks.next() {
-                Some(chunk) => state.db.run(move |c| crm::rows_by_ids(c, &chunk)).await,
+                Some(chunk) => state.db.run(move |c| applicants::rows_by_ids(c, &chunk)).await,
                 None if header && empty => Ok(Vec::new()),
                 None => return None,
             };

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::scope_of;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::AnyConnection;
-use crate::db::applicants::{self as crm, JobChoice, ManualApplicant, Scope};
+use crate::db::applicants::{self, JobChoice, ManualApplicant, Scope};
 use crate::db::resumes::NewResume;
 use crate::domain::{ApplicantFields, ApplicantSource, ApplicantStatus, EmploymentType, RawApplicantFields};
 use crate::error::{AppError, AppResult};
@@ -145,7 +145,7 @@ async fn render_new(
     errors: FieldErrors,
 ) -> AppResult<HttpResponse> {
     let company_id = company.0;
-    let jobs = state.db.run(move |c| crm::job_choices(c, Some(company_id))).await?;
+    let jobs = state.db.run(move |c| applicants::job_choices(c, Some(company_id))).await?;
     let tpl = FormPage {
         page,
         form,
@@ -168,7 +168,7 @@ pub async fn new_form(
     let scope = scope_of(&user)?;
     let query: NewQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
     let Some(company) = target_company(&state, scope, &query.company).await? else {
-        let companies = state.db.run(crm::company_choices).await?;
+        let companies = state.db.run(applicants::company_choices).await?;
         return render(StatusCode::OK, &PickCompanyPage { page, companies });
     };
     let form = ApplicantForm {
@@ -190,7 +190,7 @@ async fn check_job(state: &AppState, raw: &str, company_id: i64, errors: &mut Fi
         errors.add("job", "Choose one of the company's jobs, or none.");
         return Ok(None);
     };
-    if state.db.run(move |c| crm::job_of_company(c, job, company_id)).await? {
+    if state.db.run(move |c| applicants::job_of_company(c, job, company_id)).await? {
         Ok(Some(job))
     } else {
         errors.add("job", "Choose one of the company's jobs, or none.");
@@ -238,7 +238,10 @@ pub async fn create(
             text_content: &file.text,
             created_at: crate::db::now(),
         });
-        crm::create_manual(c, &ManualApplicant { company_id, job_id, fields: &fields, resume, actor_id: actor, limit })
+        applicants::create_manual(
+            c,
+            &ManualApplicant { company_id, job_id, fields: &fields, resume, actor_id: actor, limit },
+        )
     };
     let created = match upload {
         Some(upload) => {
@@ -269,8 +272,8 @@ async fn render_edit(
     let (detail, jobs) = state
         .db
         .run(move |c| {
-            let detail = crm::detail(c, scope, id)?;
-            let jobs = crm::job_choices(c, Some(detail.applicant.company_id))?;
+            let detail = applicants::detail(c, scope, id)?;
+            let jobs = applicants::job_choices(c, Some(detail.applicant.company_id))?;
             Ok::<_, AppError>((detail, jobs))
         })
         .await?;
@@ -321,7 +324,7 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
     let id = path.into_inner();
-    let current = state.db.run(move |c| crm::find_in_scope(c, scope, id)).await?;
+    let current = state.db.run(move |c| applicants::find_in_scope(c, scope, id)).await?;
     let mut errors = FieldErrors::default();
     let fields = form.fields(&mut errors);
     let job_id = if current.source == ApplicantSource::Manual {
@@ -333,7 +336,7 @@ pub async fn update(
         return render_edit(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, Some(form), errors).await;
     };
     let actor = user.id;
-    let changed = state.db.run(move |c| crm::update_fields(c, scope, id, &fields, job_id, actor)).await?;
+    let changed = state.db.run(move |c| applicants::update_fields(c, scope, id, &fields, job_id, actor)).await?;
     let text = if changed { "Changes saved." } else { "Nothing was changed." };
     TypedSession::from_request(&req).flash(if changed { FlashKind::Success } else { FlashKind::Info }, text);
     Ok(see_other(&format!("/applicants/{id}")))

@@ -10,7 +10,7 @@ use super::scope_of;
 use super::show::{pair, refuse_pairs};
 use crate::actions;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db::applicants as crm;
+use crate::db::applicants;
 use crate::db::interviews::{self, Proposal, Upcoming};
 use crate::domain::DisplayText;
 use crate::domain::interview::DURATIONS;
@@ -72,7 +72,7 @@ pub async fn propose(
 ) -> AppResult<HttpResponse> {
     let scope = scope_of(&user)?;
     let id = path.into_inner();
-    let applicant = state.db.run(move |c| crm::find_in_scope(c, scope, id)).await?;
+    let applicant = state.db.run(move |c| applicants::find_in_scope(c, scope, id)).await?;
     if applicant.seeker_id.is_none() || applicant.withdrawn_at.is_some() || applicant.erased_at.is_some() {
         let message = "Only a candidate who applied on JobConnect (and has not withdrawn) can pick a time here.";
         return refuse_pairs(page, &state, scope, id, "interview", message.into(), fields).await;
@@ -107,7 +107,7 @@ pub async fn cancel(
     let done = state
         .db
         .run(move |c| {
-            crm::find_in_scope(c, scope, id)?;
+            applicants::find_in_scope(c, scope, id)?;
             let Some(iid) = interview else { return Ok(Err(actions::interviews::Gone)) };
             actions::interviews::cancel(c, &settings, actor, id, iid)
         })

@@ -9,8 +9,8 @@ use super::{ListQuery, crm_next, scope_of};
 use crate::actions::pipeline::{self, Letter, Moved};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
-use crate::db::applicants::{self as crm, AssignRefused, JobChoice, ListRow, Person, Scope};
-use crate::db::mail::templates::EmailTemplate;
+use crate::db::applicants::{self, AssignRefused, JobChoice, ListRow, Person, Scope};
+use crate::db::email_templates::EmailTemplate;
 use crate::db::steps::{self, Choice};
 use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, MoveTarget, Tag};
 use crate::error::{AppError, AppResult};
@@ -75,13 +75,13 @@ impl ListPage {
     }
 
     fn cap(&self) -> String {
-        crate::format::thousands(&crm::COUNT_CAP)
+        crate::format::thousands(&applicants::COUNT_CAP)
     }
 
     /// "1,234 applicants", or "1,000+ applicants" past the count.
     fn count_label(&self) -> String {
         match (self.capped, self.total) {
-            (true, _) => format!("{}+ applicants", crate::format::thousands(&crm::COUNT_CAP)),
+            (true, _) => format!("{}+ applicants", crate::format::thousands(&applicants::COUNT_CAP)),
             (false, 1) => "1 applicant".into(),
             (false, n) => format!("{} applicants", crate::format::thousands(&n)),
         }
@@ -155,27 +155,27 @@ async fn render_list(
         .db
         .run(move |c| {
             if let Some(typed) = &typed_company {
-                match crm::company_named(c, typed)? {
+                match applicants::company_named(c, typed)? {
                     Ok(id) => filter.company_id = Some(id),
                     Err(message) => return Ok::<_, AppError>(Err((message, typed.clone()))),
                 }
             }
             // An admin who picked a job without a company sees that job's company.
             if let (Scope::Everything, None, Some(job)) = (scope, filter.company_id, filter.job_id) {
-                if let Ok(job) = crm::job_in_scope(c, scope, job) {
+                if let Ok(job) = applicants::job_in_scope(c, scope, job) {
                     filter.company_id = Some(job.company_id);
                 }
             }
-            let listing = crm::list_page(c, &filter, page_no, PER_PAGE)?;
-            let (jobs, more_jobs) = crm::job_filter_choices(c, filter.company_id, filter.job_id)?;
-            let people = crm::assignable_people(c, filter.company_id)?;
+            let listing = applicants::list_page(c, &filter, page_no, PER_PAGE)?;
+            let (jobs, more_jobs) = applicants::job_filter_choices(c, filter.company_id, filter.job_id)?;
+            let people = applicants::assignable_people(c, filter.company_id)?;
             let (company_name, tags, templates, steps, idle) = match filter.company_id {
                 Some(company) => (
                     if is_admin { crate::db::companies::find(c, company)?.name } else { String::new() },
-                    crm::tags::of_company(c, company)?,
-                    crate::db::mail::templates::list(c, company)?,
+                    applicants::tags::of_company(c, company)?,
+                    crate::db::email_templates::list(c, company)?,
                     steps::of_company(c, company)?,
-                    if remind { crm::idle_count(c, company, super::IDLE_DAYS[0])? } else { 0 },
+                    if remind { applicants::idle_count(c, company, super::IDLE_DAYS[0])? } else { 0 },
                 ),
                 None => Default::default(),
             };
@@ -189,7 +189,7 @@ async fn render_list(
             errors.add("company", message);
             // Kept as typed: the page says "no applicants match", its links repeat it.
             query.company = typed.clone();
-            let nothing = crm::Listing { rows: Vec::new(), total: 0, has_next: false };
+            let nothing = applicants::Listing { rows: Vec::new(), total: 0, has_next: false };
             (nothing, Vec::new(), false, Vec::new(), (None, typed), Vec::new(), Vec::new(), Vec::new(), 0)
         }
     };
@@ -201,7 +201,7 @@ async fn render_list(
     let status = if errors.is_empty() { status } else { StatusCode::UNPROCESSABLE_ENTITY };
     let capped = listing.total_is_capped();
     // Past the count, the pages run as far as this one (and the next, if any).
-    let counted = listing.total.min(crm::COUNT_CAP);
+    let counted = listing.total.min(applicants::COUNT_CAP);
     let pages = ((counted + PER_PAGE - 1) / PER_PAGE).max(page_no).max(1);
     let pages = if listing.has_next { pages.max(page_no + 1) } else { pages };
     let pager = Pager::of_pages(page_no, pages, |p| query.page_url(&p)).capped(capped);
@@ -292,7 +292,7 @@ pub async fn bulk(
             "tag" | "untag" => tag(&state, scope, &form).await?,
             "export" => {
                 let ids = form.ids.clone();
-                let ids = state.db.run(move |c| crm::all_in_scope(c, scope, &ids)).await?;
+                let ids = state.db.run(move |c| applicants::all_in_scope(c, scope, &ids)).await?;
                 Outcome::Reply(super::export::csv_response(state.clone(), ids, "applicants-selected"))
             }
             _ => return Err(AppError::Unprocessable("unknown bulk action".into())),
@@ -328,7 +328,7 @@ async fn move_stage(
     next: &str,
 ) -> AppResult<Outcome> {
     let place = match MoveTarget::parse(&form.stage) {
-        Some(target) => state.db.run(move |c| crm::place_of(c, scope, target)).await?,
+        Some(target) => state.db.run(move |c| applicants::place_of(c, scope, target)).await?,
         None => None,
     };
     let Some(place) = place else {
@@ -388,7 +388,7 @@ async fn assign(
         },
     };
     let (ids, actor, ip) = (form.ids.clone(), user.id, client_ip(req));
-    match state.db.run(move |c| crm::assign(c, scope, &ids, target, actor, &ip)).await? {
+    match state.db.run(move |c| applicants::assign(c, scope, &ids, target, actor, &ip)).await? {
         Ok(changed) => {
             state.hub.poke(&changed.notified);
             Ok(Outcome::Done(counted(changed.count, "Assigned 1 applicant.", "Assigned {n} applicants.")))
@@ -408,12 +408,12 @@ async fn tag(state: &AppState, scope: Scope, form: &BulkForm) -> AppResult<Outco
     };
     let (ids, label) = (form.ids.clone(), tag.as_str().to_string());
     if form.action == "untag" {
-        let n = state.db.run(move |c| crm::tags::remove(c, scope, &ids, &tag)).await?;
+        let n = state.db.run(move |c| applicants::tags::remove(c, scope, &ids, &tag)).await?;
         return Ok(Outcome::Done(
             counted(n, "Took “{t}” off 1 applicant.", "Took “{t}” off {n} applicants.").replace("{t}", &label),
         ));
     }
-    match state.db.run(move |c| crm::tags::add(c, scope, &ids, &tag)).await? {
+    match state.db.run(move |c| applicants::tags::add(c, scope, &ids, &tag)).await? {
         Ok(n) => Ok(Outcome::Done(
             counted(n, "Tagged 1 applicant “{t}”.", "Tagged {n} applicants “{t}”.").replace("{t}", &label),
         )),

@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 
-use crate::db::applicants::{self as crm, Scope};
+use crate::db::applicants::{self, Scope};
 use crate::domain::{RejectionReason, Stage};
 use crate::error::AppResult;
 use crate::routes::{FieldErrors, Page, render};
@@ -57,8 +57,8 @@ pub async fn ask(
     let rows = state
         .db
         .run(move |c| {
-            let reachable = crm::all_in_scope(c, scope, &ids)?;
-            crm::rows_by_ids(c, &reachable)
+            let reachable = applicants::all_in_scope(c, scope, &ids)?;
+            applicants::rows_by_ids(c, &reachable)
         })
         .await?;
     let names = rows.into_iter().map(|r| r.applicant.name).collect();

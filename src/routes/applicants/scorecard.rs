@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::scope_of;
 use super::show::{pair, refuse_pairs};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db::applicants as crm;
+use crate::db::applicants;
 use crate::db::scorecards::{self, Criterion, Rating};
 use crate::error::{AppError, AppResult};
 use crate::routes::{Page, see_other};
@@ -103,7 +103,7 @@ pub async fn rate(
     let criteria = state
         .db
         .run(move |c| {
-            let applicant = crm::find_in_scope(c, scope, id)?;
+            let applicant = applicants::find_in_scope(c, scope, id)?;
             match applicant.job_id {
                 Some(job) => scorecards::criteria(c, job),
                 None => Ok(Vec::new()),

@@ -12,7 +12,7 @@ use crate::actions::pipeline::{self, Letter};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::applicants::duplicates::{self, Duplicate};
 use crate::db::applicants::tags::TagRefused;
-use crate::db::applicants::{self as crm, AssignRefused, Detail, EventRow, ListRow, NoteRow, Person, Scope};
+use crate::db::applicants::{self, AssignRefused, Detail, EventRow, ListRow, NoteRow, Person, Scope};
 use crate::db::interviews::{self, Interview, Slot};
 use crate::db::scorecards;
 use crate::db::screening::{self, Answer};
@@ -174,13 +174,13 @@ impl ShowPage {
 /// What a timeline row is called on the page.
 pub fn event_label(kind: &str) -> String {
     match kind {
-        crm::event::CREATED => "Added".into(),
-        crm::event::STAGE => "Stage changed".into(),
-        crm::event::STATUS => "Status changed".into(),
-        crm::event::TYPE => "Employment type changed".into(),
-        crm::event::ASSIGNED => "Assignment".into(),
-        crm::event::EDITED => "Details edited".into(),
-        crm::event::MERGED => "Merge".into(),
+        applicants::event::CREATED => "Added".into(),
+        applicants::event::STAGE => "Stage changed".into(),
+        applicants::event::STATUS => "Status changed".into(),
+        applicants::event::TYPE => "Employment type changed".into(),
+        applicants::event::ASSIGNED => "Assignment".into(),
+        applicants::event::EDITED => "Details edited".into(),
+        applicants::event::MERGED => "Merge".into(),
         "scorecard" => "Scorecard".into(),
         "screening" => "Screening questions".into(),
         "interview" => "Interview".into(),
@@ -220,20 +220,20 @@ pub(super) async fn render_show(
     let (d, notes, events, people, company_tags, more) = state
         .db
         .run(move |c| {
-            let d = crm::detail(c, scope, id)?;
-            let notes = crm::notes(c, id)?;
-            let events = crm::timeline(c, id)?;
+            let d = applicants::detail(c, scope, id)?;
+            let notes = applicants::notes(c, id)?;
+            let events = applicants::timeline(c, id)?;
             let people = if scope == Scope::Everything {
-                crm::assignable_people(c, Some(d.applicant.company_id))?
+                applicants::assignable_people(c, Some(d.applicant.company_id))?
             } else {
                 Vec::new()
             };
-            let company_tags = crm::tags::of_company(c, d.applicant.company_id)?;
+            let company_tags = applicants::tags::of_company(c, d.applicant.company_id)?;
             let choices = steps::move_choices(&steps::of_company(c, d.applicant.company_id)?);
             let choices = steps::choices_at(&choices, d.applicant.stage, d.applicant.step_id);
             let (duplicates, merged_into) = match d.applicant.merged_into {
                 None => (duplicates::of(c, &d.applicant)?, None),
-                Some(keep) => (Vec::new(), Some((keep, crm::find(c, keep)?.name))),
+                Some(keep) => (Vec::new(), Some((keep, applicants::find(c, keep)?.name))),
             };
             let merged = duplicates::merged_into(c, id)?;
             let criteria = match d.applicant.job_id {
@@ -314,7 +314,7 @@ pub async fn stage(
     let id = path.into_inner();
     let target = MoveTarget::parse(&form.stage);
     let place = match target {
-        Some(target) => state.db.run(move |c| crm::place_of(c, scope, target)).await?,
+        Some(target) => state.db.run(move |c| applicants::place_of(c, scope, target)).await?,
         None => None,
     };
     let Some(place) = place else {
@@ -375,7 +375,7 @@ pub async fn status(
         return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
     let actor = user.id;
-    if state.db.run(move |c| crm::set_status(c, scope, id, status, actor)).await? {
+    if state.db.run(move |c| applicants::set_status(c, scope, id, status, actor)).await? {
         TypedSession::from_request(&req).flash(FlashKind::Success, format!("Status set to {}.", status.label()));
     }
     Ok(see_other(&format!("/applicants/{id}")))
@@ -402,7 +402,7 @@ pub async fn employment_type(
         return render_show(page, &state, scope, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Kept::default()).await;
     };
     let actor = user.id;
-    if state.db.run(move |c| crm::set_employment_type(c, scope, id, kind, actor)).await? {
+    if state.db.run(move |c| applicants::set_employment_type(c, scope, id, kind, actor)).await? {
         TypedSession::from_request(&req).flash(FlashKind::Success, format!("Employment type set to {}.", kind.label()));
     }
     Ok(see_other(&format!("/applicants/{id}")))
@@ -441,7 +441,7 @@ pub async fn add_note(
         }
     };
     let author = user.id;
-    state.db.run(move |c| crm::add_note(c, scope, id, &body, author)).await?;
+    state.db.run(move |c| applicants::add_note(c, scope, id, &body, author)).await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "Note added.");
     Ok(see_other(&format!("/applicants/{id}#notes")))
 }
@@ -465,7 +465,7 @@ pub async fn add_tag(
     let id = path.into_inner();
     let refused = match Tag::parse(&form.tag) {
         Err(message) => Some(message),
-        Ok(tag) => match state.db.run(move |c| crm::tags::add(c, scope, &[id], &tag)).await? {
+        Ok(tag) => match state.db.run(move |c| applicants::tags::add(c, scope, &[id], &tag)).await? {
             Ok(_) => None,
             Err(TagRefused::TooMany(_)) => {
                 Some(format!("An applicant carries at most {} tags.", Tag::MAX_PER_APPLICANT))
@@ -496,8 +496,8 @@ pub async fn remove_tag(
         .db
         .run(move |c| {
             // Someone else's applicant is a 404 whatever the form holds.
-            crm::find_in_scope(c, scope, id)?;
-            tag.map(|tag| crm::tags::remove(c, scope, &[id], &tag)).transpose()
+            applicants::find_in_scope(c, scope, id)?;
+            tag.map(|tag| applicants::tags::remove(c, scope, &[id], &tag)).transpose()
         })
         .await?
         .ok_or_else(|| AppError::Unprocessable("invalid tag".into()))?;
@@ -543,7 +543,7 @@ pub async fn assign(
         .await;
     };
     let (actor, ip) = (admin.id, client_ip(&req));
-    match state.db.run(move |c| crm::assign(c, scope, &[id], target, actor, &ip)).await? {
+    match state.db.run(move |c| applicants::assign(c, scope, &[id], target, actor, &ip)).await? {
         Ok(changed) => {
             state.hub.poke(&changed.notified);
             let text = if target.is_some() { "Applicant assigned." } else { "Applicant unassigned." };
@@ -570,7 +570,7 @@ pub async fn delete(
     let scope = scope_of(&admin)?;
     let id = path.into_inner();
     let (actor, ip) = (admin.id, client_ip(&req));
-    let orphan = state.db.run(move |c| crm::delete(c, scope, id, actor, &ip)).await?;
+    let orphan = state.db.run(move |c| applicants::delete(c, scope, id, actor, &ip)).await?;
     if let Some(path) = orphan.and_then(|name| crate::storage::stored_path(&state.settings.upload_dir, &name)) {
         if let Err(e) = tokio::fs::remove_file(&path).await {
             tracing::warn!(error = %e, path = %path.display(), "could not remove the resume of a deleted applicant");

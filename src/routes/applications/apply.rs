@@ -110,7 +110,7 @@ impl ApplyForm {
 }
 
 #[derive(Template)]
-#[template(path = "seekers/apply.html")]
+#[template(path = "applications/apply.html")]
 struct ApplyPage {
     page: Page,
     job: Job,
@@ -142,7 +142,7 @@ impl ApplyPage {
 }
 
 #[derive(Template)]
-#[template(path = "seekers/apply_closed.html")]
+#[template(path = "applications/apply_closed.html")]
 struct ClosedPage {
     page: Page,
 }

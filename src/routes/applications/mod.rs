@@ -39,7 +39,7 @@ pub struct PageQuery {
 }
 
 #[derive(Template)]
-#[template(path = "seekers/applications.html")]
+#[template(path = "applications/applications.html")]
 struct ApplicationsPage {
     page: Page,
     applications: Vec<SeekerApplication>,
@@ -67,7 +67,7 @@ pub async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "seekers/application.html")]
+#[template(path = "applications/application.html")]
 struct ApplicationPage {
     page: Page,
     application: SeekerApplication,

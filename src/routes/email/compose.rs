@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use super::path_id;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
-use crate::db::mail::templates::EmailTemplate;
-use crate::db::mail::{self as outbox, OutboxRow, Recipient};
+use crate::db::email_templates::EmailTemplate;
+use crate::db::outbox::{self, OutboxRow, Recipient};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::{self, Placeholders};
@@ -75,7 +75,7 @@ impl Context {
 }
 
 #[derive(Template)]
-#[template(path = "mail/compose.html")]
+#[template(path = "email/compose.html")]
 struct ComposePage {
     page: Page,
     action: String,
@@ -92,7 +92,7 @@ struct ComposePage {
 }
 
 #[derive(Template)]
-#[template(path = "mail/preview.html")]
+#[template(path = "email/preview.html")]
 struct PreviewPage {
     page: Page,
     action: String,
@@ -129,7 +129,7 @@ async fn load(state: &AppState, user: &CurrentUser, ids: Vec<i64>, single: bool)
             // Templates belong to a company: offered when every recipient is of one.
             let company = all[0].company_id;
             let templates = if all.iter().all(|r| r.company_id == company) {
-                outbox::templates::list(c, company)?
+                crate::db::email_templates::list(c, company)?
             } else {
                 Vec::new()
             };

@@ -1,9 +1,8 @@
-//! E-mail pages: password reset, composing to applicants, the companies'
-//! e-mail templates, and the admin's view of the outbox.
+//! E-mail pages: composing to applicants, the companies' e-mail templates,
+//! and the admin's view of the outbox.
 
 mod compose;
 mod outbox;
-mod password;
 mod templates;
 
 use crate::routes::Routes;
@@ -11,11 +10,7 @@ use crate::routes::Routes;
 use crate::error::{AppError, AppResult};
 
 pub fn routes(r: &mut Routes) {
-    r.get("/password/forgot", password::forgot_form)
-        .post("/password/forgot", password::forgot_submit)
-        .get("/password/reset/{token}", password::reset_form)
-        .post("/password/reset/{token}", password::reset_submit)
-        .post("/applicants/email", compose::selection)
+    r.post("/applicants/email", compose::selection)
         .get("/applicants/{id}/email", compose::form)
         .post("/applicants/{id}/email", compose::submit)
         .get("/email-templates", templates::list)

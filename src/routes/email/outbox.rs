@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::path_id;
 use crate::auth::{Admin, CsrfForm, FlashKind, NoFields, TypedSession, client_ip};
-use crate::db::mail::{self, MailState, OutboxRow};
+use crate::db::outbox::{self, MailState, OutboxRow};
 use crate::error::AppResult;
 use crate::routes::{Page, Pager, render, see_other};
 use crate::state::AppState;
@@ -23,7 +23,7 @@ pub struct ListQuery {
 }
 
 #[derive(Template)]
-#[template(path = "mail/outbox.html")]
+#[template(path = "email/outbox.html")]
 struct ListPage {
     page: Page,
     rows: Vec<OutboxRow>,
@@ -54,8 +54,8 @@ pub async fn list(
     let ((rows, total), counts) = state
         .db
         .run(move |c| {
-            let listed = mail::list(c, filter, (current - 1) * PER_PAGE, PER_PAGE)?;
-            Ok::<_, diesel::result::Error>((listed, mail::counts_by_state(c)?))
+            let listed = outbox::list(c, filter, (current - 1) * PER_PAGE, PER_PAGE)?;
+            Ok::<_, diesel::result::Error>((listed, outbox::counts_by_state(c)?))
         })
         .await?;
     let pager = Pager::counted(current, PER_PAGE, total, |page| match filter {
@@ -67,7 +67,7 @@ pub async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "mail/outbox_email.html")]
+#[template(path = "email/outbox_email.html")]
 struct ShowPage {
     page: Page,
     row: OutboxRow,
@@ -80,7 +80,7 @@ pub async fn show(
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = path_id(&path)?;
-    let row = state.db.run(move |c| mail::find(c, id)).await?;
+    let row = state.db.run(move |c| outbox::find(c, id)).await?;
     render(StatusCode::OK, &ShowPage { page, row })
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::path_id;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession};
-use crate::db::mail::templates::{self, EmailTemplate};
+use crate::db::email_templates::{self as templates, EmailTemplate};
 use crate::domain::{DisplayText, Stage};
 use crate::error::AppResult;
 use crate::mail::compose;
@@ -26,14 +26,14 @@ pub struct TemplateForm {
 }
 
 #[derive(Template)]
-#[template(path = "mail/templates.html")]
+#[template(path = "email/templates.html")]
 struct ListPage {
     page: Page,
     templates: Vec<EmailTemplate>,
 }
 
 #[derive(Template)]
-#[template(path = "mail/template_form.html")]
+#[template(path = "email/template_form.html")]
 struct FormPage {
     page: Page,
     /// None for a new template.

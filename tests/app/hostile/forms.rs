@@ -44,7 +44,7 @@ pub(super) async fn account_forms_survive_hostile_input(app: &TestApp) {
         let (id, token) = (rae.id, token.clone());
         app.db
             .run(move |c| {
-                jobconnect::db::mail::tokens::create(c, jobconnect::db::mail::LinkKind::PasswordReset, id, &token)
+                jobconnect::db::tokens::create(c, jobconnect::db::outbox::LinkKind::PasswordReset, id, &token)
             })
             .await
             .unwrap();

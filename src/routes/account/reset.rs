@@ -7,12 +7,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use super::{invalid_link, link_is_valid};
 use crate::actions::account::{self, REQUESTED, Requested};
 use crate::auth::{CsrfForm, FlashKind, TypedSession, client_ip, password};
-use crate::db::mail::LinkKind;
+use crate::db::outbox::LinkKind;
 use crate::domain::{Email, Password};
 use crate::error::AppResult;
-use crate::routes::account::{invalid_link, link_is_valid};
 use crate::routes::{FieldErrors, Page, honeypot, render, see_other};
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ pub struct ForgotForm {
 }
 
 #[derive(Template)]
-#[template(path = "mail/forgot.html")]
+#[template(path = "account/forgot.html")]
 struct ForgotPage {
     page: Page,
     email: String,
@@ -88,7 +88,7 @@ pub struct ResetForm {
 }
 
 #[derive(Template)]
-#[template(path = "mail/reset.html")]
+#[template(path = "account/reset.html")]
 struct ResetPage {
     page: Page,
     token: String,
