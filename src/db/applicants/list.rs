@@ -242,7 +242,7 @@ fn ordered<'a>(
 pub const COUNT_CAP: i64 = 1000;
 
 /// One page of the list.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Listing {
     pub rows: Vec<ListRow>,
     /// How many match: exact up to `COUNT_CAP`; `COUNT_CAP + 1` means more.

@@ -11,7 +11,7 @@ use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self, AssignRefused, JobChoice, ListRow, Person, Scope};
 use crate::db::email_templates::EmailTemplate;
-use crate::db::steps::{self, Choice};
+use crate::db::steps::{self, Choice, Step};
 use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, MoveTarget, Tag};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, Pager, render, see_other};
@@ -169,30 +169,33 @@ async fn render_list(
             let listing = applicants::list_page(c, &filter, page_no, PER_PAGE)?;
             let (jobs, more_jobs) = applicants::job_filter_choices(c, filter.company_id, filter.job_id)?;
             let people = applicants::assignable_people(c, filter.company_id)?;
-            let (company_name, tags, templates, steps, idle) = match filter.company_id {
-                Some(company) => (
-                    if is_admin { crate::db::companies::find(c, company)?.name } else { String::new() },
-                    applicants::tags::of_company(c, company)?,
-                    crate::db::email_templates::list(c, company)?,
-                    steps::of_company(c, company)?,
-                    if remind { applicants::idle_count(c, company, super::IDLE_DAYS[0])? } else { 0 },
-                ),
-                None => Default::default(),
-            };
-            let company = (filter.company_id, company_name);
-            Ok(Ok((listing, jobs, more_jobs, people, company, tags, templates, steps, idle)))
+            let mut context =
+                ListContext { listing, jobs, more_jobs, people, company: filter.company_id, ..Default::default() };
+            if let Some(company) = filter.company_id {
+                if is_admin {
+                    context.company_shown = crate::db::companies::find(c, company)?.name;
+                }
+                context.tags = applicants::tags::of_company(c, company)?;
+                context.templates = crate::db::email_templates::list(c, company)?;
+                context.steps = steps::of_company(c, company)?;
+                if remind {
+                    context.idle = applicants::idle_count(c, company, super::IDLE_DAYS[0])?;
+                }
+            }
+            Ok(Ok(context))
         })
         .await?;
-    let (listing, jobs, more_jobs, people, (company, company_shown), tags, templates, steps, idle) = match loaded {
-        Ok(loaded) => loaded,
+    let context = match loaded {
+        Ok(context) => context,
         Err((message, typed)) => {
             errors.add("company", message);
             // Kept as typed: the page says "no applicants match", its links repeat it.
             query.company = typed.clone();
-            let nothing = applicants::Listing { rows: Vec::new(), total: 0, has_next: false };
-            (nothing, Vec::new(), false, Vec::new(), (None, typed), Vec::new(), Vec::new(), Vec::new(), 0)
+            ListContext { company_shown: typed, ..Default::default() }
         }
     };
+    let ListContext { listing, jobs, more_jobs, people, company, company_shown, tags, templates, steps, idle } =
+        context;
     if is_admin && query.company.trim().is_empty() {
         if let Some(company) = company {
             query.company = company.to_string();
@@ -228,6 +231,25 @@ async fn render_list(
         idle,
     };
     render(status, &tpl)
+}
+
+/// What the list page shows besides its query: the page of applicants, the
+/// filters' choices, and (with a company) its tags, templates, steps and
+/// idle applicants.
+#[derive(Default)]
+struct ListContext {
+    listing: applicants::Listing,
+    jobs: Vec<JobChoice>,
+    /// The company has more jobs than the filter offers.
+    more_jobs: bool,
+    people: Vec<Person>,
+    company: Option<i64>,
+    /// The admin's company filter as shown: the company's name, or what was typed.
+    company_shown: String,
+    tags: Vec<(String, i64)>,
+    templates: Vec<EmailTemplate>,
+    steps: Vec<Step>,
+    idle: i64,
 }
 
 /// The bulk bar: the selected applicants and what to do with them.
