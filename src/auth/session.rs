@@ -209,6 +209,18 @@ impl CurrentUser {
             _ => Err(AppError::NotFound),
         }
     }
+
+    /// Whose company records (applicants, …) this user may reach: an
+    /// employer their company's, an admin every company's; a seeker none
+    /// (404).
+    pub fn company_scope(&self) -> Result<crate::db::scope::CompanyScope, AppError> {
+        use crate::db::scope::CompanyScope;
+        match self.role {
+            Role::Admin => Ok(CompanyScope::Everything),
+            Role::Employer => Ok(CompanyScope::Company(self.employer_company()?)),
+            Role::Seeker => Err(AppError::NotFound),
+        }
+    }
 }
 
 /// The user if one is logged in (cached per request).

@@ -12,7 +12,6 @@ use crate::auth::CurrentUser;
 use crate::db::applicants::{self, JobChoice, Scope};
 use crate::db::reports::{self, Report};
 use crate::error::{AppError, AppResult};
-use crate::routes::applicants::scope_of;
 use crate::routes::{Page, Routes, render};
 use crate::state::AppState;
 
@@ -45,7 +44,7 @@ fn id_of(raw: &str) -> AppResult<Option<i64>> {
 async fn load(req: &HttpRequest, user: &CurrentUser, state: &AppState) -> AppResult<(Subject, Option<Report>)> {
     let query: ReportQuery = serde_html_form::from_str(req.query_string())
         .map_err(|_| AppError::Unprocessable("invalid report query".into()))?;
-    let scope = scope_of(user)?;
+    let scope = user.company_scope()?;
     let (job, asked_company) = (id_of(&query.job)?, id_of(&query.company)?);
     state
         .db

@@ -174,28 +174,8 @@ pub mod event {
     pub const MERGED: &str = "merged";
 }
 
-/// Whose applicants a user may reach: an employer their company's, an admin all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Everything,
-    Company(i64),
-}
-
-impl Scope {
-    pub fn allows(&self, company_id: i64) -> bool {
-        match self {
-            Scope::Everything => true,
-            Scope::Company(id) => *id == company_id,
-        }
-    }
-
-    pub fn company(&self) -> Option<i64> {
-        match self {
-            Scope::Everything => None,
-            Scope::Company(id) => Some(*id),
-        }
-    }
-}
+/// Whose applicants a user may reach (`CurrentUser::company_scope`).
+pub use crate::db::scope::CompanyScope as Scope;
 
 diesel::define_sql_function!(fn lower(x: Text) -> Text);
 

@@ -80,23 +80,8 @@ impl Job {
     }
 }
 
-/// Whose jobs a query may touch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// The jobs of one company (an employer's).
-    Company(i64),
-    /// Every job (admins).
-    Any,
-}
-
-impl Scope {
-    pub fn allows(&self, job: &Job) -> bool {
-        match self {
-            Scope::Company(id) => job.company_id == *id,
-            Scope::Any => true,
-        }
-    }
-}
+/// Whose jobs a query may touch (`CurrentUser::company_scope`).
+pub use crate::db::scope::CompanyScope as Scope;
 
 /// The fields an employer writes (validated by the form).
 #[derive(Debug, Clone, AsChangeset, Insertable)]
@@ -127,7 +112,7 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Job> {
 /// A job the scope may manage (NotFound otherwise, so others learn nothing).
 pub fn find_managed(conn: &mut AnyConnection, id: i64, scope: Scope) -> QueryResult<Job> {
     let job = find(conn, id)?;
-    if scope.allows(&job) { Ok(job) } else { Err(diesel::result::Error::NotFound) }
+    if scope.allows(job.company_id) { Ok(job) } else { Err(diesel::result::Error::NotFound) }
 }
 
 /// Creates a draft of the company.

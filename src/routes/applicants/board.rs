@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::scope_of;
 use crate::auth::CurrentUser;
 use crate::db::applicants::{self, JobChoice, ListRow, Scope};
 use crate::db::steps::{self, Choice};
@@ -64,7 +63,7 @@ pub async fn board(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let query: BoardQuery = serde_html_form::from_str(req.query_string())
         .map_err(|_| AppError::Unprocessable("invalid board query".into()))?;
     let job_id = match query.job.trim() {

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{crm_next, scope_of};
+use super::crm_next;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::duplicates::{self, MergeRefused};
 use crate::db::applicants::{ListRow, Scope};
@@ -43,7 +43,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     let query: CompanyQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
-    let company = match scope_of(&user)? {
+    let company = match user.company_scope()? {
         Scope::Company(id) => Some(id),
         Scope::Everything => match query.company.trim() {
             "" => None,
@@ -77,7 +77,7 @@ pub async fn merge(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<MergeForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let keep = path.into_inner();
     let other = form.other.trim().parse::<i64>().ok().filter(|id| *id > 0);
     let (actor, ip) = (user.id, client_ip(&req));
@@ -115,7 +115,7 @@ pub async fn unmerge(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<UnmergeForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let (actor, ip) = (user.id, client_ip(&req));
     if state.db.run(move |c| duplicates::unmerge(c, scope, id, actor, &ip)).await? {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{ListQuery, scope_of};
+use super::ListQuery;
 use crate::auth::CurrentUser;
 use crate::db::applicants::{self, ListRow, Scope};
 use crate::error::{AppError, AppResult};
@@ -38,7 +38,7 @@ const HEADER: [&str; 19] = [
 ];
 
 pub async fn filtered(req: HttpRequest, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let query = ListQuery::from_query_string(req.query_string())?;
     let mut filter = query.filter(&user, scope)?;
     let ids = state

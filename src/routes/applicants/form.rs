@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::scope_of;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::AnyConnection;
 use crate::db::applicants::{self, JobChoice, ManualApplicant, Scope};
@@ -165,7 +164,7 @@ pub async fn new_form(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let query: NewQuery = serde_html_form::from_str(req.query_string()).unwrap_or_default();
     let Some(company) = target_company(&state, scope, &query.company).await? else {
         let companies = state.db.run(applicants::company_choices).await?;
@@ -205,7 +204,7 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let mut multipart =
         crate::auth::csrf::read_multipart(&req, payload, &UploadSpec::pdf("resume", &state.settings)).await?;
     let form = ApplicantForm::from_multipart(&multipart);
@@ -310,7 +309,7 @@ pub async fn edit_form(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     render_edit(page, &state, scope, path.into_inner(), StatusCode::OK, None, FieldErrors::default()).await
 }
 
@@ -322,7 +321,7 @@ pub async fn update(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<ApplicantForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let current = state.db.run(move |c| applicants::find_in_scope(c, scope, id)).await?;
     let mut errors = FieldErrors::default();

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::scope_of;
 use super::show::{pair, refuse_pairs};
 use crate::actions;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
@@ -70,7 +69,7 @@ pub async fn propose(
     path: web::Path<i64>,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let applicant = state.db.run(move |c| applicants::find_in_scope(c, scope, id)).await?;
     if applicant.seeker_id.is_none() || applicant.withdrawn_at.is_some() || applicant.erased_at.is_some() {
@@ -100,7 +99,7 @@ pub async fn cancel(
     path: web::Path<i64>,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let interview = value(&fields, "interview").parse::<i64>().ok();
     let (settings, actor) = (state.settings.clone(), user.id);

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ListQuery, crm_next, scope_of};
+use super::{ListQuery, crm_next};
 use crate::actions::pipeline::{self, Letter, Moved};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
@@ -139,7 +139,7 @@ async fn render_list(
     mut errors: FieldErrors,
     bulk: BulkForm,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(user)?;
+    let scope = user.company_scope()?;
     let is_admin = scope == Scope::Everything;
     // An admin may type a company's name instead of choosing among thousands.
     let typed_company =
@@ -303,7 +303,7 @@ pub async fn bulk(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<BulkForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let next = crm_next(&form.next).unwrap_or_else(|| "/applicants".into());
     let outcome = if form.ids.is_empty() {
         refused("ids", "Select at least one applicant first.")

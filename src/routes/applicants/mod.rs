@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::auth::CurrentUser;
 use crate::db::applicants::{ListFilter, Scope};
 use crate::domain::{
-    ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, MoveTarget, Role, SearchTerms, Stage, Tag,
+    ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, MoveTarget, SearchTerms, Stage, Tag,
 };
 use crate::error::AppError;
 
@@ -47,16 +47,6 @@ pub fn routes(r: &mut Routes) {
         .post("/applicants/{id:\\d+}/delete", show::delete)
         .get("/applicants/{id:\\d+}/edit", form::edit_form)
         .post("/applicants/{id:\\d+}/edit", form::update);
-}
-
-/// Whose applicants the user reaches: employers their company's, admins
-/// everyone's; anyone else gets a 404 (the pages are not advertised).
-pub fn scope_of(user: &CurrentUser) -> Result<Scope, AppError> {
-    match user.role {
-        Role::Admin => Ok(Scope::Everything),
-        Role::Employer => Ok(Scope::Company(user.employer_company()?)),
-        Role::Seeker => Err(AppError::NotFound),
-    }
 }
 
 /// The list's query string as typed (kept for the form and the links).

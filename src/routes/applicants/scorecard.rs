@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::scope_of;
 use super::show::{pair, refuse_pairs};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession};
 use crate::db::applicants;
@@ -98,7 +97,7 @@ pub async fn rate(
     path: web::Path<i64>,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let criteria = state
         .db

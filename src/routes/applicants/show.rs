@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::scorecard::Scorecard;
-use super::{crm_next, reject, scope_of};
+use super::{crm_next, reject};
 use crate::actions::pipeline::{self, Letter};
 use crate::auth::{Admin, CsrfForm, CurrentUser, FlashKind, NoFields, TypedSession, client_ip};
 use crate::db::applicants::duplicates::{self, Duplicate};
@@ -277,7 +277,7 @@ pub async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     render_show(page, &state, scope, path.into_inner(), StatusCode::OK, FieldErrors::default(), Kept::default()).await
 }
 
@@ -310,7 +310,7 @@ pub async fn stage(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<StageForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let target = MoveTarget::parse(&form.stage);
     let place = match target {
@@ -368,7 +368,7 @@ pub async fn status(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let Ok(status) = form.status.parse::<ApplicantStatus>() else {
         let errors = one_error("status", "Choose open, pending or closed.");
@@ -395,7 +395,7 @@ pub async fn employment_type(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<TypeForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let Ok(kind) = form.employment_type.parse::<EmploymentType>() else {
         let errors = one_error("employment_type", "Choose an employment type.");
@@ -422,7 +422,7 @@ pub async fn add_note(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<NoteForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let body = match parse_note(&form.body) {
         Ok(body) => body,
@@ -461,7 +461,7 @@ pub async fn add_tag(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<TagForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let refused = match Tag::parse(&form.tag) {
         Err(message) => Some(message),
@@ -489,7 +489,7 @@ pub async fn remove_tag(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<TagForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&user)?;
+    let scope = user.company_scope()?;
     let id = path.into_inner();
     let tag = Tag::parse(&form.tag).ok();
     let removed = state
@@ -523,7 +523,7 @@ pub async fn assign(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&admin)?;
+    let scope = admin.company_scope()?;
     let id = path.into_inner();
     let target = match form.assignee.trim() {
         "none" => Some(None),
@@ -567,7 +567,7 @@ pub async fn delete(
     path: web::Path<i64>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
-    let scope = scope_of(&admin)?;
+    let scope = admin.company_scope()?;
     let id = path.into_inner();
     let (actor, ip) = (admin.id, client_ip(&req));
     let orphan = state.db.run(move |c| applicants::delete(c, scope, id, actor, &ip)).await?;

@@ -288,7 +288,7 @@ pub async fn preview(
         .db
         .run(move |c| {
             let (job, company) = jobs::find_with_company(c, id)?;
-            if !scope.allows(&job) {
+            if !scope.allows(job.company_id) {
                 return Err(AppError::NotFound);
             }
             Ok((job, company))
