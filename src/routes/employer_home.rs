@@ -15,7 +15,7 @@ pub fn routes(r: &mut Routes) {
 }
 
 #[derive(Template)]
-#[template(path = "employer/home.html")]
+#[template(path = "employer_home/home.html")]
 struct HomePage {
     page: Page,
     summary: Summary,

@@ -76,7 +76,7 @@ async fn open(state: &AppState, user: &CurrentUser, raw_id: &str, side: Side) ->
 }
 
 #[derive(Template)]
-#[template(path = "realtime/thread.html")]
+#[template(path = "messages/thread.html")]
 struct ThreadPage {
     page: Page,
     thread: Thread,
@@ -292,7 +292,7 @@ struct InboxRow {
 }
 
 #[derive(Template)]
-#[template(path = "realtime/inbox.html")]
+#[template(path = "messages/inbox.html")]
 struct InboxPage {
     page: Page,
     rows: Vec<InboxRow>,

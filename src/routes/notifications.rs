@@ -31,7 +31,7 @@ impl PageQuery {
 }
 
 #[derive(Template)]
-#[template(path = "realtime/notifications.html")]
+#[template(path = "notifications/list.html")]
 struct NotificationsPage {
     page: Page,
     items: Vec<Notification>,

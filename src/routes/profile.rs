@@ -107,7 +107,7 @@ pub fn avatar_url(user: &User) -> Option<String> {
 }
 
 #[derive(Template)]
-#[template(path = "seekers/profile.html")]
+#[template(path = "profile/profile.html")]
 struct ProfilePage {
     page: Page,
     subject: Subject,
@@ -461,7 +461,7 @@ impl PreferencesForm {
 }
 
 #[derive(Template)]
-#[template(path = "seekers/preferences.html")]
+#[template(path = "profile/preferences.html")]
 struct PreferencesPage {
     page: Page,
     form: PreferencesForm,

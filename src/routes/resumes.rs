@@ -29,7 +29,7 @@ pub fn routes(r: &mut Routes) {
 }
 
 #[derive(Template)]
-#[template(path = "seekers/resumes.html")]
+#[template(path = "resumes/list.html")]
 struct ResumesPage {
     page: Page,
     resumes: Vec<ListedResume>,

@@ -31,7 +31,7 @@ pub struct StepForm {
 }
 
 #[derive(Template)]
-#[template(path = "companies/pipeline.html")]
+#[template(path = "steps/pipeline.html")]
 struct PipelinePage {
     page: Page,
     steps: Vec<Step>,

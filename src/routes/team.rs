@@ -34,7 +34,7 @@ async fn open_invite(state: &AppState, token: &str) -> AppResult<Invite> {
 }
 
 #[derive(Template)]
-#[template(path = "companies/team.html")]
+#[template(path = "team/team.html")]
 struct TeamPage {
     page: Page,
     members: Vec<User>,
@@ -202,7 +202,7 @@ pub async fn remove(
 }
 
 #[derive(Template)]
-#[template(path = "companies/join.html")]
+#[template(path = "team/join.html")]
 struct JoinPage {
     page: Page,
     invite: Invite,

@@ -100,14 +100,14 @@ impl Upload {
     }
 
     /// The content type the stored file is served with.
-    pub fn mime(&self) -> &'static str {
+    fn mime(&self) -> &'static str {
         match self.kind {
             FileKind::Pdf => "application/pdf",
             FileKind::Image => image_mime(&self.head).unwrap_or("application/octet-stream"),
         }
     }
 
-    pub fn temp_path(&self) -> &Path {
+    fn temp_path(&self) -> &Path {
         self.temp.as_deref().expect("not yet persisted")
     }
 
