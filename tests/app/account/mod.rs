@@ -1,6 +1,8 @@
 //! Log-in, log-out, password change, CSRF, throttling and session expiry
 //! (signing up: `signup.rs`).
 
+mod reset;
+
 use crate::both_backends;
 use crate::helpers::{TestApp, eml_messages, wait_for};
 

@@ -1,0 +1,4 @@
+//! The pages of `routes::email`.
+
+mod compose;
+mod outbox;
