@@ -334,7 +334,8 @@ impl Drop for SmallDisk {
 async fn a_full_upload_disk_answers_507_and_keeps_the_form(backend: crate::helpers::Backend) {
     let Some(disk) = SmallDisk::mount(2 * 1024 * 1024) else { return };
     let uploads = disk.dir.path().join("uploads");
-    let app = crate::smtp::spawn_app(backend, |s| s.upload_dir = uploads.clone()).await;
+    let dir = uploads.clone();
+    let app = crate::smtp::spawn_app(backend, move |s| s.upload_dir = dir).await;
     let bob = app.employer("bob", "Acme").await;
     let job = app.open_job(app.company_of(&bob).await, "Rust Engineer").await;
     let ann = app.seeker("ann").await;
@@ -377,7 +378,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-crate::each_backend!(a_full_upload_disk_answers_507_and_keeps_the_form);
+crate::both_backends!(backend: a_full_upload_disk_answers_507_and_keeps_the_form);
 
 /// `serve` on a PostgreSQL server that does not answer yet starts anyway:
 /// pages that need the database answer 503 (and `/healthz` says so), and the

@@ -19,9 +19,28 @@ pub enum Backend {
     Postgres,
 }
 
-/// Generates one test per backend for each scenario `async fn name(app: &TestApp)`.
+/// Generates one test per backend for each scenario `async fn name(app:
+/// &TestApp)`, or, after `backend:`, for scenarios `async fn name(backend:
+/// Backend)` that start their own app (`TestApp::builder`) and servers.
 #[macro_export]
 macro_rules! both_backends {
+    (backend: $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_none() {
+                    eprintln!("PostgreSQL: not run (set TEST_POSTGRES_URL to run it)");
+                    return;
+                }
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    )+};
     ($($name:ident),+ $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,37 +235,62 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-impl TestApp {
-    pub async fn spawn(backend: Backend) -> TestApp {
-        match backend {
-            Backend::Sqlite => {
-                Self::spawn_with(
-                    backend,
-                    |dir| async move { (format!("sqlite://{}", dir.join("test.db").display()), None) },
-                )
-                .await
-            }
-            Backend::Postgres => Self::spawn_postgres().await.expect("TEST_POSTGRES_URL is set"),
+/// A fresh database for `backend`: its URL, and the PostgreSQL database to
+/// drop (a clone of the migrated template), or None for PostgreSQL when it
+/// is not configured. SQLite's is a file in `dir`.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> Option<(String, Option<String>)> {
+    match backend {
+        Backend::Sqlite => Some((format!("sqlite://{}", dir.join("test.db").display()), None)),
+        Backend::Postgres => fresh_postgres_database().await.map(|(url, name)| (url, Some(name))),
+    }
+}
+
+/// A test app with settings of the test's own (crates.io's
+/// `TestApp::init().with_config(…)`): `TestApp::builder(backend)
+/// .settings(|s| …).spawn()`. A PostgreSQL app gets a fresh database cloned
+/// from the migrated template.
+pub struct TestAppBuilder {
+    backend: Backend,
+    tweaks: Vec<Box<dyn FnOnce(&mut Settings) + Send>>,
+}
+
+impl TestAppBuilder {
+    /// Changes the settings the app starts with (after `test_settings`).
+    pub fn settings(mut self, tweak: impl FnOnce(&mut Settings) + Send + 'static) -> Self {
+        self.tweaks.push(Box::new(tweak));
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        self.try_spawn().await.expect("TEST_POSTGRES_URL is set")
+    }
+
+    /// The app, or None for PostgreSQL when it is not configured.
+    pub async fn try_spawn(self) -> Option<TestApp> {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg_database) = fresh_database(self.backend, dir.path()).await?;
+        let mut settings = test_settings(dir.path(), url);
+        for tweak in self.tweaks {
+            tweak(&mut settings);
         }
+        let app = TestApp::start(self.backend, settings, pg_database, dir).await;
+        app.index_built().await;
+        Some(app)
+    }
+}
+
+impl TestApp {
+    pub fn builder(backend: Backend) -> TestAppBuilder {
+        TestAppBuilder { backend, tweaks: Vec::new() }
+    }
+
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::builder(backend).spawn().await
     }
 
     /// A fresh PostgreSQL database for this test, or None when PostgreSQL is not configured.
     pub async fn spawn_postgres() -> Option<TestApp> {
-        let (url, name) = fresh_postgres_database().await?;
-        Some(Self::spawn_with(Backend::Postgres, move |_dir| async move { (url, Some(name)) }).await)
-    }
-
-    async fn spawn_with<F, Fut>(backend: Backend, database: F) -> TestApp
-    where
-        F: FnOnce(std::path::PathBuf) -> Fut,
-        Fut: std::future::Future<Output = (String, Option<String>)>,
-    {
-        let dir = tempfile::tempdir().unwrap();
-        let (url, pg_database) = database(dir.path().to_path_buf()).await;
-        let settings = test_settings(dir.path(), url);
-        let app = Self::start(backend, settings, pg_database, dir).await;
-        app.index_built().await;
-        app
+        Self::builder(Backend::Postgres).try_spawn().await
     }
 
     /// Waits (with a deadline) until the search index is built. A new site

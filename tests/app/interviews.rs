@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use jobconnect::db::schema::{interview_slots, interviews, notifications};
 
-use crate::each_backend;
+use crate::both_backends;
 use crate::helpers::Backend;
 use crate::mail::app_with_smtp;
 
@@ -176,4 +176,4 @@ async fn interviews_are_proposed_picked_and_sent_as_invites(backend: Backend) {
     app.stop().await;
 }
 
-each_backend!(interviews_are_proposed_picked_and_sent_as_invites);
+both_backends!(backend: interviews_are_proposed_picked_and_sent_as_invites);

@@ -9,10 +9,10 @@ use jobconnect::db::{self, AnyConnection};
 use jobconnect::domain::Stage;
 use jobconnect::mail::notices;
 
+use crate::both_backends;
 use crate::helpers::ReservedPort;
 use crate::helpers::{Backend, TestApp, TestUser, wait_for};
 use crate::smtp::{SmtpServer, duplicates, second_instance, spawn_app};
-use crate::{both_backends, each_backend};
 
 /// The app sending to a fresh SMTP server.
 pub(crate) async fn app_with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
@@ -589,7 +589,7 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over(app: &TestApp) {
 async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
     let smtp = SmtpServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg_database) = crate::smtp::fresh_database(backend, dir.path()).await;
+    let (url, pg_database) = crate::helpers::fresh_database(backend, dir.path()).await.expect("a database");
     let mut settings = crate::helpers::test_settings(dir.path(), url);
     crate::smtp::quick_mail(&mut settings);
     settings.smtp_url = Some(smtp.url());
@@ -660,7 +660,7 @@ async fn shutdown_mid_drain_loses_and_repeats_nothing(backend: Backend) {
     }
 }
 
-each_backend!(
+both_backends!(backend:
     closing_a_job_can_tell_its_open_applicants,
     stage_moves_send_the_stages_or_the_chosen_template,
     system_emails_arrive,

@@ -39,7 +39,7 @@ both_backends!(
     shutdown_closes_sockets_with_going_away,
 );
 
-crate::each_backend!(one_user_holds_at_most_the_cap_of_open_sockets, a_session_ends_on_the_server_when_its_time_is_up);
+crate::both_backends!(backend: one_user_holds_at_most_the_cap_of_open_sockets, a_session_ends_on_the_server_when_its_time_is_up);
 
 async fn anonymous_socket_is_refused(app: &TestApp) {
     assert_eq!(open_ws(app, None, Some(&app.address), "").await.err(), Some(401));

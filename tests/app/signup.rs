@@ -5,8 +5,8 @@
 use diesel::prelude::*;
 use jobconnect::db::schema::{outbox, users};
 
+use crate::both_backends;
 use crate::helpers::{Backend, TestApp, eml_messages, link_in, wait_for, wait_for_eml_link};
-use crate::{both_backends, each_backend};
 
 fn sign_up_fields<'a>(email: &'a str, username: &'a str) -> [(&'a str, &'a str); 5] {
     [
@@ -314,4 +314,4 @@ both_backends!(
     one_time_links_are_hidden_from_the_outbox_and_admins,
 );
 
-each_backend!(sign_ups_are_throttled_per_address);
+both_backends!(backend: sign_ups_are_throttled_per_address);

@@ -1,7 +1,7 @@
 //! The whole site: headers, health, error pages, static files.
 
+use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
-use crate::{both_backends, each_backend};
 
 async fn every_page_carries_security_headers(app: &TestApp) {
     let client = app.client();
@@ -203,4 +203,4 @@ async fn a_trickled_upload_is_cut_off_at_its_deadline(backend: Backend) {
     app.stop().await;
 }
 
-each_backend!(an_https_site_sends_hsts, a_trickled_upload_is_cut_off_at_its_deadline);
+both_backends!(backend: an_https_site_sends_hsts, a_trickled_upload_is_cut_off_at_its_deadline);

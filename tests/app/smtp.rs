@@ -4,40 +4,15 @@
 //! received.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::Duration;
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use jobconnect::config::Settings;
 
-use crate::helpers::{Backend, TestApp, postgres_url, test_settings};
+use crate::helpers::{Backend, TestApp, test_settings};
 
 #[path = "../support/smtp_server.rs"]
 mod server;
 pub use server::SmtpServer;
-
-/// Generates `name::sqlite` and `name::postgres` for scenarios
-/// `async fn name(backend: Backend)` that start their own app and SMTP server.
-#[macro_export]
-macro_rules! each_backend {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name($crate::helpers::Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if $crate::helpers::postgres_url().is_none() {
-                    eprintln!("PostgreSQL: not run (set TEST_POSTGRES_URL to run it)");
-                    return;
-                }
-                super::$name($crate::helpers::Backend::Postgres).await;
-            }
-        }
-    )+};
-}
 
 /// Settings for mail tests: quick polling and retries.
 pub fn quick_mail(settings: &mut Settings) {
@@ -47,36 +22,10 @@ pub fn quick_mail(settings: &mut Settings) {
     settings.mail_delivery.max_attempts = 50;
 }
 
-/// A fresh database for `backend`: (URL, PostgreSQL database name to drop).
-pub async fn fresh_database(backend: Backend, dir: &Path) -> (String, Option<String>) {
-    match backend {
-        Backend::Sqlite => (format!("sqlite://{}", dir.join("test.db").display()), None),
-        Backend::Postgres => {
-            let admin_url = postgres_url().expect("TEST_POSTGRES_URL is set");
-            let name = format!("jc_mail_{}", uuid::Uuid::new_v4().simple());
-            let (admin, create) = (admin_url.clone(), name.clone());
-            tokio::task::spawn_blocking(move || {
-                let mut conn = PgConnection::establish(&admin).expect("PostgreSQL answers");
-                diesel::sql_query(format!("CREATE DATABASE {create}")).execute(&mut conn).unwrap();
-            })
-            .await
-            .unwrap();
-            let mut url = url::Url::parse(&admin_url).unwrap();
-            url.set_path(&format!("/{name}"));
-            (url.to_string(), Some(name))
-        }
-    }
-}
-
 /// The app on a fresh database, with quick mail settings changed by `tweak`
 /// (`smtp_url`, attempts…).
-pub async fn spawn_app(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let (url, pg_database) = fresh_database(backend, dir.path()).await;
-    let mut settings = test_settings(dir.path(), url);
-    quick_mail(&mut settings);
-    tweak(&mut settings);
-    TestApp::start(backend, settings, pg_database, dir).await
+pub async fn spawn_app(backend: Backend, tweak: impl FnOnce(&mut Settings) + Send + 'static) -> TestApp {
+    TestApp::builder(backend).settings(quick_mail).settings(tweak).spawn().await
 }
 
 /// A second instance of the site on the database of `app`.

@@ -2,7 +2,7 @@
 //! was written, so parallel requests cannot slip past), and the honeypot
 //! field of the public forms robots fill in.
 
-use crate::each_backend;
+use crate::both_backends;
 use crate::fixtures::pdf_with_text;
 use crate::helpers::{Backend, Resp, TestUser};
 use crate::seekers::apply_with_file;
@@ -180,7 +180,7 @@ async fn outbound_email_is_limited_per_user_and_company(backend: Backend) {
     app.stop().await;
 }
 
-each_backend!(
+both_backends!(backend:
     outbound_email_is_limited_per_user_and_company,
     applications_are_limited_per_seeker,
     messages_are_limited_per_sender,

@@ -10,15 +10,15 @@
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 
+use crate::both_backends;
 use crate::driver::{Driver, log_in, screenshot};
 use crate::fixtures::pdf_with_text;
 use crate::helpers::deadline;
 use crate::helpers::{Backend, TestApp, link_in, wait_for, wait_for_eml_link};
 use crate::smtp::{SmtpServer, spawn_app};
-use crate::{both_backends, each_backend};
 
 both_backends!(seeker_journey, admin_journey);
-each_backend!(employer_journey);
+both_backends!(backend: employer_journey);
 
 fn tag(app: &TestApp) -> &'static str {
     match app.backend {

@@ -4,9 +4,9 @@ use diesel::prelude::*;
 use jobconnect::db::schema::{audit_log, password_resets};
 use jobconnect::db::{self};
 
+use crate::both_backends;
 use crate::helpers::{Backend, TestApp, wait_for};
 use crate::mail::*;
-use crate::{both_backends, each_backend};
 
 async fn password_reset_link_works_once_and_ends_other_sessions(backend: Backend) {
     let (app, smtp) = app_with_smtp(backend).await;
@@ -129,6 +129,6 @@ async fn password_reset_requests_are_limited(app: &TestApp) {
     assert_eq!(app.count("password_resets").await, 3);
 }
 
-each_backend!(password_reset_link_works_once_and_ends_other_sessions, password_reset_link_expires,);
+both_backends!(backend: password_reset_link_works_once_and_ends_other_sessions, password_reset_link_expires,);
 
 both_backends!(password_reset_requests_are_limited,);

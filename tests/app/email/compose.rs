@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use jobconnect::db::outbox::{MailState, OutgoingEmail};
 use jobconnect::db::schema::{applicant_events, outbox};
 
+use crate::both_backends;
 use crate::helpers::{Backend, TestApp, wait_for};
 use crate::mail::*;
-use crate::{both_backends, each_backend};
 
 async fn composed_email_arrives_with_placeholders_filled(backend: Backend) {
     let (app, smtp) = app_with_smtp(backend).await;
@@ -329,7 +329,7 @@ async fn every_mail_form_needs_its_csrf_token(app: &TestApp) {
     assert_eq!(count_state(app, "failed").await, 1);
 }
 
-each_backend!(
+both_backends!(backend:
     composed_email_arrives_with_placeholders_filled,
     email_from_a_saved_template,
     selection_writes_to_each_applicant_of_the_company_only,

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use jobconnect::db::schema::audit_log;
 
-use crate::each_backend;
+use crate::both_backends;
 use crate::helpers::Backend;
 use crate::helpers::ReservedPort;
 use crate::mail::*;
@@ -74,4 +74,4 @@ async fn admin_outbox_lists_and_retries_failed_email(backend: Backend) {
     app.stop().await;
 }
 
-each_backend!(admin_outbox_lists_and_retries_failed_email,);
+both_backends!(backend: admin_outbox_lists_and_retries_failed_email,);
