@@ -104,6 +104,29 @@ pub fn spawn(db: Db, settings: Arc<Settings>, outbox: OutboxSignal, hub: Hub) {
     *worker.outbox.inner.task.lock().expect("outbox task lock") = Some(task);
 }
 
+/// The worker's work, here and now, for an instance that runs no worker:
+/// sends every e-mail that is due, batch by batch, records each attempt,
+/// and returns how many it sent or tried. Tests call it
+/// (`TestApp::deliver_outbox`, zero2prod's habit) to check the e-mails of
+/// an action without waiting for a worker.
+pub async fn deliver_due(db: &Db, settings: &Arc<Settings>, hub: &Hub) -> anyhow::Result<usize> {
+    let worker = Worker { db: db.clone(), settings: settings.clone(), outbox: OutboxSignal::new(), hub: hub.clone() };
+    let transport = Transport::from_settings(settings)?;
+    let from = transport::from_mailbox(settings)?;
+    let delivery = settings.mail_delivery.clone();
+    let (_running, stop) = watch::channel(false);
+    let mut tried = 0;
+    loop {
+        let limit = i64::from(delivery.batch_size);
+        let rows = db.run(move |c| outbox::claim_due(c, limit)).await?;
+        if rows.is_empty() {
+            return Ok(tried);
+        }
+        tried += rows.len();
+        deliver_batch(&worker, &transport, &from, &delivery, rows, &stop).await;
+    }
+}
+
 async fn run(worker: Arc<Worker>, transport: Transport, from: Mailbox, mut stop: watch::Receiver<bool>) {
     let delivery = worker.settings.mail_delivery.clone();
     tracing::info!(transport = %transport.describe(&worker.settings), "outbox worker started");

@@ -379,6 +379,13 @@ impl TestApp {
         self.scalar(format!("SELECT count(*) FROM {table}")).await
     }
 
+    /// Sends every e-mail that is due, here and now, as the outbox worker
+    /// would (for an app started with `background_workers = false`); how many.
+    pub async fn deliver_outbox(&self) -> usize {
+        let settings = std::sync::Arc::new(self.settings.clone());
+        jobconnect::mail::worker::deliver_due(&self.db, &settings, &self.hub).await.expect("the outbox is delivered")
+    }
+
     /// Holds the write lock of `table` (on SQLite, of the whole file) until
     /// the guard is dropped: the app's writes to it wait meanwhile (on SQLite
     /// for at most its busy timeout, 5 s), its reads do not.

@@ -22,6 +22,19 @@ pub(crate) async fn app_with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
     (app, smtp)
 }
 
+/// The app sending to a fresh SMTP server, with no outbox worker: the
+/// test sends what is due with `app.deliver_outbox()` (no waiting).
+pub(crate) async fn app_sending_on_demand(backend: Backend) -> (TestApp, SmtpServer) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = spawn_app(backend, move |s| {
+        s.smtp_url = Some(url);
+        s.background_workers = false;
+    })
+    .await;
+    (app, smtp)
+}
+
 /// `(id, state, attempts, last_error)` of every outbox row, oldest first.
 pub(crate) async fn outbox_rows(app: &TestApp) -> Vec<(i64, String, i32, Option<String>)> {
     app.db

@@ -10,7 +10,7 @@ use crate::helpers::{Backend, TestApp, wait_for};
 use crate::mail::*;
 
 async fn composed_email_arrives_with_placeholders_filled(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let Hiring { bob, applicant, .. } = hiring(&app).await;
     let path = format!("/applicants/{applicant}/email");
 
@@ -34,7 +34,11 @@ async fn composed_email_arrives_with_placeholders_filled(backend: Backend) {
     sent.assert_status(303);
     assert_eq!(sent.location(), path);
 
-    let mail = smtp.wait_for_messages(1).await.remove(0);
+    let mail = {
+        assert_eq!(app.deliver_outbox().await, 1, "sent by the worker's pass");
+        smtp.messages()
+    }
+    .remove(0);
     assert_eq!(mail.rcpt_to(), "ann.lee@example.com");
     assert!(mail.header("to").unwrap().contains("<ann.lee@example.com>"), "{:?}", mail.header("to"));
     assert_eq!(mail.subject(), "Interview for Rust Engineer");
@@ -43,7 +47,8 @@ async fn composed_email_arrives_with_placeholders_filled(backend: Backend) {
     assert_eq!(mail.header("reply-to"), Some("bob@example.com"), "replies go to the employer");
 
     // On the applicant's timeline, with the outbox row; the page shows it sent.
-    let (outbox_id, _, _, _) = wait_for_state(&app, outbox_rows(&app).await[0].0, "sent").await;
+    let (outbox_id, state, _, _) = outbox_rows(&app).await.remove(0);
+    assert_eq!(state, "sent");
     let event = app
         .db
         .run(move |c| {
@@ -69,7 +74,7 @@ async fn composed_email_arrives_with_placeholders_filled(backend: Backend) {
 }
 
 async fn email_from_a_saved_template(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let Hiring { bob, applicant, .. } = hiring(&app).await;
     bob.get("/email-templates").await.assert_status(200);
     let created = bob
@@ -119,7 +124,11 @@ async fn email_from_a_saved_template(backend: Backend) {
     )
     .await
     .assert_status(303);
-    let mail = smtp.wait_for_messages(1).await.remove(0);
+    let mail = {
+        assert_eq!(app.deliver_outbox().await, 1, "sent by the worker's pass");
+        smtp.messages()
+    }
+    .remove(0);
     assert_eq!(mail.subject(), "Acme: let us talk about Rust Engineer");
     assert_eq!(mail.text.trim_end(), "Hello Ann Lee, are you free on Monday?");
 
@@ -156,7 +165,7 @@ async fn email_from_a_saved_template(backend: Backend) {
 }
 
 async fn selection_writes_to_each_applicant_of_the_company_only(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let Hiring { bob, company, applicant: ann } = hiring(&app).await;
     let cid = app.insert_applicant(company, None, "Carl Diaz", None).await;
     let eve = app.employer("eve", "Other Corp").await;
@@ -176,7 +185,10 @@ async fn selection_writes_to_each_applicant_of_the_company_only(backend: Backend
     let sent = bob.post_form("/applicants/email", &fields).await;
     sent.assert_status(303);
     assert_eq!(sent.location(), "/applicants");
-    let mails = smtp.wait_for_messages(2).await;
+    let mails = {
+        assert_eq!(app.deliver_outbox().await, 2, "sent by the worker's pass");
+        smtp.messages()
+    };
     let mut got: Vec<(String, String, String)> = mails
         .iter()
         .map(|m| (m.rcpt_to().to_string(), m.subject().to_string(), m.text.trim_end().to_string()))
