@@ -251,8 +251,11 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> Option<(
 /// from the migrated template.
 pub struct TestAppBuilder {
     backend: Backend,
-    tweaks: Vec<Box<dyn FnOnce(&mut Settings) + Send>>,
+    tweaks: Vec<SettingsTweak>,
 }
+
+/// A change to the settings a test app starts with.
+type SettingsTweak = Box<dyn FnOnce(&mut Settings) + Send>;
 
 impl TestAppBuilder {
     /// Changes the settings the app starts with (after `test_settings`).
