@@ -113,7 +113,8 @@ both_backends!(
     a_job_page_shows_similar_open_jobs,
     jobs_are_found_within_a_distance_of_a_city,
     jobs_for_you_rank_by_preferences_and_say_why,
-    the_database_stand_in_sorts_and_counts_remote_countries
+    the_database_stand_in_sorts_and_counts_remote_countries,
+    the_database_stand_in_follows_a_renamed_job
 );
 
 async fn the_relevance_set_finds_each_intended_job_first(app: &TestApp) {
@@ -406,6 +407,23 @@ async fn the_database_stand_in_sorts_and_counts_remote_countries(app: &TestApp) 
     let mut either = ask("country=AT&country=FR").await;
     either.sort();
     assert_eq!(either, ["Welder Remote Austria", "Welder Unpaid"]);
+}
+
+/// The database stand-in (what answers while the index is built) follows a
+/// change at once too: its text index is written by the same statement.
+async fn the_database_stand_in_follows_a_renamed_job(app: &TestApp) {
+    let bob = app.employer("bob", "Acme").await;
+    let acme = app.company_of(&bob).await;
+    let job = app.job(acme, "Kubernetes Operator").description("A role.").insert().await;
+    let ask = |query: &'static str| async move {
+        let q = jobconnect::domain::JobListParams::parse(query).to_search(20);
+        let found = app.db.run(move |c| jobconnect::db::jobs::search(c, &q, jobconnect::db::now())).await.unwrap();
+        found.jobs.into_iter().map(|c| c.job.title).collect::<Vec<_>>()
+    };
+    assert_eq!(ask("q=kubernetes").await, ["Kubernetes Operator"]);
+    sql(app, format!("UPDATE jobs SET title = 'Terraform Specialist' WHERE id = {job}")).await;
+    assert!(ask("q=kubernetes").await.is_empty(), "the old title is gone at once");
+    assert_eq!(ask("q=terraform").await, ["Terraform Specialist"]);
 }
 
 async fn the_index_follows_every_change_of_a_job(app: &TestApp) {
