@@ -213,8 +213,8 @@ impl CurrentUser {
     /// Whose company records (applicants, …) this user may reach: an
     /// employer their company's, an admin every company's; a seeker none
     /// (404).
-    pub fn company_scope(&self) -> Result<crate::db::scope::CompanyScope, AppError> {
-        use crate::db::scope::CompanyScope;
+    pub fn company_scope(&self) -> Result<crate::domain::CompanyScope, AppError> {
+        use crate::domain::CompanyScope;
         match self.role {
             Role::Admin => Ok(CompanyScope::Everything),
             Role::Employer => Ok(CompanyScope::Company(self.employer_company()?)),

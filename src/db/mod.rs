@@ -22,7 +22,6 @@ pub mod profiles;
 pub mod reports;
 pub mod resumes;
 pub mod schema;
-pub mod scope;
 pub mod scorecards;
 pub mod screening;
 pub mod site_lock;

@@ -2,6 +2,7 @@
 
 mod account;
 pub mod applicant;
+pub mod applicant_list;
 mod enums;
 pub mod gazetteer;
 pub mod interview;
@@ -9,6 +10,7 @@ pub mod job_search;
 pub mod money;
 pub mod phone;
 pub mod place;
+mod scope;
 pub mod signed;
 pub mod text;
 pub mod wishes;
@@ -16,8 +18,10 @@ pub mod zone;
 
 pub use account::{DisplayText, Email, Password, Username};
 pub use applicant::{ApplicantFields, ApplicantSort, AssigneeFilter, MoveTarget, RawApplicantFields, SearchTerms, Tag};
+pub use applicant_list::{ApplicantFilter, ApplicantListParams};
 pub use enums::*;
 pub use job_search::{CATEGORIES, CURRENCIES, FacetCounts, JobListParams, Near, PAY_BANDS, POSTED, SearchQuery, Sort};
+pub use scope::CompanyScope;
 pub use wishes::Wishes;
 
 /// Lower-case ASCII words joined by `-`, about 60 characters at most: for

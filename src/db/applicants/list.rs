@@ -8,36 +8,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 use super::{Applicant, lower, person_name};
 use crate::db::schema::{applicants, companies, jobs, users};
 use crate::db::{AnyConnection, MultiBackend};
-use crate::domain::{ApplicantSort, ApplicantStatus, AssigneeFilter, EmploymentType, SearchTerms, Stage, Tag};
-
-/// What the applicant list shows: every filter of the page, already checked.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    /// The employer's company, or the company an admin chose (None: every company).
-    pub company_id: Option<i64>,
-    pub job_id: Option<i64>,
-    pub stage: Option<Stage>,
-    /// One of the company's own steps.
-    pub step_id: Option<i64>,
-    pub status: Option<ApplicantStatus>,
-    pub employment_type: Option<EmploymentType>,
-    pub assignee: AssigneeFilter,
-    pub search: Option<SearchTerms>,
-    /// Only open applicants with no action (no change, no timeline line) for this many days.
-    pub idle_days: Option<i64>,
-    /// Only applicants carrying this tag.
-    pub tag: Option<Tag>,
-    pub sort: ApplicantSort,
-}
-
-impl ListFilter {
-    /// The full-text paths count by the index's tag words alone, which know
-    /// nothing of waiting time, of the company's tags or of its steps: a
-    /// search with any of them takes the general path.
-    fn full_text_alone(&self) -> bool {
-        self.idle_days.is_none() && self.tag.is_none() && self.step_id.is_none()
-    }
-}
+use crate::domain::{ApplicantFilter, ApplicantSort, ApplicantStatus, AssigneeFilter, SearchTerms, Stage};
 
 /// One line of the list, the board or the CSV.
 #[derive(Debug, Clone)]
@@ -66,7 +37,7 @@ const STAGE_RANK_SQL: &str = "(CASE stage WHEN 'applied' THEN 0 WHEN 'screening'
 /// every applicant (`company7 stageinterview statusopen typefulltime
 /// assigneenone job12`, see the migration `applicant_search`), so a filtered
 /// search is answered by the full-text index alone.
-fn tag_words(filter: &ListFilter) -> Vec<String> {
+fn tag_words(filter: &ApplicantFilter) -> Vec<String> {
     let mut tags = Vec::new();
     if let Some(company) = filter.company_id {
         tags.push(format!("company{company}"));
@@ -96,7 +67,7 @@ fn tag_words(filter: &ListFilter) -> Vec<String> {
 /// the e-mail or the resume; tokens hold letters and digits only, so nothing
 /// typed is read as query syntax. (No prefix matching: a prefix of a common
 /// word makes FTS5 merge that word's whole doclist, dearer than the page.)
-fn fts5_query(filter: &ListFilter, terms: &SearchTerms) -> String {
+fn fts5_query(filter: &ApplicantFilter, terms: &SearchTerms) -> String {
     tag_words(filter)
         .into_iter()
         .map(|t| format!("tags : {t}"))
@@ -107,7 +78,7 @@ fn fts5_query(filter: &ListFilter, terms: &SearchTerms) -> String {
 
 /// The same as a tsquery (PostgreSQL), where tags are spelt `company7@tag.jc`
 /// (see the migration: a typed word can never be one).
-fn tsquery(filter: &ListFilter, terms: &SearchTerms) -> String {
+fn tsquery(filter: &ApplicantFilter, terms: &SearchTerms) -> String {
     tag_words(filter)
         .into_iter()
         .map(|t| format!("'{t}@tag.jc'"))
@@ -123,7 +94,7 @@ fn tsquery(filter: &ListFilter, terms: &SearchTerms) -> String {
 /// The one search place: a full-text match per backend (FTS5 on SQLite,
 /// tsvector on PostgreSQL), filters included.
 fn search_condition(
-    filter: &ListFilter,
+    filter: &ApplicantFilter,
     terms: &SearchTerms,
     sqlite: bool,
 ) -> Box<dyn BoxableExpression<applicants::table, MultiBackend, SqlType = Bool>> {
@@ -143,7 +114,7 @@ fn search_condition(
 }
 
 /// The applicants matching a filter, unordered, as a query to refine.
-fn filtered<'a>(filter: &ListFilter, sqlite: bool) -> applicants::BoxedQuery<'a, MultiBackend> {
+fn filtered<'a>(filter: &ApplicantFilter, sqlite: bool) -> applicants::BoxedQuery<'a, MultiBackend> {
     // A record merged into another is seen only through that one.
     let mut query = applicants::table.filter(applicants::merged_into.is_null()).into_boxed::<MultiBackend>();
     match (filter.company_id, filter.job_id) {
@@ -294,7 +265,7 @@ fn with_plan<T>(
 /// One page of the list. With a search, the matches are counted first (up to
 /// the cap) from the full-text index alone; few matches are then taken whole
 /// and sorted, many are read in list order until the page is full.
-pub fn list_page(conn: &mut AnyConnection, filter: &ListFilter, page: i64, per_page: i64) -> QueryResult<Listing> {
+pub fn list_page(conn: &mut AnyConnection, filter: &ApplicantFilter, page: i64, per_page: i64) -> QueryResult<Listing> {
     let offset = (page.max(1) - 1) * per_page;
     // One more than a page, to know whether another follows.
     let fetch = per_page + 1;
@@ -335,7 +306,7 @@ pub fn list_page(conn: &mut AnyConnection, filter: &ListFilter, page: i64, per_p
 
 fn page_ids(
     conn: &mut AnyConnection,
-    filter: &ListFilter,
+    filter: &ApplicantFilter,
     offset: i64,
     fetch: i64,
     plan: Plan,
@@ -350,7 +321,7 @@ fn page_ids(
 /// page is of use only when the count is within the cap.
 fn pg_few_matches(
     conn: &mut diesel::PgConnection,
-    filter: &ListFilter,
+    filter: &ApplicantFilter,
     terms: &SearchTerms,
     offset: i64,
     fetch: i64,
@@ -388,7 +359,7 @@ struct CountedId {
 /// A page of a search that matches more than the cap: read in list order.
 fn many_matches(
     conn: &mut AnyConnection,
-    filter: &ListFilter,
+    filter: &ApplicantFilter,
     terms: &SearchTerms,
     offset: i64,
     fetch: i64,
@@ -410,7 +381,7 @@ fn many_matches(
                 if ids.len() as i64 >= wanted {
                     break;
                 }
-                let one = ListFilter { stage: Some(*stage), ..filter.clone() };
+                let one = ApplicantFilter { stage: Some(*stage), ..filter.clone() };
                 ids.extend(fts5_ids(c, &fts5_query(&one, terms), "DESC", wanted - ids.len() as i64, 0)?);
             }
             Ok(ids.into_iter().skip(offset as usize).collect())
@@ -466,7 +437,7 @@ struct Id {
 }
 
 /// The ids of every matching applicant, in list order (for the CSV).
-pub fn matching_ids(conn: &mut AnyConnection, filter: &ListFilter) -> QueryResult<Vec<i64>> {
+pub fn matching_ids(conn: &mut AnyConnection, filter: &ApplicantFilter) -> QueryResult<Vec<i64>> {
     let sqlite = conn.is_sqlite();
     ordered(filtered(filter, sqlite), filter.sort).select(applicants::id).load(conn)
 }

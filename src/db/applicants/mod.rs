@@ -22,9 +22,7 @@ pub use choices::{
     JOB_FILTER_CHOICES, JobChoice, Person, assignable_people, can_hold, company_choices, company_named, job_choices,
     job_filter_choices, job_in_scope,
 };
-pub use list::{
-    COUNT_CAP, ListFilter, ListRow, Listing, counts_by_job, idle_count, list_page, matching_ids, of_job, rows_by_ids,
-};
+pub use list::{COUNT_CAP, ListRow, Listing, counts_by_job, idle_count, list_page, matching_ids, of_job, rows_by_ids};
 pub use manual::{ManualApplicant, create_manual, job_of_company, update_fields};
 pub use notes::{EventRow, NoteRow, add_note, notes, timeline};
 pub use pipeline::{
@@ -175,7 +173,7 @@ pub mod event {
 }
 
 /// Whose applicants a user may reach (`CurrentUser::company_scope`).
-pub use crate::db::scope::CompanyScope as Scope;
+pub use crate::domain::CompanyScope as Scope;
 
 diesel::define_sql_function!(fn lower(x: Text) -> Text);
 

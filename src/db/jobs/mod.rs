@@ -81,7 +81,7 @@ impl Job {
 }
 
 /// Whose jobs a query may touch (`CurrentUser::company_scope`).
-pub use crate::db::scope::CompanyScope as Scope;
+pub use crate::domain::CompanyScope as Scope;
 
 /// The fields an employer writes (validated by the form).
 #[derive(Debug, Clone, AsChangeset, Insertable)]

@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::ListQuery;
 use crate::auth::CurrentUser;
 use crate::db::applicants::{self, ListRow, Scope};
+use crate::domain::ApplicantListParams;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -39,8 +39,8 @@ const HEADER: [&str; 19] = [
 
 pub async fn filtered(req: HttpRequest, user: CurrentUser, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let scope = user.company_scope()?;
-    let query = ListQuery::from_query_string(req.query_string())?;
-    let mut filter = query.filter(&user, scope)?;
+    let query = ApplicantListParams::from_query_string(req.query_string())?;
+    let mut filter = query.filter(user.id, scope)?;
     let ids = state
         .db
         .run(move |c| {

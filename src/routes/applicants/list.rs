@@ -5,13 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{ListQuery, crm_next};
+use super::crm_next;
 use crate::actions::pipeline::{self, Letter, Moved};
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, TypedSession, client_ip};
 use crate::db::applicants::tags::TagRefused;
 use crate::db::applicants::{self, AssignRefused, JobChoice, ListRow, Person, Scope};
 use crate::db::email_templates::EmailTemplate;
 use crate::db::steps::{self, Choice, Step};
+use crate::domain::ApplicantListParams;
+use crate::domain::applicant_list::IDLE_DAYS;
 use crate::domain::{ApplicantSort, ApplicantStatus, EmploymentType, MoveTarget, Tag};
 use crate::error::{AppError, AppResult};
 use crate::routes::{FieldErrors, Page, Pager, render, see_other};
@@ -23,7 +25,7 @@ pub const PER_PAGE: i64 = 25;
 #[template(path = "applicants/list.html")]
 struct ListPage {
     page: Page,
-    query: ListQuery,
+    query: ApplicantListParams,
     rows: Vec<ListRow>,
     total: i64,
     /// More match than were counted ("1,000+").
@@ -55,7 +57,7 @@ struct ListPage {
 
 impl ListPage {
     fn idle_days(&self) -> [i64; 3] {
-        super::IDLE_DAYS
+        IDLE_DAYS
     }
 
     fn first_shown(&self) -> i64 {
@@ -126,7 +128,7 @@ pub async fn index(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
-    let query = ListQuery::from_query_string(req.query_string())?;
+    let query = ApplicantListParams::from_query_string(req.query_string())?;
     render_list(page, &state, &user, query, StatusCode::OK, FieldErrors::default(), BulkForm::default()).await
 }
 
@@ -134,7 +136,7 @@ async fn render_list(
     page: Page,
     state: &AppState,
     user: &CurrentUser,
-    mut query: ListQuery,
+    mut query: ApplicantListParams,
     status: StatusCode,
     mut errors: FieldErrors,
     bulk: BulkForm,
@@ -148,7 +150,7 @@ async fn render_list(
     if typed_company.is_some() {
         query.company.clear();
     }
-    let mut filter = query.filter(user, scope)?;
+    let mut filter = query.filter(user.id, scope)?;
     let page_no = query.page_number()?;
     let remind = !query.is_filtered() && typed_company.is_none() && page_no == 1;
     let loaded = state
@@ -179,7 +181,7 @@ async fn render_list(
                 context.templates = crate::db::email_templates::list(c, company)?;
                 context.steps = steps::of_company(c, company)?;
                 if remind {
-                    context.idle = applicants::idle_count(c, company, super::IDLE_DAYS[0])?;
+                    context.idle = applicants::idle_count(c, company, IDLE_DAYS[0])?;
                 }
             }
             Ok(Ok(context))
@@ -332,8 +334,8 @@ pub async fn bulk(
         }
         Outcome::Refused(errors) => {
             let query = match next.split_once('?') {
-                Some(("/applicants", qs)) => ListQuery::from_query_string(qs)?,
-                _ => ListQuery::default(),
+                Some(("/applicants", qs)) => ApplicantListParams::from_query_string(qs)?,
+                _ => ApplicantListParams::default(),
             };
             render_list(page, &state, &user, query, StatusCode::UNPROCESSABLE_ENTITY, errors, form).await
         }

@@ -1,7 +1,8 @@
 //! Whose records a user may reach, for every area with a company's records
 //! (applicants, jobs, …): one company's (its team's) or every company's
 //! (admins). Handlers get it from the session (`CurrentUser::company_scope`);
-//! queries filter by it and answer NotFound outside it.
+//! queries (`db::applicants::Scope`, `db::jobs::Scope`) filter by it and
+//! answer NotFound outside it.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompanyScope {
