@@ -2,7 +2,6 @@
 
 mod helpers;
 mod html;
-mod interviews;
 
 mod account;
 mod admin;
@@ -29,7 +28,6 @@ mod rules;
 mod screening;
 mod search;
 mod seekers;
-mod signup;
 mod site;
 mod smtp;
 mod spam;

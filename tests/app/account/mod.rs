@@ -1,6 +1,7 @@
 //! Log-in, log-out, password change, CSRF, throttling and session expiry
-//! (signing up: `signup.rs`).
+//! (signing up: `register.rs`; the password reset: `reset.rs`).
 
+mod register;
 mod reset;
 
 use crate::both_backends;

@@ -5,6 +5,7 @@
 mod access;
 mod assign;
 mod duplicates;
+mod interviews;
 mod list;
 mod manual;
 mod notes;
