@@ -28,6 +28,20 @@ macro_rules! on_backend {
 }
 pub use on_backend;
 
+/// The backend a query is written for, when it is built before it runs
+/// (a boxed query, raw SQL): read from the connection, never guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(conn: &AnyConnection) -> Backend {
+        if conn.is_sqlite() { Backend::Sqlite } else { Backend::Postgres }
+    }
+}
+
 /// A value bound to a raw query.
 pub enum Arg {
     Text(String),
@@ -37,14 +51,14 @@ pub enum Arg {
 
 /// Raw SQL with its bound values; placeholders written for the backend.
 pub struct Sql {
-    pg: bool,
+    backend: Backend,
     text: String,
     args: Vec<Arg>,
 }
 
 impl Sql {
-    pub fn new(pg: bool) -> Self {
-        Sql { pg, text: String::with_capacity(1024), args: Vec::new() }
+    pub fn new(backend: Backend) -> Self {
+        Sql { backend, text: String::with_capacity(1024), args: Vec::new() }
     }
 
     pub fn push(&mut self, sql: &str) -> &mut Self {
@@ -54,7 +68,7 @@ impl Sql {
 
     pub fn arg(&mut self, arg: Arg) -> &mut Self {
         self.args.push(arg);
-        if self.pg {
+        if self.backend == Backend::Postgres {
             self.text.push_str(&format!("${}", self.args.len()));
         } else {
             self.text.push('?');

@@ -7,6 +7,7 @@ use diesel::sql_types::{Bool, Integer, Text};
 
 use super::{Applicant, lower, person_name};
 use crate::db::schema::{applicants, companies, jobs, users};
+use crate::db::sql::Backend;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::domain::{ApplicantFilter, ApplicantSort, ApplicantStatus, AssigneeFilter, SearchTerms, Stage};
 
@@ -96,9 +97,9 @@ fn tsquery(filter: &ApplicantFilter, terms: &SearchTerms) -> String {
 fn search_condition(
     filter: &ApplicantFilter,
     terms: &SearchTerms,
-    sqlite: bool,
+    backend: Backend,
 ) -> Box<dyn BoxableExpression<applicants::table, MultiBackend, SqlType = Bool>> {
-    if sqlite {
+    if backend == Backend::Sqlite {
         Box::new(
             sql::<Bool>("applicants.id IN (SELECT rowid FROM applicants_fts WHERE applicants_fts MATCH ")
                 .bind::<Text, _>(fts5_query(filter, terms))
@@ -114,7 +115,7 @@ fn search_condition(
 }
 
 /// The applicants matching a filter, unordered, as a query to refine.
-fn filtered<'a>(filter: &ApplicantFilter, sqlite: bool) -> applicants::BoxedQuery<'a, MultiBackend> {
+fn filtered<'a>(filter: &ApplicantFilter, backend: Backend) -> applicants::BoxedQuery<'a, MultiBackend> {
     // A record merged into another is seen only through that one.
     let mut query = applicants::table.filter(applicants::merged_into.is_null()).into_boxed::<MultiBackend>();
     match (filter.company_id, filter.job_id) {
@@ -161,7 +162,7 @@ fn filtered<'a>(filter: &ApplicantFilter, sqlite: bool) -> applicants::BoxedQuer
         };
     }
     if let Some(terms) = &filter.search {
-        query = query.filter(search_condition(filter, terms, sqlite));
+        query = query.filter(search_condition(filter, terms, backend));
     }
     query
 }
@@ -269,11 +270,11 @@ pub fn list_page(conn: &mut AnyConnection, filter: &ApplicantFilter, page: i64, 
     let offset = (page.max(1) - 1) * per_page;
     // One more than a page, to know whether another follows.
     let fetch = per_page + 1;
-    let sqlite = conn.is_sqlite();
+    let backend = Backend::of(conn);
     let (mut ids, total) = match filter.search.as_ref().filter(|_| filter.full_text_alone()) {
         None => {
             let total =
-                filtered(filter, sqlite).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;
+                filtered(filter, backend).select(applicants::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;
             (page_ids(conn, filter, offset, fetch, Plan::Any)?, total)
         }
         Some(terms) => {
@@ -311,8 +312,8 @@ fn page_ids(
     fetch: i64,
     plan: Plan,
 ) -> QueryResult<Vec<i64>> {
-    let sqlite = conn.is_sqlite();
-    let base = filtered(filter, sqlite);
+    let backend = Backend::of(conn);
+    let base = filtered(filter, backend);
     with_plan(conn, plan, |c| ordered(base, filter.sort).select(applicants::id).limit(fetch).offset(offset).load(c))
 }
 
@@ -438,8 +439,8 @@ struct Id {
 
 /// The ids of every matching applicant, in list order (for the CSV).
 pub fn matching_ids(conn: &mut AnyConnection, filter: &ApplicantFilter) -> QueryResult<Vec<i64>> {
-    let sqlite = conn.is_sqlite();
-    ordered(filtered(filter, sqlite), filter.sort).select(applicants::id).load(conn)
+    let backend = Backend::of(conn);
+    ordered(filtered(filter, backend), filter.sort).select(applicants::id).load(conn)
 }
 
 /// The list rows of these applicants, in the order of `ids`.

@@ -24,7 +24,7 @@ use time::PrimitiveDateTime;
 
 use super::search::SearchResults;
 use crate::db::AnyConnection;
-use crate::db::sql::{Arg, Sql};
+use crate::db::sql::{Arg, Backend, Sql};
 use crate::domain::SearchQuery;
 
 /// The channel the version travels on (PostgreSQL).
@@ -192,7 +192,7 @@ fn data_version(
     if kept.0 == version && kept.1.is_none_or(|t| now < t) {
         return Ok(*kept);
     }
-    let mut sql = Sql::new(!conn.is_sqlite());
+    let mut sql = Sql::new(Backend::of(conn));
     sql.push("SELECT min(closes_at) AS next_closing FROM jobs WHERE status = 'open' AND closes_at > ");
     sql.arg(Arg::Time(now));
     let next = sql.load::<NextClosing>(conn)?.into_iter().next().and_then(|n| n.next_closing);

@@ -9,7 +9,7 @@ use diesel::sql_types::BigInt;
 use super::Job;
 use crate::db::AnyConnection;
 use crate::db::schema::{companies, jobs};
-use crate::db::sql::{Arg, Sql};
+use crate::db::sql::{Arg, Backend, Sql};
 use crate::domain::JobStatus;
 
 /// Where the data stands for the index.
@@ -45,7 +45,7 @@ struct Changed {
 /// The jobs changed after version `after` up to `upto` (each once), in the
 /// order of their first change.
 pub fn changed_jobs(conn: &mut AnyConnection, after: i64, upto: i64) -> QueryResult<Vec<i64>> {
-    let mut sql = Sql::new(!conn.is_sqlite());
+    let mut sql = Sql::new(Backend::of(conn));
     sql.push("SELECT job_id FROM job_changes WHERE version > ").arg(Arg::Int(after));
     sql.push(" AND version <= ").arg(Arg::Int(upto));
     sql.push(" GROUP BY job_id ORDER BY min(version)");
@@ -62,10 +62,10 @@ pub fn prune_changes(conn: &mut AnyConnection, keep: i64) -> QueryResult<usize> 
         if from <= state.changes_from {
             return Ok(0);
         }
-        let mut sql = Sql::new(!conn.is_sqlite());
+        let mut sql = Sql::new(Backend::of(conn));
         sql.push("UPDATE jobs_version SET changes_from = ").arg(Arg::Int(from)).push(" WHERE id = 1");
         sql.execute(conn)?;
-        let mut sql = Sql::new(!conn.is_sqlite());
+        let mut sql = Sql::new(Backend::of(conn));
         sql.push("DELETE FROM job_changes WHERE version < ").arg(Arg::Int(from));
         sql.execute(conn)
     })

@@ -9,7 +9,7 @@ use time::PrimitiveDateTime;
 use super::Job;
 use crate::db::AnyConnection;
 use crate::db::schema::jobs;
-use crate::db::sql::{Arg, Sql};
+use crate::db::sql::{Arg, Backend, Sql};
 use crate::domain::{SearchQuery, Sort};
 
 /// A job in a list, with what the list shows of its company, and the
@@ -226,7 +226,7 @@ fn list_newest(
         Sort::Pay => " ORDER BY coalesce(j.pay_yearly, 0) DESC, j.published_at DESC, j.id DESC",
         _ => " ORDER BY j.published_at DESC, j.id DESC",
     };
-    let mut sql = Sql::new(!conn.is_sqlite());
+    let mut sql = Sql::new(Backend::of(conn));
     sql.push("SELECT ").push(CARD_COLUMNS).push(", NULL AS snippet FROM (SELECT j.id FROM jobs j WHERE ");
     push_filters(&mut sql, q, now);
     sql.push(order).push(" LIMIT ").arg(Arg::Int(per_page));
@@ -242,7 +242,7 @@ pub fn cards_by_ids(conn: &mut AnyConnection, ids: &[i64], now: PrimitiveDateTim
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(!conn.is_sqlite());
+    let mut sql = Sql::new(Backend::of(conn));
     sql.push("SELECT ")
         .push(CARD_COLUMNS)
         .push(", NULL AS snippet FROM jobs j JOIN companies c ON c.id = j.company_id");
@@ -267,19 +267,19 @@ pub fn descriptions(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i
 
 /// How many jobs match, counted no further than `MAX_RESULTS + 1`.
 fn count(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> QueryResult<i64> {
-    let pg = !conn.is_sqlite();
+    let backend = Backend::of(conn);
     let text = !q.words.is_empty() || !q.location.is_empty();
-    let mut sql = Sql::new(pg);
+    let mut sql = Sql::new(backend);
     sql.push("SELECT count(*) AS n FROM (SELECT 1 FROM ");
-    match (text, pg) {
+    match (text, backend) {
         (false, _) => {
             sql.push("jobs j WHERE ");
         }
-        (true, false) => {
+        (true, Backend::Sqlite) => {
             sql.push("jobs_fts f JOIN jobs j ON j.id = f.rowid WHERE jobs_fts MATCH ").arg(Arg::Text(fts5_match(q)));
             sql.push(" AND ");
         }
-        (true, true) => {
+        (true, Backend::Postgres) => {
             sql.push("jobs j WHERE j.search @@ ");
             push_pg_tsquery(&mut sql, q);
             sql.push(" AND ");
@@ -300,7 +300,7 @@ fn count(conn: &mut AnyConnection, q: &SearchQuery, now: PrimitiveDateTime) -> Q
 fn sqlite_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset: i64) -> Sql {
     let ranked = !q.words.is_empty();
     let matching = fts5_match(q);
-    let mut sql = Sql::new(false);
+    let mut sql = Sql::new(Backend::Sqlite);
     sql.push("WITH candidates AS MATERIALIZED (SELECT f.rowid AS id, ");
     // Ascending: bm25 is negative, the better the lower.
     sql.push(match q.sort {
@@ -334,7 +334,7 @@ fn sqlite_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, of
 /// the description only ranks after them), headlines for the page only.
 fn pg_text_search(q: &SearchQuery, now: PrimitiveDateTime, per_page: i64, offset: i64, lowest: Option<i64>) -> Sql {
     let ranked = !q.words.is_empty();
-    let mut sql = Sql::new(true);
+    let mut sql = Sql::new(Backend::Postgres);
     // The newest matches first, then the rank of those only (a common word
     // matches thousands of rows in the window; ranking them all costs).
     sql.push("WITH newest AS MATERIALIZED (SELECT j.id, j.published_at AS published, j.search_head AS head");
