@@ -35,6 +35,17 @@ pub(crate) async fn app_sending_on_demand(backend: Backend) -> (TestApp, SmtpSer
     (app, smtp)
 }
 
+/// Sends what is due (`app.deliver_outbox()`, for an app from
+/// `app_sending_on_demand`) and returns every message the server holds,
+/// which must be `n`.
+pub(crate) async fn delivered(app: &TestApp, smtp: &SmtpServer, n: usize) -> Vec<crate::smtp::Mail> {
+    app.deliver_outbox().await;
+    let mails = smtp.messages();
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject()).collect();
+    assert_eq!(mails.len(), n, "{n} e-mails sent in all: {subjects:?}");
+    mails
+}
+
 /// `(id, state, attempts, last_error)` of every outbox row, oldest first.
 pub(crate) async fn outbox_rows(app: &TestApp) -> Vec<(i64, String, i32, Option<String>)> {
     app.db
@@ -75,7 +86,7 @@ pub(crate) async fn hiring(app: &TestApp) -> Hiring {
 }
 
 async fn system_emails_arrive(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let bob = app.employer("bob", "Acme").await;
     let company = app.company_of(&bob).await;
     let job = app.open_job(company, "Rust Engineer").await;
@@ -105,7 +116,7 @@ async fn system_emails_arrive(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(queued.len(), 4, "seeker + employer, stage, message");
-    let mails = smtp.wait_for_messages(4).await;
+    let mails = delivered(&app, &smtp, 4).await;
     let find = |to: &str, subject: &str| {
         mails.iter().find(|m| m.rcpt_to() == to && m.subject() == subject).unwrap_or_else(|| {
             panic!("no e-mail {subject:?} to {to}: {:?}", mails.iter().map(|m| m.subject()).collect::<Vec<_>>())
@@ -137,7 +148,7 @@ async fn system_emails_arrive(backend: Backend) {
 /// candidate's), in the transaction of the close, with a timeline line each;
 /// closed and withdrawn applicants and an unticked close send nothing.
 async fn closing_a_job_can_tell_its_open_applicants(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let bob = app.employer("bob", "Acme").await;
     let company = app.company_of(&bob).await;
     let job = app.open_job(company, "Rust Engineer").await;
@@ -159,7 +170,7 @@ async fn closing_a_job_can_tell_its_open_applicants(backend: Backend) {
     resp.assert_status(303);
     assert!(bob.get(resp.location()).await.text().contains("Its 2 open applicants are told by e-mail."));
     assert_eq!(app.job_status(job).await, "closed");
-    let mails = smtp.wait_for_messages(2).await;
+    let mails = delivered(&app, &smtp, 2).await;
     let mut to: Vec<_> = mails.iter().map(|m| (m.rcpt_to().to_string(), m.subject().to_string())).collect();
     to.sort();
     assert_eq!(
@@ -195,7 +206,7 @@ async fn closing_a_job_can_tell_its_open_applicants(backend: Backend) {
 /// A template may go out by itself on a move to a stage, and a bulk move may
 /// send one it chooses, or none; another company's template moves nobody.
 async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let bob = app.employer("bob", "Acme").await;
     let eve = app.employer("eve", "Globex").await;
     let company = app.company_of(&bob).await;
@@ -230,7 +241,7 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     bob.post_form(&format!("/applicants/{ann}/stage"), &[("stage", "interview"), ("tell", "yes")])
         .await
         .assert_status(303);
-    let mails = smtp.wait_for_messages(1).await;
+    let mails = delivered(&app, &smtp, 1).await;
     assert_eq!((mails[0].rcpt_to(), mails[0].subject()), ("ann@example.com", "Interview for Rust Engineer"));
     assert!(mails[0].text.contains("Hello Ann, let us talk about Rust Engineer."), "{}", mails[0].text);
     let emailed = app
@@ -260,7 +271,7 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
     assert!(
         bob.get("/applicants").await.text().contains("Moved 2 applicants to Rejected. 2 e-mails are on their way.")
     );
-    let mails = smtp.wait_for_messages(3).await;
+    let mails = delivered(&app, &smtp, 3).await;
     let mut to: Vec<_> = mails[1..].iter().map(|m| (m.rcpt_to().to_string(), m.subject().to_string())).collect();
     to.sort();
     assert_eq!(
@@ -292,7 +303,7 @@ async fn stage_moves_send_the_stages_or_the_chosen_template(backend: Backend) {
 /// where it set one (one e-mail, not two), the portal's note otherwise, none
 /// when "Tell the candidate" is unticked or the candidate was added by hand.
 async fn a_move_tells_the_seeker_unless_unticked(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let bob = app.employer("bob", "Acme").await;
     let company = app.company_of(&bob).await;
     let job = app.open_job(company, "Rust Engineer").await;
@@ -318,13 +329,13 @@ async fn a_move_tells_the_seeker_unless_unticked(backend: Backend) {
     let path = format!("/applicants/{applicant}/stage");
 
     bob.post_form(&path, &move_to("screening", true)).await.assert_status(303);
-    let mails = smtp.wait_for_messages(1).await;
+    let mails = delivered(&app, &smtp, 1).await;
     // The company's own letter goes where the application says; the portal's to the account.
     assert_eq!((mails[0].rcpt_to(), mails[0].subject()), ("ann.lee@example.com", "We are reading, Ann Lee"));
 
     bob.post_form(&path, &move_to("interview", true)).await.assert_status(303);
     assert!(bob.get(&format!("/applicants/{applicant}")).await.text().contains("The candidate is told by e-mail."));
-    let mails = smtp.wait_for_messages(2).await;
+    let mails = delivered(&app, &smtp, 2).await;
     assert_eq!(mails[1].subject(), "Your application for Rust Engineer: Interview");
     assert!(mails[1].text.contains("would like to interview you"), "{}", mails[1].text);
     assert!(mails[1].text.contains(&format!("/applications/{applicant}")), "links the application");
@@ -335,7 +346,7 @@ async fn a_move_tells_the_seeker_unless_unticked(backend: Backend) {
     bob.post_form(&hand, &move_to("interview", true)).await.assert_status(303);
 
     bob.post_form(&path, &move_to("rejected", true)).await.assert_status(303);
-    let mails = smtp.wait_for_messages(3).await;
+    let mails = delivered(&app, &smtp, 3).await;
     assert_eq!(mails[2].subject(), "Your application for Rust Engineer at Acme");
     let text = &mails[2].text;
     assert!(text.contains("decided not to move forward") && text.contains("every success"), "{text}");
@@ -360,14 +371,14 @@ async fn a_move_tells_the_seeker_unless_unticked(backend: Backend) {
 /// Applying on the portal e-mails the seeker and each employer of the company,
 /// queued in the transaction of the application.
 async fn applying_emails_the_seeker_and_each_employer(backend: Backend) {
-    let (app, smtp) = app_with_smtp(backend).await;
+    let (app, smtp) = app_sending_on_demand(backend).await;
     let bob = app.employer("bob", "Acme").await;
     let company = app.company_of(&bob).await;
     let job = app.open_job(company, "Rust Engineer").await;
     let ann = app.seeker("ann").await;
     let resp = crate::seekers::apply_with_file(&ann, job, "Hello!", crate::seekers::pdf_part("Ann's resume")).await;
     resp.assert_status(303);
-    let mails = smtp.wait_for_messages(2).await;
+    let mails = delivered(&app, &smtp, 2).await;
     let mut to: Vec<_> = mails.iter().map(|m| (m.rcpt_to().to_string(), m.subject().to_string())).collect();
     to.sort();
     assert_eq!(

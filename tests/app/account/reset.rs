@@ -22,10 +22,7 @@ async fn password_reset_link_works_once_and_ends_other_sessions(backend: Backend
     let answer = visitor.get("/password/forgot").await.text();
     assert!(answer.contains("we have sent it a link"), "{answer}");
 
-    let mail = {
-        assert_eq!(app.deliver_outbox().await, 1);
-        smtp.messages().remove(0)
-    };
+    let mail = delivered(&app, &smtp, 1).await.remove(0);
     assert_eq!(mail.rcpt_to(), "ann@example.com");
     assert_eq!(mail.subject(), "Reset your JobConnect password");
     let start = mail.text.find(&format!("{}/password/reset/", app.settings.base_url)).expect("the link is in the text");
@@ -91,10 +88,7 @@ async fn password_reset_link_expires(backend: Backend) {
     let ann = app.seeker("ann").await;
     let visitor = app.client();
     visitor.post_form("/password/forgot", &[("email", "ann@example.com")]).await.assert_status(303);
-    let mail = {
-        assert_eq!(app.deliver_outbox().await, 1);
-        smtp.messages().remove(0)
-    };
+    let mail = delivered(&app, &smtp, 1).await.remove(0);
     let start = mail.text.find("/password/reset/").unwrap();
     let path: String = mail.text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
     app.db

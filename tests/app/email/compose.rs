@@ -34,11 +34,7 @@ async fn composed_email_arrives_with_placeholders_filled(backend: Backend) {
     sent.assert_status(303);
     assert_eq!(sent.location(), path);
 
-    let mail = {
-        assert_eq!(app.deliver_outbox().await, 1, "sent by the worker's pass");
-        smtp.messages()
-    }
-    .remove(0);
+    let mail = delivered(&app, &smtp, 1).await.remove(0);
     assert_eq!(mail.rcpt_to(), "ann.lee@example.com");
     assert!(mail.header("to").unwrap().contains("<ann.lee@example.com>"), "{:?}", mail.header("to"));
     assert_eq!(mail.subject(), "Interview for Rust Engineer");
@@ -124,11 +120,7 @@ async fn email_from_a_saved_template(backend: Backend) {
     )
     .await
     .assert_status(303);
-    let mail = {
-        assert_eq!(app.deliver_outbox().await, 1, "sent by the worker's pass");
-        smtp.messages()
-    }
-    .remove(0);
+    let mail = delivered(&app, &smtp, 1).await.remove(0);
     assert_eq!(mail.subject(), "Acme: let us talk about Rust Engineer");
     assert_eq!(mail.text.trim_end(), "Hello Ann Lee, are you free on Monday?");
 
@@ -185,10 +177,7 @@ async fn selection_writes_to_each_applicant_of_the_company_only(backend: Backend
     let sent = bob.post_form("/applicants/email", &fields).await;
     sent.assert_status(303);
     assert_eq!(sent.location(), "/applicants");
-    let mails = {
-        assert_eq!(app.deliver_outbox().await, 2, "sent by the worker's pass");
-        smtp.messages()
-    };
+    let mails = delivered(&app, &smtp, 2).await;
     let mut got: Vec<(String, String, String)> = mails
         .iter()
         .map(|m| (m.rcpt_to().to_string(), m.subject().to_string(), m.text.trim_end().to_string()))
