@@ -3,7 +3,7 @@
 
 use diesel::QueryResult;
 
-use crate::db::audit::{self, AuditRecord};
+use crate::db::audit::By;
 use crate::db::users::{self};
 use crate::db::{self, AnyConnection, admin, companies, jobs};
 use crate::domain::{CompanyRole, Role};
@@ -32,15 +32,7 @@ pub fn moderate_job(
         };
         if done {
             let detail = format!("{} ({})", job.title, company.name);
-            let record = AuditRecord {
-                actor_id: Some(actor),
-                action: name,
-                target_type: "job",
-                target_id: Some(id),
-                detail,
-                ip,
-            };
-            audit::record(c, record)?;
+            By { user_id: actor, ip }.record(c, name, ("job", id), detail)?;
         }
         Ok((done, job.title))
     })
@@ -80,15 +72,7 @@ pub fn set_role(
         admin::set_role(c, id, role, company_id, company_role)?;
         let company = company_id.map(|c| format!(" (company {c}, {})", company_role.as_str())).unwrap_or_default();
         let detail = format!("{} → {}{company}", user.role.as_str(), role.as_str());
-        let record = AuditRecord {
-            actor_id: Some(actor),
-            action: "user.role_changed",
-            target_type: "user",
-            target_id: Some(id),
-            detail,
-            ip,
-        };
-        audit::record(c, record)?;
+        By { user_id: actor, ip }.record(c, "user.role_changed", ("user", id), detail)?;
         Ok(Ok(()))
     })
 }
@@ -111,15 +95,7 @@ pub fn set_active(
         }
         admin::set_active(c, id, active)?;
         let action = if active { "user.reactivated" } else { "user.deactivated" };
-        let record = AuditRecord {
-            actor_id: Some(actor),
-            action,
-            target_type: "user",
-            target_id: Some(id),
-            detail: user.username,
-            ip,
-        };
-        audit::record(c, record)?;
+        By { user_id: actor, ip }.record(c, action, ("user", id), user.username)?;
         Ok(Ok(()))
     })
 }

@@ -3,7 +3,7 @@
 use diesel::QueryResult;
 
 use crate::config::PerHour;
-use crate::db::audit::{self, AuditRecord};
+use crate::db::audit::By;
 use crate::db::limits::{self, Limited};
 use crate::db::outbox::{self, Recipient};
 use crate::db::{self, AnyConnection};
@@ -43,15 +43,7 @@ pub fn retry_failed(c: &mut AnyConnection, actor: i64, ip: &str, id: i64) -> Que
             return Ok(Err(NotFailed));
         }
         let detail = format!("e-mail {id} queued again");
-        let record = AuditRecord {
-            actor_id: Some(actor),
-            action: "outbox.retry",
-            target_type: "outbox",
-            target_id: Some(id),
-            detail,
-            ip,
-        };
-        audit::record(c, record)?;
+        By { user_id: actor, ip }.record(c, "outbox.retry", ("outbox", id), detail)?;
         Ok(Ok(()))
     })
 }

@@ -3,37 +3,16 @@
 
 use diesel::QueryResult;
 
-use crate::db::audit::{self, AuditRecord};
+use crate::db::audit::By;
 use crate::db::companies::{self, Company, CompanyProfile};
 use crate::db::profiles::{self, ProfileChanges};
 use crate::db::{self, AnyConnection};
-
-/// Who changes what, and from where.
-pub struct By<'a> {
-    pub actor: i64,
-    pub ip: &'a str,
-}
-
-impl By<'_> {
-    fn record(
-        &self,
-        c: &mut AnyConnection,
-        action: &'static str,
-        target: (&'static str, i64),
-        detail: String,
-    ) -> QueryResult<()> {
-        let (target_type, id) = target;
-        let record =
-            AuditRecord { actor_id: Some(self.actor), action, target_type, target_id: Some(id), detail, ip: self.ip };
-        audit::record(c, record)
-    }
-}
 
 /// Saves a person's profile fields; audited when `by` is not that person.
 pub fn edit_profile(c: &mut AnyConnection, by: &By, user_id: i64, changes: &ProfileChanges) -> QueryResult<()> {
     db::transaction(c, |c| {
         profiles::update(c, user_id, changes)?;
-        if by.actor != user_id {
+        if by.user_id != user_id {
             by.record(c, "user.profile_edited", ("user", user_id), String::new())?;
         }
         Ok(())
@@ -45,7 +24,7 @@ pub fn edit_profile(c: &mut AnyConnection, by: &By, user_id: i64, changes: &Prof
 pub fn remove_avatar(c: &mut AnyConnection, by: &By, user_id: i64) -> QueryResult<Option<String>> {
     db::transaction(c, |c| {
         let old = profiles::set_avatar(c, user_id, None)?;
-        if by.actor != user_id && old.is_some() {
+        if by.user_id != user_id && old.is_some() {
             by.record(c, "user.avatar_removed", ("user", user_id), String::new())?;
         }
         Ok(old)

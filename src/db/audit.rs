@@ -30,6 +30,32 @@ pub struct AuditRecord<'a> {
     pub ip: &'a str,
 }
 
+/// Who makes a change, and from where: for its line in the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub user_id: i64,
+    pub ip: &'a str,
+}
+
+impl By<'_> {
+    /// The audit line of a change `by` made: `target` is (type, id). Ids and
+    /// roles only in `detail`, no names or addresses (they must not outlive
+    /// an erasure).
+    pub fn record(
+        &self,
+        conn: &mut AnyConnection,
+        action: &str,
+        target: (&str, i64),
+        detail: String,
+    ) -> QueryResult<()> {
+        let (target_type, id) = target;
+        record(
+            conn,
+            AuditRecord { actor_id: Some(self.user_id), action, target_type, target_id: Some(id), detail, ip: self.ip },
+        )
+    }
+}
+
 pub fn record(conn: &mut AnyConnection, entry: AuditRecord) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((

@@ -68,28 +68,7 @@ pub fn open_invites(conn: &mut AnyConnection, company_id: i64, now: PrimitiveDat
     Ok(all.into_iter().filter(|i| i.is_open(now)).collect())
 }
 
-/// Who makes a change of the team, for its line in the audit log.
-#[derive(Debug, Clone, Copy)]
-pub struct By<'a> {
-    pub user_id: i64,
-    pub ip: &'a str,
-}
-
-/// The audit line of a team change: ids and roles only, no names or
-/// addresses (they must not outlive an erasure).
-fn audit(conn: &mut AnyConnection, by: By, action: &str, target: (&str, i64), detail: String) -> QueryResult<()> {
-    super::audit::record(
-        conn,
-        super::audit::AuditRecord {
-            actor_id: Some(by.user_id),
-            action,
-            target_type: target.0,
-            target_id: Some(target.1),
-            detail,
-            ip: by.ip,
-        },
-    )
-}
+pub use super::audit::By;
 
 pub fn invite(
     conn: &mut AnyConnection,
@@ -111,7 +90,7 @@ pub fn invite(
         .returning(company_invites::all_columns)
         .get_result(conn)?;
     let detail = format!("invitation {} to company {company_id} as {}", invite.id, role.as_str());
-    audit(conn, by, "team.invite", ("invite", invite.id), detail)?;
+    by.record(conn, "team.invite", ("invite", invite.id), detail)?;
     Ok(invite)
 }
 
@@ -129,7 +108,7 @@ pub fn revoke(conn: &mut AnyConnection, company_id: i64, id: i64, by: By) -> Que
     .set(company_invites::revoked_at.eq(Some(super::now())))
     .execute(conn)?;
     if n == 1 {
-        audit(conn, by, "team.revoke", ("invite", id), format!("invitation {id} of company {company_id} revoked"))?;
+        by.record(conn, "team.revoke", ("invite", id), format!("invitation {id} of company {company_id} revoked"))?;
     }
     Ok(n == 1)
 }
@@ -224,7 +203,7 @@ pub fn set_role(
             revoke_sent_by(c, company_id, user_id)?;
         }
         let detail = format!("{} → {} in company {company_id}", member.company_role.as_str(), role.as_str());
-        audit(c, by, "team.role", ("user", user_id), detail)?;
+        by.record(c, "team.role", ("user", user_id), detail)?;
         Ok(Ok(()))
     })
 }
@@ -250,7 +229,7 @@ pub fn remove(conn: &mut AnyConnection, company_id: i64, user_id: i64, by: By) -
         // What they were told as a member was the company's: it leaves with them.
         diesel::delete(notifications::table.filter(notifications::user_id.eq(user_id))).execute(c)?;
         let detail = format!("{} removed from company {company_id}", member.company_role.as_str());
-        audit(c, by, "team.remove", ("user", user_id), detail)?;
+        by.record(c, "team.remove", ("user", user_id), detail)?;
         Ok(Ok(()))
     })
 }
@@ -333,7 +312,7 @@ pub fn join(
         diesel::update(users::table.find(user.id)).set(users::company_role.eq(invite.role)).execute(c)?;
         let detail =
             format!("joined company {} as {} (invitation {invite_id})", invite.company_id, invite.role.as_str());
-        audit(c, By { user_id: user.id, ip }, "team.join", ("user", user.id), detail)?;
+        By { user_id: user.id, ip }.record(c, "team.join", ("user", user.id), detail)?;
         Ok(Ok(super::users::find(c, user.id)?))
     })
 }

@@ -11,8 +11,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::jobs::view::{self, CardView};
-use crate::actions::{self, people::By};
+use crate::actions;
 use crate::auth::{CompanyOwner, CsrfForm, FlashKind, TypedSession};
+use crate::db::audit::By;
 use crate::db::companies::{self, Company, CompanyProfile};
 use crate::db::jobs;
 use crate::domain::SearchQuery;
@@ -295,7 +296,7 @@ pub async fn save_profile(
     profile: CompanyProfile,
 ) -> AppResult<Company> {
     let ip = crate::auth::client_ip(req);
-    state.db.run(move |c| actions::people::edit_company(c, &By { actor, ip: &ip }, company_id, &profile)).await
+    state.db.run(move |c| actions::people::edit_company(c, &By { user_id: actor, ip: &ip }, company_id, &profile)).await
 }
 
 pub async fn upload_logo(

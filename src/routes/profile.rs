@@ -15,8 +15,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::actions::{self, people::By};
+use crate::actions;
 use crate::auth::{CsrfForm, CurrentUser, FlashKind, MaybeUser, NoFields, OwnAccount, TypedSession, client_ip};
+use crate::db::audit::By;
 use crate::db::profiles::{self, Preferences, ProfileChanges};
 use crate::db::users::{self, User};
 use crate::db::{self, alerts};
@@ -239,7 +240,7 @@ async fn save_profile(
                 timezone: &valid.timezone,
                 updated_at: db::now(),
             };
-            actions::people::edit_profile(c, &By { actor, ip: &ip }, id, &changes)
+            actions::people::edit_profile(c, &By { user_id: actor, ip: &ip }, id, &changes)
         })
         .await?;
     TypedSession::from_request(&req).flash(FlashKind::Success, "The profile is saved.");
@@ -353,7 +354,7 @@ pub async fn user_avatar_delete(
 
 async fn remove_avatar(req: &HttpRequest, viewer: &CurrentUser, state: &AppState, id: i64) -> AppResult<()> {
     let (actor, ip) = (viewer.id, client_ip(req));
-    let old = state.db.run(move |c| actions::people::remove_avatar(c, &By { actor, ip: &ip }, id)).await?;
+    let old = state.db.run(move |c| actions::people::remove_avatar(c, &By { user_id: actor, ip: &ip }, id)).await?;
     if let Some(old) = old {
         storage::remove_stored(&state.settings.upload_dir, &old).await;
     }
